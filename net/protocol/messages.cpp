@@ -1,0 +1,145 @@
+// messages.cpp: packet encode/decode around the per-message serialize() templates.
+#include "net/protocol/messages.h"
+
+namespace net {
+
+namespace {
+
+constexpr int kTypeBits = 4;
+
+template <typename T>
+Bytes encodeTyped(MsgType type, const T& msg) {
+    WriteStream w;
+    uint32_t t = uint32_t(type);
+    w.serializeBits(t, kTypeBits);
+    T copy = msg;  // serialize takes a mutable reference (one function reads and writes)
+    if (!serialize(w, copy) || w.failed()) return {};
+    Bytes out = w.finish();
+    if (out.size() > kMaxMessageBytes) return {};
+    return out;
+}
+
+// A packet is fully consumed when at most the final partial byte is left, and it is zero padding.
+bool consumedExactly(ReadStream& r) {
+    if (!r.align()) return false;
+    return r.bytesRemaining() == 0;
+}
+
+template <typename T>
+bool decodeTyped(std::span<const uint8_t> packet, MsgType type, T& out) {
+    if (packet.empty() || packet.size() > kMaxMessageBytes) return false;
+    ReadStream r(packet.data(), packet.size());
+    uint32_t t = 0;
+    if (!r.serializeBits(t, kTypeBits) || t != uint32_t(type)) return false;
+    T tmp{};
+    if (!serialize(r, tmp)) return false;
+    if (!consumedExactly(r)) return false;
+    out = std::move(tmp);
+    return true;
+}
+
+}  // namespace
+
+const char* msgTypeName(MsgType t) {
+    switch (t) {
+        case MsgType::Hello: return "Hello";
+        case MsgType::Welcome: return "Welcome";
+        case MsgType::Refuse: return "Refuse";
+        case MsgType::Input: return "Input";
+        case MsgType::Snapshot: return "Snapshot";
+        case MsgType::PresenceJoin: return "PresenceJoin";
+        case MsgType::PresenceLeave: return "PresenceLeave";
+        case MsgType::ChatSend: return "ChatSend";
+        case MsgType::ChatLine: return "ChatLine";
+        case MsgType::Notice: return "Notice";
+        case MsgType::Count: break;
+    }
+    return "?";
+}
+
+Bytes encode(const Hello& m) { return encodeTyped(MsgType::Hello, m); }
+Bytes encode(const Welcome& m) { return encodeTyped(MsgType::Welcome, m); }
+Bytes encode(const Refuse& m) { return encodeTyped(MsgType::Refuse, m); }
+Bytes encode(const Input& m) { return encodeTyped(MsgType::Input, m); }
+Bytes encode(const Participant& m) { return encodeTyped(MsgType::PresenceJoin, m); }
+Bytes encode(const PresenceLeave& m) { return encodeTyped(MsgType::PresenceLeave, m); }
+Bytes encode(const ChatSend& m) { return encodeTyped(MsgType::ChatSend, m); }
+Bytes encode(const ChatLine& m) { return encodeTyped(MsgType::ChatLine, m); }
+Bytes encode(const Notice& m) { return encodeTyped(MsgType::Notice, m); }
+
+bool decode(std::span<const uint8_t> p, Hello& out) {
+    if (!decodeTyped(p, MsgType::Hello, out)) return false;
+    return true;
+}
+bool decode(std::span<const uint8_t> p, Welcome& out) { return decodeTyped(p, MsgType::Welcome, out); }
+bool decode(std::span<const uint8_t> p, Refuse& out) { return decodeTyped(p, MsgType::Refuse, out); }
+bool decode(std::span<const uint8_t> p, Input& out) { return decodeTyped(p, MsgType::Input, out); }
+bool decode(std::span<const uint8_t> p, Participant& out) { return decodeTyped(p, MsgType::PresenceJoin, out); }
+bool decode(std::span<const uint8_t> p, PresenceLeave& out) { return decodeTyped(p, MsgType::PresenceLeave, out); }
+bool decode(std::span<const uint8_t> p, ChatSend& out) { return decodeTyped(p, MsgType::ChatSend, out); }
+bool decode(std::span<const uint8_t> p, ChatLine& out) { return decodeTyped(p, MsgType::ChatLine, out); }
+bool decode(std::span<const uint8_t> p, Notice& out) { return decodeTyped(p, MsgType::Notice, out); }
+
+std::optional<MsgType> peekType(std::span<const uint8_t> packet) {
+    if (packet.empty()) return std::nullopt;
+    uint32_t t = packet[0] & 0x0f;
+    if (t >= uint32_t(MsgType::Count)) return std::nullopt;
+    return MsgType(t);
+}
+
+bool peekHelloVersion(std::span<const uint8_t> packet, uint16_t& version) {
+    ReadStream r(packet.data(), packet.size());
+    uint32_t t = 0, magic = 0;
+    int64_t v = 0;
+    if (!r.serializeBits(t, kTypeBits) || t != uint32_t(MsgType::Hello)) return false;
+    if (!r.serializeBits(magic, 32) || magic != kProtocolMagic) return false;
+    if (!r.serializeInt(v, 0, 65535)) return false;
+    version = uint16_t(v);
+    return true;
+}
+
+// --- snapshots -------------------------------------------------------------------------------
+
+namespace {
+template <typename S>
+bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
+    DH_SERIALIZE_U32(s, m.tick);
+    DH_SERIALIZE_U32(s, m.baselineTick);
+    DH_SERIALIZE_U32(s, m.lastInput);
+    return true;
+}
+}  // namespace
+
+Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline) {
+    if ((baseline == nullptr) != (m.baselineTick == 0)) return {};
+    if (baseline && baseline->tick != m.baselineTick) return {};
+    WriteStream w;
+    uint32_t t = uint32_t(MsgType::Snapshot);
+    w.serializeBits(t, kTypeBits);
+    SnapshotMsg copy = m;
+    if (!serializeSnapshotHeader(w, copy)) return {};
+    if (!serializeSnapshotDelta(w, baseline, copy.frame) || w.failed()) return {};
+    return w.finish();
+}
+
+bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
+                        const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx) {
+    if (packet.empty() || packet.size() > kMaxMessageBytes) return false;
+    ReadStream r(packet.data(), packet.size());
+    uint32_t t = 0;
+    if (!r.serializeBits(t, kTypeBits) || t != uint32_t(MsgType::Snapshot)) return false;
+    SnapshotMsg m;
+    if (!serializeSnapshotHeader(r, m)) return false;
+    const SnapshotFrame* base = nullptr;
+    if (m.baselineTick != 0) {
+        base = lookup(ctx, m.baselineTick);
+        if (!base) return false;
+    }
+    if (!serializeSnapshotDelta(r, base, m.frame)) return false;
+    if (!consumedExactly(r)) return false;
+    m.frame.tick = m.tick;
+    out = std::move(m);
+    return true;
+}
+
+}  // namespace net

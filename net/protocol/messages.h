@@ -1,0 +1,265 @@
+// messages.h: the message catalogue of Dockhall's client/server protocol.
+//
+// Transport: ENet over UDP. Channels (architecture.md):
+//   0 kChannelState     unreliable sequenced  Input (up), Snapshot (down)
+//   1 kChannelEvents    reliable ordered      everything else: handshake, presence, chat, notices
+//   2 kChannelAssets    reliable              asset transfer, chunked (reserved)
+//
+// Every ENet packet carries exactly one message. Layout, bit-packed little-endian (serialize.h):
+//
+//   +--------+---------------------------------------------------------------+
+//   | type:4 | body: the message's serialize(), strings byte-aligned          |
+//   +--------+---------------------------------------------------------------+
+//
+// Hello is special: its first 48 bits are fixed across versions so any server can read them and
+// refuse an old client with words instead of a decode error:
+//
+//   Hello   = type:4 | magic:32 ('DKHL') | version:16 | name | org | role:2 | password
+//   Welcome = type:4 | you:12 | role:2 | tickRate | serverTick:32 | EventLayout
+//   Refuse  = type:4 | reason:3 | text
+//   Input   = type:4 | ackSnapshot:32 | count:2 | count x (seq:32, moveX:8, moveZ:8, yaw:8, run:1)
+//   Snapshot= type:4 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | delta (snapshot.h)
+//
+// A reader checks every range; a message that fails to decode is dropped and counted, and the
+// sender's session is not trusted more for it. Message sizes are bounded by kMaxMessageBytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "net/protocol/domain.h"
+#include "net/protocol/hall.h"
+#include "net/protocol/snapshot.h"
+
+namespace net {
+
+constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
+constexpr uint16_t kProtocolVersion = 1;
+constexpr uint8_t kChannelState = 0;
+constexpr uint8_t kChannelEvents = 1;
+constexpr uint8_t kChannelAssets = 2;
+constexpr uint8_t kChannelCount = 3;
+constexpr size_t kMaxMessageBytes = 256 * 1024;
+constexpr uint32_t kMaxPasswordBytes = 128;
+constexpr int kMaxInputsPerPacket = 3;       // redundancy: each Input repeats the last ticks
+
+enum class MsgType : uint8_t {
+    Hello,          // C->S  join request: version, name, organization, role, credentials
+    Welcome,        // S->C  you are in: your id, the event
+    Refuse,         // S->C  you are not in, and why (then the server disconnects)
+    Input,          // C->S  movement intent for the last few ticks + snapshot ack
+    Snapshot,       // S->C  avatar states, delta-encoded against an acknowledged baseline
+    PresenceJoin,   // S->C  someone is in the hall (also sent for everyone present on join)
+    PresenceLeave,  // S->C  someone left
+    ChatSend,       // C->S  a line for the hall chat
+    ChatLine,       // S->C  a chat line, with its id and sender (history on join, then live)
+    Notice,         // S->C  a message for the user: refused action, rate limit, announcement
+    Count
+};
+static_assert(int(MsgType::Count) <= 16, "type field is 4 bits");
+const char* msgTypeName(MsgType t);
+
+enum class RefuseReason : uint8_t {
+    VersionMismatch,  // client and server speak different protocol versions
+    HallFull,         // the participant cap is reached
+    BadName,          // empty, too long or invalid name / organization
+    BadCredentials,   // wrong password for the role
+    Banned,           // the organizer banned this person
+    ServerShutdown,   // the server is stopping
+    Count
+};
+
+enum class NoticeCode : uint8_t {
+    Info,             // plain information
+    ChatTooLong,      // chat line over kMaxChatBytes
+    ChatRateLimited,  // too many chat lines in a short time
+    ChatEmpty,        // nothing to send
+    NotAllowed,       // the role may not do that
+    Announcement,     // from the organizer
+    Count
+};
+
+struct Hello {
+    uint32_t magic = kProtocolMagic;
+    uint16_t version = kProtocolVersion;
+    std::string name;
+    std::string org;
+    Role role = Role::Attendee;
+    std::string password;  // required for roles the event protects (organizer)
+};
+
+struct Welcome {
+    ParticipantId you;
+    Role role = Role::Attendee;
+    uint8_t tickRate = kTickRate;
+    uint32_t serverTick = 0;
+    EventLayout event;
+};
+
+struct Refuse {
+    RefuseReason reason = RefuseReason::VersionMismatch;
+    std::string text;  // shown to the user as is
+};
+
+struct Input {
+    uint32_t ackSnapshot = 0;            // newest snapshot tick the client decoded (0 = none)
+    std::vector<MoveInput> inputs;       // newest last, 1..kMaxInputsPerPacket
+};
+
+struct SnapshotMsg {
+    uint32_t tick = 0;
+    uint32_t baselineTick = 0;           // 0 = full snapshot
+    uint32_t lastInput = 0;              // newest input seq the server applied for the receiver
+    SnapshotFrame frame;                 // reader: filled from baseline + delta
+};
+
+struct Participant {
+    ParticipantId id;
+    std::string name;
+    std::string org;
+    Role role = Role::Attendee;
+};
+
+struct PresenceLeave { ParticipantId id; };
+
+struct ChatSend { std::string text; };
+
+struct ChatLine {
+    uint32_t id = 0;                     // increases by one per line in the event
+    ParticipantId from;
+    std::string fromName;
+    std::string fromOrg;
+    int64_t unixMs = 0;
+    std::string text;
+};
+
+struct Notice {
+    NoticeCode code = NoticeCode::Info;
+    std::string text;
+};
+
+// --- serialize -------------------------------------------------------------------------------
+template <typename S> bool serialize(S& s, Hello& v) {
+    DH_SERIALIZE_U32(s, v.magic);
+    DH_SERIALIZE_INT(s, v.version, 0, 65535);
+    if (v.magic != kProtocolMagic) return false;
+    if (v.version != kProtocolVersion) return true;  // the rest may differ; caller refuses by version
+    DH_SERIALIZE_STRING(s, v.name, kMaxNameBytes);
+    DH_SERIALIZE_STRING(s, v.org, kMaxOrgBytes);
+    DH_SERIALIZE_INT(s, v.role, 0, int(Role::Count) - 1);
+    DH_SERIALIZE_STRING(s, v.password, kMaxPasswordBytes);
+    return true;
+}
+template <typename S> bool serialize(S& s, Welcome& v) {
+    DH_SERIALIZE_INT(s, v.you.v, 1, kMaxParticipants);
+    DH_SERIALIZE_INT(s, v.role, 0, int(Role::Count) - 1);
+    DH_SERIALIZE_INT(s, v.tickRate, 1, 120);
+    DH_SERIALIZE_U32(s, v.serverTick);
+    DH_SERIALIZE_OBJECT(s, v.event);
+    return true;
+}
+template <typename S> bool serialize(S& s, Refuse& v) {
+    DH_SERIALIZE_INT(s, v.reason, 0, int(RefuseReason::Count) - 1);
+    DH_SERIALIZE_STRING(s, v.text, 1000);
+    return true;
+}
+template <typename S> bool serialize(S& s, MoveInput& v) {
+    DH_SERIALIZE_U32(s, v.seq);
+    DH_SERIALIZE_QFLOAT(s, v.moveX, -1.0f, 1.0f, 1.0f / 127.0f);
+    DH_SERIALIZE_QFLOAT(s, v.moveZ, -1.0f, 1.0f, 1.0f / 127.0f);
+    if (!serializeYaw(s, v.yaw)) return false;
+    DH_SERIALIZE_BOOL(s, v.run);
+    return true;
+}
+template <typename S> bool serialize(S& s, Input& v) {
+    DH_SERIALIZE_U32(s, v.ackSnapshot);
+    int64_t n = int64_t(v.inputs.size());
+    if (!s.serializeInt(n, 1, kMaxInputsPerPacket)) return false;
+    if constexpr (S::kReading) v.inputs.resize(size_t(n));
+    for (auto& in : v.inputs) DH_SERIALIZE_OBJECT(s, in);
+    return true;
+}
+template <typename S> bool serialize(S& s, Participant& v) {
+    DH_SERIALIZE_INT(s, v.id.v, 1, kMaxParticipants);
+    DH_SERIALIZE_STRING(s, v.name, kMaxNameBytes);
+    DH_SERIALIZE_STRING(s, v.org, kMaxOrgBytes);
+    DH_SERIALIZE_INT(s, v.role, 0, int(Role::Count) - 1);
+    return true;
+}
+template <typename S> bool serialize(S& s, PresenceLeave& v) {
+    DH_SERIALIZE_INT(s, v.id.v, 1, kMaxParticipants);
+    return true;
+}
+template <typename S> bool serialize(S& s, ChatSend& v) {
+    DH_SERIALIZE_TEXT(s, v.text, kMaxChatBytes);
+    return true;
+}
+template <typename S> bool serialize(S& s, ChatLine& v) {
+    DH_SERIALIZE_U32(s, v.id);
+    DH_SERIALIZE_INT(s, v.from.v, 0, kMaxParticipants);
+    DH_SERIALIZE_STRING(s, v.fromName, kMaxNameBytes);
+    DH_SERIALIZE_STRING(s, v.fromOrg, kMaxOrgBytes);
+    uint64_t ms = uint64_t(v.unixMs);
+    DH_SERIALIZE_U64(s, ms);
+    if constexpr (S::kReading) v.unixMs = int64_t(ms);
+    DH_SERIALIZE_TEXT(s, v.text, kMaxChatBytes);
+    return true;
+}
+template <typename S> bool serialize(S& s, Notice& v) {
+    DH_SERIALIZE_INT(s, v.code, 0, int(NoticeCode::Count) - 1);
+    DH_SERIALIZE_TEXT(s, v.text, 2000);
+    return true;
+}
+
+// --- packets ---------------------------------------------------------------------------------
+
+using Bytes = std::vector<uint8_t>;
+
+// Encodes one message with its type tag. Returns an empty vector if the message is invalid
+// (a field out of range): a programming error on the sending side, logged by the caller.
+Bytes encode(const Hello& m);
+Bytes encode(const Welcome& m);
+Bytes encode(const Refuse& m);
+Bytes encode(const Input& m);
+Bytes encode(const Participant& m);  // as PresenceJoin
+Bytes encode(const PresenceLeave& m);
+Bytes encode(const ChatSend& m);
+Bytes encode(const ChatLine& m);
+Bytes encode(const Notice& m);
+// Snapshot: delta against `baseline` (nullptr = full). m.baselineTick must match baseline->tick.
+Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline);
+
+// Reads the type tag; nullopt for an empty buffer or an unknown type.
+std::optional<MsgType> peekType(std::span<const uint8_t> packet);
+
+// Reads the fixed part of a Hello (magic + version) even from a future protocol version.
+// Returns false if the packet is not a Hello from a Dockhall client at all.
+bool peekHelloVersion(std::span<const uint8_t> packet, uint16_t& version);
+
+// Decodes a message of a known type. False: the packet is malformed and must be dropped.
+// Trailing bytes beyond the final partial byte also count as malformed.
+bool decode(std::span<const uint8_t> packet, Hello& out);
+bool decode(std::span<const uint8_t> packet, Welcome& out);
+bool decode(std::span<const uint8_t> packet, Refuse& out);
+bool decode(std::span<const uint8_t> packet, Input& out);
+bool decode(std::span<const uint8_t> packet, Participant& out);
+bool decode(std::span<const uint8_t> packet, PresenceLeave& out);
+bool decode(std::span<const uint8_t> packet, ChatSend& out);
+bool decode(std::span<const uint8_t> packet, ChatLine& out);
+bool decode(std::span<const uint8_t> packet, Notice& out);
+// Snapshot: `baselineFor(tick)` returns the frame for a baseline tick the receiver kept, or
+// nullptr; a delta against a baseline the receiver no longer has fails to decode.
+template <typename F> bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor);
+bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
+                        const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx);
+
+template <typename F> bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor) {
+    return decodeSnapshotWith(packet, out,
+        [](void* ctx, uint32_t tick) -> const SnapshotFrame* { return (*static_cast<F*>(ctx))(tick); }, &baselineFor);
+}
+
+}  // namespace net
