@@ -195,7 +195,8 @@ template <typename S> bool serialize(S& s, PresenceLeave& v) {
     return true;
 }
 template <typename S> bool serialize(S& s, ChatSend& v) {
-    DH_SERIALIZE_TEXT(s, v.text, kMaxChatBytes);
+    // The wire allows more than kMaxChatBytes so the server can answer "too long" in words.
+    DH_SERIALIZE_TEXT(s, v.text, kMaxChatBytes * 4);
     return true;
 }
 template <typename S> bool serialize(S& s, ChatLine& v) {

@@ -1,0 +1,148 @@
+// connection.cpp: handshake and message dispatch for one client.
+#include "client/core/connection.h"
+
+namespace client {
+
+namespace {
+constexpr uint64_t kHandshakeTimeoutMs = 10000;
+}
+
+const char* connStateName(ConnState s) {
+    switch (s) {
+        case ConnState::Connecting: return "connecting";
+        case ConnState::Handshaking: return "handshaking";
+        case ConnState::Joined: return "joined";
+        case ConnState::Refused: return "refused";
+        case ConnState::Lost: return "lost";
+    }
+    return "?";
+}
+
+Connection::Connection(net::Transport& transport, JoinRequest request, uint64_t nowMs)
+    : m_transport(transport), m_request(std::move(request)), m_startMs(nowMs) {}
+
+void Connection::update(uint64_t nowMs) {
+    m_events.clear();
+    m_transport.service(nowMs, m_events, 0);
+    for (auto& ev : m_events) {
+        switch (ev.kind) {
+            case net::TransportEvent::Kind::Connect: {
+                if (m_state != ConnState::Connecting) break;
+                m_server = ev.peer;
+                net::Hello hello;
+                hello.version = m_request.protocolVersion;
+                hello.name = m_request.name;
+                hello.org = m_request.org;
+                hello.role = m_request.role;
+                hello.password = m_request.password;
+                net::Bytes bytes = net::encode(hello);
+                if (hello.version != net::kProtocolVersion) {
+                    // Another version's Hello: only the fixed prefix is meaningful.
+                    net::WriteStream w;
+                    uint32_t t = uint32_t(net::MsgType::Hello), magic = net::kProtocolMagic;
+                    int64_t v = hello.version;
+                    w.serializeBits(t, 4);
+                    w.serializeBits(magic, 32);
+                    w.serializeInt(v, 0, 65535);
+                    bytes = w.finish();
+                }
+                m_transport.send(m_server, net::kChannelEvents, bytes);
+                m_transport.flush();
+                m_state = ConnState::Handshaking;
+                break;
+            }
+            case net::TransportEvent::Kind::Disconnect:
+                if (m_state != ConnState::Refused) {
+                    m_state = ConnState::Lost;
+                    if (m_refusalText.empty())
+                        m_refusalText = "Lost the connection to the event server. 与会场服务器的连接已断开。";
+                }
+                break;
+            case net::TransportEvent::Kind::Receive: onPacket(ev.data, nowMs); break;
+        }
+    }
+    if ((m_state == ConnState::Connecting || m_state == ConnState::Handshaking) && nowMs - m_startMs > kHandshakeTimeoutMs) {
+        m_state = ConnState::Lost;
+        m_refusalText = "The event server did not answer. Check the address and port. 会场服务器无响应，请检查地址和端口。";
+    }
+}
+
+void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
+    auto type = net::peekType(data);
+    if (!type) { ++m_stats.malformed; return; }
+    bool ok = true;
+    switch (*type) {
+        case net::MsgType::Welcome: {
+            net::Welcome w;
+            if ((ok = net::decode(data, w)) && m_state == ConnState::Handshaking) {
+                m_world.onWelcome(w, nowMs);
+                m_state = ConnState::Joined;
+            }
+            break;
+        }
+        case net::MsgType::Refuse: {
+            net::Refuse r;
+            if ((ok = net::decode(data, r))) {
+                m_state = ConnState::Refused;
+                m_refuseReason = r.reason;
+                m_refusalText = r.text;
+            }
+            break;
+        }
+        case net::MsgType::Snapshot:
+            if (m_state == ConnState::Joined) {
+                ok = m_world.onSnapshotPacket(data, nowMs);
+                if (ok) ++m_stats.snapshots;
+            }
+            break;
+        case net::MsgType::PresenceJoin: {
+            net::Participant p;
+            if ((ok = net::decode(data, p))) m_world.onPresenceJoin(p);
+            break;
+        }
+        case net::MsgType::PresenceLeave: {
+            net::PresenceLeave l;
+            if ((ok = net::decode(data, l))) m_world.onPresenceLeave(l.id);
+            break;
+        }
+        case net::MsgType::ChatLine: {
+            net::ChatLine c;
+            if ((ok = net::decode(data, c))) m_world.onChatLine(c);
+            break;
+        }
+        case net::MsgType::Notice: {
+            net::Notice n;
+            if ((ok = net::decode(data, n))) m_world.onNotice(n);
+            break;
+        }
+        default: ok = false; break;
+    }
+    if (!ok) ++m_stats.malformed;
+}
+
+void Connection::sendInput(const net::MoveInput& in) {
+    if (m_state != ConnState::Joined) return;
+    m_world.predict(in);
+    net::Input msg;
+    msg.ackSnapshot = m_world.latestTick();
+    const auto& pending = m_world.pendingInputs();
+    size_t n = std::min<size_t>(pending.size(), net::kMaxInputsPerPacket);
+    msg.inputs.assign(pending.end() - long(n), pending.end());
+    m_transport.send(m_server, net::kChannelState, net::encode(msg));
+    ++m_stats.inputsSent;
+}
+
+bool Connection::sendChat(const std::string& text) {
+    if (m_state != ConnState::Joined) return false;
+    net::Bytes b = net::encode(net::ChatSend{text});
+    if (b.empty()) return false;
+    return m_transport.send(m_server, net::kChannelEvents, b);
+}
+
+void Connection::disconnect() {
+    if (m_state == ConnState::Joined || m_state == ConnState::Handshaking) m_transport.disconnect(m_server, 0);
+    m_transport.flush();
+    m_state = ConnState::Lost;
+}
+
+}  // namespace client

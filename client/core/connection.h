@@ -1,0 +1,84 @@
+// connection.h: a client's link to the event server, as a state machine.
+//
+//   Connecting --transport up--> Handshaking --Welcome--> Joined
+//        |                            |--Refuse--> Refused (refusalText() says why, in words)
+//        +--------timeout/lost--------+--> Lost
+//
+// The connection owns nothing but its protocol state: the transport is passed in (ENet for the
+// app and bots, loopback for tests) and so is time. Incoming messages update a World.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "client/core/world.h"
+#include "net/transport/transport.h"
+
+namespace client {
+
+enum class ConnState : uint8_t {
+    Connecting,   // waiting for the transport to connect
+    Handshaking,  // Hello sent, waiting for Welcome or Refuse
+    Joined,       // in the hall
+    Refused,      // the server said no; see refusalText()
+    Lost,         // could not connect, or the connection dropped
+};
+const char* connStateName(ConnState s);
+
+struct JoinRequest {
+    std::string name;
+    std::string org;
+    net::Role role = net::Role::Attendee;
+    std::string password;
+    uint16_t protocolVersion = net::kProtocolVersion;  // tests set another to check refusal
+};
+
+struct ConnectionStats {
+    uint64_t snapshots = 0;
+    uint64_t malformed = 0;
+    uint64_t inputsSent = 0;
+};
+
+class Connection {
+public:
+    // `transport` is a client transport that is connecting; it must outlive the connection.
+    Connection(net::Transport& transport, JoinRequest request, uint64_t nowMs);
+
+    // Services the transport and applies what arrived. Call every frame.
+    void update(uint64_t nowMs);
+
+    // Sends one tick of movement (also predicts it locally). Only while Joined.
+    void sendInput(const net::MoveInput& in);
+    // Sends a chat line. Returns false if not joined.
+    bool sendChat(const std::string& text);
+    // Leaves politely.
+    void disconnect();
+
+    ConnState state() const { return m_state; }
+    net::RefuseReason refuseReason() const { return m_refuseReason; }
+    const std::string& refusalText() const { return m_refusalText; }
+    World& world() { return m_world; }
+    const World& world() const { return m_world; }
+    const ConnectionStats& stats() const { return m_stats; }
+    net::Transport& transport() { return m_transport; }
+    // Next input sequence number to use.
+    uint32_t nextInputSeq() { return ++m_inputSeq; }
+
+private:
+    void onPacket(const std::vector<uint8_t>& data, uint64_t nowMs);
+
+    net::Transport& m_transport;
+    JoinRequest m_request;
+    net::PeerHandle m_server;
+    ConnState m_state = ConnState::Connecting;
+    net::RefuseReason m_refuseReason = net::RefuseReason::Count;
+    std::string m_refusalText;
+    uint64_t m_startMs = 0;
+    uint32_t m_inputSeq = 0;
+    World m_world;
+    ConnectionStats m_stats;
+    std::vector<net::TransportEvent> m_events;
+};
+
+}  // namespace client
