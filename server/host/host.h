@@ -1,0 +1,54 @@
+// host.h: runs an EventServer for real: ENet on a UDP port, SQLite on disk, the system clock.
+//
+// The thin wiring shared by dockhall-server and the client's embedded server. Everything it
+// calls is testable without it (server_core with a loopback transport and a fake clock).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/core/event_server.h"
+
+namespace server {
+
+struct HostDesc {
+    std::string bindAddress = "0.0.0.0";
+    uint16_t port = 7777;
+    std::string eventPath;              // assets/events/sample.json
+    std::string dbPath = "event.sqlite";// ":memory:" keeps nothing
+    uint16_t maxParticipants = 1000;
+    std::string organizerPassword;
+    std::string statsJsonPath;          // written every second and on exit when set
+};
+
+struct TickStats {
+    double p50Ms = 0, p99Ms = 0, maxMs = 0;
+    uint32_t clients = 0;
+    double packetsInPerSecond = 0, packetsOutPerSecond = 0;
+    double bytesInPerSecond = 0, bytesOutPerSecond = 0;  // on the wire (ENet + UDP/IP headers)
+    uint64_t inputsReceived = 0, inputsApplied = 0;
+};
+
+class Host {
+public:
+    Host();
+    ~Host();
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+
+    // Loads the event, opens the store, binds the port. False with a message naming the problem.
+    bool start(const HostDesc& desc, std::string& error);
+    // Serves until `stop` becomes true, then refuses everyone with "shutting down".
+    void run(const std::atomic<bool>& stop);
+    // Tick and traffic figures over the whole run so far.
+    TickStats tickStats() const;
+    uint16_t port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace server

@@ -1,0 +1,162 @@
+// Snapshot delta codec: every field survives a delta round trip when changed alone; additions,
+// removals, large moves and a missing baseline behave; deltas are much smaller than full frames.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "net/protocol/messages.h"
+
+using namespace net;
+
+namespace {
+
+SnapshotFrame makeFrame(uint32_t tick, int n, uint32_t seed = 1) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> pos(0.5f, 80.0f), yaw(0.0f, 6.28f);
+    SnapshotFrame f;
+    f.tick = tick;
+    for (int i = 0; i < n; ++i) {
+        AvatarState a;
+        a.id.v = uint16_t(i * 3 + 1);
+        a.x = pos(rng);
+        a.z = pos(rng);
+        a.yaw = yaw(rng);
+        a.anim = Anim(i % int(Anim::Count));
+        f.avatars.push_back(quantized(a));
+    }
+    return f;
+}
+
+bool decodeAgainst(const Bytes& b, const SnapshotFrame* base, SnapshotMsg& out) {
+    return decodeSnapshot(b, out, [&](uint32_t t) -> const SnapshotFrame* { return base && base->tick == t ? base : nullptr; });
+}
+
+void expectSame(const SnapshotFrame& a, const SnapshotFrame& b) {
+    ASSERT_EQ(a.avatars.size(), b.avatars.size());
+    for (size_t i = 0; i < a.avatars.size(); ++i) {
+        EXPECT_EQ(a.avatars[i].id.v, b.avatars[i].id.v);
+        EXPECT_NEAR(a.avatars[i].x, b.avatars[i].x, 0.0051f);
+        EXPECT_NEAR(a.avatars[i].z, b.avatars[i].z, 0.0051f);
+        EXPECT_EQ(toYawStep(a.avatars[i].yaw), toYawStep(b.avatars[i].yaw));
+        EXPECT_EQ(a.avatars[i].anim, b.avatars[i].anim);
+    }
+}
+
+SnapshotMsg roundTrip(const SnapshotFrame& cur, const SnapshotFrame* base, size_t* bytes = nullptr) {
+    SnapshotMsg m;
+    m.tick = cur.tick;
+    m.baselineTick = base ? base->tick : 0;
+    m.lastInput = 77;
+    m.frame = cur;
+    Bytes b = encodeSnapshot(m, base);
+    EXPECT_FALSE(b.empty());
+    if (bytes) *bytes = b.size();
+    SnapshotMsg out;
+    EXPECT_TRUE(decodeAgainst(b, base, out));
+    EXPECT_EQ(out.lastInput, 77u);
+    EXPECT_EQ(out.tick, cur.tick);
+    return out;
+}
+
+}  // namespace
+
+TEST(Snapshot, FullFrameRoundTrips) {
+    SnapshotFrame f = makeFrame(10, 50);
+    expectSame(roundTrip(f, nullptr).frame, f);
+}
+
+// One field at a time: a field the codec forgot would come back with the baseline's value.
+TEST(Snapshot, EveryFieldSurvivesADeltaAlone) {
+    const SnapshotFrame base = makeFrame(10, 20);
+    using Mutator = void (*)(AvatarState&);
+    const std::vector<std::pair<const char*, Mutator>> fields = {
+        {"x small", [](AvatarState& a) { a.x += 0.37f; }},
+        {"x large", [](AvatarState& a) { a.x = a.x > 40 ? 1.0f : 79.0f; }},
+        {"z small", [](AvatarState& a) { a.z -= 0.21f; }},
+        {"z large", [](AvatarState& a) { a.z = a.z > 40 ? 2.0f : 78.0f; }},
+        {"yaw", [](AvatarState& a) { a.yaw = fromYawStep((toYawStep(a.yaw) + 17) % kYawSteps); }},
+        {"anim", [](AvatarState& a) { a.anim = Anim((int(a.anim) + 1) % int(Anim::Count)); }},
+    };
+    static_assert(sizeof(AvatarState) == 20, "a new AvatarState field needs a mutator above");
+    for (const auto& [name, mutate] : fields) {
+        for (size_t who = 0; who < base.avatars.size(); who += 7) {
+            SnapshotFrame cur = base;
+            cur.tick = 11;
+            mutate(cur.avatars[who]);
+            cur.avatars[who] = quantized(cur.avatars[who]);
+            SnapshotMsg out = roundTrip(cur, &base);
+            SCOPED_TRACE(name);
+            expectSame(out.frame, cur);
+        }
+    }
+}
+
+TEST(Snapshot, AdditionsAndRemovalsApply) {
+    SnapshotFrame base = makeFrame(10, 10);
+    SnapshotFrame cur = base;
+    cur.tick = 12;
+    cur.avatars.erase(cur.avatars.begin() + 3);          // someone left
+    cur.avatars.erase(cur.avatars.begin());              // the first one too
+    AvatarState newcomer;
+    newcomer.id.v = 2;                                   // between existing ids
+    newcomer.x = 5; newcomer.z = 6;
+    cur.avatars.insert(cur.avatars.begin(), newcomer);
+    AvatarState last;
+    last.id.v = 4095;
+    last.x = 70; last.z = 50;
+    cur.avatars.push_back(last);
+    expectSame(roundTrip(cur, &base).frame, cur);
+}
+
+TEST(Snapshot, UnchangedAvatarsCostAlmostNothing) {
+    SnapshotFrame base = makeFrame(10, 200);
+    SnapshotFrame cur = base;
+    cur.tick = 11;
+    size_t fullBytes = 0, deltaBytes = 0;
+    roundTrip(cur, nullptr, &fullBytes);
+    roundTrip(cur, &base, &deltaBytes);
+    EXPECT_LT(deltaBytes, 20u);
+    EXPECT_GT(fullBytes, 200u * 5);
+    // 30% walking a few cm per tick: well under half of a full frame.
+    for (size_t i = 0; i < cur.avatars.size(); i += 3) cur.avatars[i].x += 0.06f;
+    roundTrip(cur, &base, &deltaBytes);
+    EXPECT_LT(deltaBytes * 2, fullBytes);
+}
+
+TEST(Snapshot, DeltaAgainstAMissingBaselineIsRefused) {
+    SnapshotFrame base = makeFrame(10, 5), cur = makeFrame(11, 5, 2);
+    SnapshotMsg m;
+    m.tick = 11;
+    m.baselineTick = 10;
+    m.frame = cur;
+    Bytes b = encodeSnapshot(m, &base);
+    SnapshotMsg out;
+    EXPECT_FALSE(decodeAgainst(b, nullptr, out));
+    SnapshotFrame wrong = makeFrame(9, 5);
+    EXPECT_FALSE(decodeAgainst(b, &wrong, out));
+    EXPECT_TRUE(decodeAgainst(b, &base, out));
+}
+
+TEST(Snapshot, TruncatedDeltasAreRefused) {
+    SnapshotFrame base = makeFrame(10, 30), cur = makeFrame(11, 30, 9);
+    SnapshotMsg m;
+    m.tick = 11;
+    m.baselineTick = 10;
+    m.frame = cur;
+    Bytes b = encodeSnapshot(m, &base);
+    for (size_t n = 0; n < b.size(); ++n) {
+        SnapshotMsg out;
+        EXPECT_FALSE(decodeAgainst(Bytes(b.begin(), b.begin() + long(n)), &base, out)) << n;
+    }
+}
+
+TEST(Snapshot, QuantizationIsCentimetresAndFineYaw) {
+    AvatarState a;
+    a.x = 12.3456f;
+    a.z = 0.004f;
+    a.yaw = 1.0f;
+    AvatarState q = quantized(a);
+    EXPECT_NEAR(q.x, 12.35f, 1e-4f);
+    EXPECT_NEAR(q.z, 0.0f, 1e-4f);
+    EXPECT_LE(std::abs(q.yaw - 1.0f), float(2 * 3.14159265 / 256 / 2) + 1e-5f);  // within half a step (0.7 deg)
+}
