@@ -173,11 +173,14 @@ const std::vector<ShownAvatar>& World::interpolate(uint64_t nowMs, float frameSe
     }
     // Walk cycle from distance travelled, so feet match speed.
     for (auto& s : m_shown) {
-        auto& [phase, last] = m_anim[s.id.v];
-        float moved = std::abs((s.x + s.z) - last);
-        last = s.x + s.z;
-        if (moved < 1.0f) phase = std::fmod(phase + moved * 3.2f, 2.0f * std::numbers::pi_v<float>);
-        s.animPhase = phase;
+        WalkCycle& w = m_anim[s.id.v];
+        float dx = s.x - w.lastX, dz = s.z - w.lastZ;
+        float moved = w.lastX < 0 ? 0.0f : std::sqrt(dx * dx + dz * dz);
+        w.lastX = s.x;
+        w.lastZ = s.z;
+        // About one stride (two steps) per 1.6 m; a jump (teleport) does not spin the legs.
+        if (moved < 1.0f) w.phase = std::fmod(w.phase + moved * 3.9f, 2.0f * std::numbers::pi_v<float>);
+        s.animPhase = w.phase;
     }
     return m_shown;
 }

@@ -91,7 +91,8 @@ private:
     float m_errX = 0, m_errZ = 0;             // visual correction still being blended out
     float m_lastCorrection = 0;
 
-    std::map<uint16_t, std::pair<float, float>> m_anim;  // id -> (phase, last x+z) for walk cycles
+    struct WalkCycle { float phase = 0, lastX = -1, lastZ = -1; };
+    std::map<uint16_t, WalkCycle> m_anim;      // per avatar, from distance travelled
     std::vector<ShownAvatar> m_shown;
 };
 

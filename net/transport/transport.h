@@ -38,6 +38,7 @@ struct TransportStats {
     uint64_t packetsIn = 0, packetsOut = 0;
     uint64_t bytesIn = 0, bytesOut = 0;   // payload bytes as handed to / from the transport
     uint64_t wireBytesIn = 0, wireBytesOut = 0;  // on the wire where known (UDP payload + 28 B IP/UDP)
+    uint64_t datagramsIn = 0, datagramsOut = 0;  // UDP datagrams where known (ENet batches packets)
 };
 
 // One end of a transport. A server has many peers; a client has at most one (the server).

@@ -1,0 +1,148 @@
+// renderer.h: the OpenGL 4.1 core renderer of the hall: floor, walls, booths, exhibits, stage,
+// negotiation tables, signs and the crowd of avatars, lit in linear space and written to an
+// sRGB framebuffer.
+//
+// Usage (a GL 4.1+ core context current on the calling thread, e.g. a GLFW window or HeadlessGl):
+//
+//   client::Renderer r;
+//   if (!r.init(layout, {.assetsDir = "assets"}, &error)) ...;    // builds every GPU resource once
+//   for (auto& w : r.warnings()) log(w);                           // missing models, font trouble
+//   r.render(camera, avatars, width, height, hoveredBooth);        // each frame
+//
+// What is drawn is exactly net::buildHallParts() (what you see is what collides) plus decoration
+// that collides with nothing: zone carpets, hanging zone signs, the stage's screen and steps,
+// round table tops and chairs, exhibits on their pedestals.
+//
+// Draw calls are few and do not grow with the crowd: the whole static hall is one batch, each
+// distinct exhibit model one instanced draw (per albedo texture), every avatar of the crowd one
+// instanced draw (the limbs swing in the vertex shader), floor shadows one, text one per atlas page.
+//
+// No GL types leak out of this header; no GLFW anywhere in the renderer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <glm/glm.hpp>
+
+#include "net/protocol/domain.h"
+#include "net/protocol/hall.h"
+
+namespace client {
+
+struct RendererDesc {
+    std::string assetsDir;  // folder holding models/...: exhibit paths in the layout are relative to it
+    std::string fontPath;   // CJK font for the text in the hall; empty = findCjkFont()
+};
+
+struct AvatarInstance {
+    float x = 0, z = 0, yaw = 0;               // feet on the floor; yaw 0 faces +z (net/protocol/hall.h)
+    net::Role role = net::Role::Attendee;      // picks the clothes' colour
+    net::Anim anim = net::Anim::Idle;          // Walk / Run swing the limbs, Sit lowers, Wave raises an arm
+    float animPhase = 0;                       // walk cycle, radians
+    bool self = false;                         // the own avatar: a ring on the floor around it
+};
+
+struct CameraView {
+    glm::vec3 eye{};
+    glm::vec3 target{};
+    float fovYDeg = 55;
+    float nearZ = 0.1f, farZ = 400.f;
+};
+
+struct FrameStats {
+    int drawCalls = 0;        // glDraw* calls of the last render()
+    int64_t triangles = 0;    // triangles those calls submitted (instances counted)
+    int glErrors = 0;         // GL errors seen at the end of the last render() (0 when healthy)
+};
+
+// A text panel in the hall (backdrop name, zone sign, stage screen): where it is and what it says
+// in the current language. For the UI (tooltips, picking, accessibility) and for tests.
+struct HallLabel {
+    enum class Kind : uint8_t {
+        Backdrop,     // a booth's organization name; `index` is the booth index
+        ZoneSign,     // a hanging sign; `index` is the zone index
+        StageScreen,  // the event name on the stage's screen
+    };
+    Kind kind = Kind::Backdrop;
+    int index = 0;
+    glm::vec3 center{};       // world position of the panel's centre (metres)
+    glm::vec3 normal{};       // the side it is read from
+    float width = 0, height = 0;
+    std::vector<std::string> lines;  // as laid out: the wanted language first, the other below
+};
+
+class Renderer {
+public:
+    Renderer();
+    ~Renderer();
+    Renderer(const Renderer&) = delete;
+    Renderer& operator=(const Renderer&) = delete;
+
+    // Builds all GPU resources for the hall. Needs a current GL 4.1+ core context. False with a
+    // message when GL is unusable (old context, shader error) or no font can be opened. A missing
+    // or broken model is NOT an error: it becomes a placeholder box and a line in warnings().
+    bool init(const net::EventLayout& layout, const RendererDesc& desc, std::string* error);
+
+    // Text on backdrops, zone signs and the stage screen in that language first (the other one as
+    // a smaller second line where it fits). Chinese is the default. Re-rasterizes the labels.
+    void setLanguage(bool chinese);
+
+    // Draws one frame into the bound draw framebuffer (viewport 0,0,width,height), clearing it.
+    // `highlightBooth` (a booth index, -1 = none) glows and is outlined on the floor. Turns on
+    // GL_FRAMEBUFFER_SRGB while drawing and restores it; leaves depth test, blending and face
+    // culling off and no program or vertex array bound.
+    void render(const CameraView& cam, std::span<const AvatarInstance> avatars, int width, int height,
+                int highlightBooth = -1);
+
+    // Projection * view for a camera (OpenGL clip conventions, y up), as render() uses it.
+    glm::mat4 viewProj(const CameraView& cam, int width, int height) const;
+
+    FrameStats lastFrameStats() const;
+    const std::vector<std::string>& warnings() const;
+    const std::vector<HallLabel>& labels() const;
+
+    // Reads label `i`'s coverage back from its GL texture (8-bit, rows top-down). For tests: it
+    // proves the text reached the GPU. False if `i` is out of range or GL refuses.
+    bool readLabelCoverage(size_t i, std::vector<uint8_t>& coverage, int& width, int& height) const;
+
+    // Bytes of GPU memory the renderer's buffers and textures hold (approximate).
+    size_t gpuBytes() const;
+
+    // Frees every GL object (the context must still be current). init() may be called again.
+    void shutdown();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// A multisampled offscreen framebuffer (SRGB8_ALPHA8 colour + 24-bit depth) for screenshots,
+// benchmarks and tests. Needs a current context; destroy() (or the destructor) frees it.
+class OffscreenTarget {
+public:
+    OffscreenTarget() = default;
+    ~OffscreenTarget();
+    OffscreenTarget(const OffscreenTarget&) = delete;
+    OffscreenTarget& operator=(const OffscreenTarget&) = delete;
+
+    bool create(int w, int h, int samples, std::string* error);
+    void bind();                                  // as the draw and read framebuffer
+    bool readRgba(std::vector<uint8_t>& out);     // resolves MSAA, reads sRGB bytes, rows top-down
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    void destroy();
+
+private:
+    uint32_t m_fbo = 0, m_color = 0, m_depth = 0;          // multisampled
+    uint32_t m_resolveFbo = 0, m_resolveColor = 0;         // single-sampled, for reading
+    int m_width = 0, m_height = 0;
+};
+
+// Writes 8-bit RGBA pixels (rows top-down) as a PNG. False if the file cannot be written.
+bool savePng(const std::string& path, int w, int h, const std::vector<uint8_t>& rgbaTopDown);
+
+}  // namespace client

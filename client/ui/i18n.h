@@ -1,0 +1,104 @@
+// i18n.h: every string the client shows, in Chinese and English, in one table.
+//
+// Panels never hold literal text: they ask tr(UiText::X, language). Strings are UTF-8 and may
+// contain printf conversions where the panel formats them (noted per entry in i18n.cpp). The
+// table is checked by a unit test: every entry has both languages and the same conversions.
+#pragma once
+
+#include <cstdint>
+
+#include "client/core/connection.h"
+#include "net/protocol/domain.h"
+
+namespace client {
+
+enum class Language : uint8_t {
+    Chinese,  // 中文 (simplified)
+    English,  // English
+    Count
+};
+
+enum class UiText : uint16_t {
+    // Join dialog
+    JoinTitle,            // window title
+    JoinIntro,            // one line under the title
+    JoinName,             // label: display name
+    JoinOrg,              // label: organization
+    JoinRole,             // label: role combo
+    JoinPassword,         // label: organizer password
+    JoinLanguage,         // label: language choice
+    JoinServer,           // label: server address (read only)
+    JoinEmbedded,         // "this computer (embedded server, port %u)"
+    JoinButton,           // the Join button
+    JoinConnecting,       // shown while connecting
+    JoinNameMissing,      // validation: name empty
+    JoinOrgMissing,       // validation: organization empty
+    JoinNameTooLong,      // validation: name over the byte limit
+    JoinOrgTooLong,       // validation: organization over the byte limit
+    // Roles
+    RoleAttendee,
+    RoleExhibitor,
+    RoleUniversity,
+    RoleOrganizer,
+    // Connection states
+    StateConnecting,
+    StateHandshaking,
+    StateJoined,
+    StateRefused,
+    StateLost,
+    // Top bar
+    TopEvent,             // label before the event's name
+    TopConnection,        // label before the connection state
+    TopPeople,            // "%d online"
+    TopFps,               // "%.0f FPS"
+    TopHelp,              // button that opens the help overlay
+    TopLanguage,          // language menu label
+    // Chat
+    ChatTitle,
+    ChatHint,             // placeholder in the input line
+    ChatSend,             // send button
+    ChatNotice,           // prefix of a server notice
+    ChatAnnouncement,     // prefix of an organizer announcement
+    ChatEmpty,            // no lines yet
+    // Participants
+    PeopleTitle,
+    PeopleCount,          // "%d in the hall"
+    PeopleYou,            // marks the own entry
+    // Help overlay
+    HelpTitle,
+    HelpWalk,
+    HelpRun,
+    HelpClick,
+    HelpCamera,
+    HelpZoom,
+    HelpChat,
+    HelpToggle,
+    HelpClose,
+    // Booth hover tooltip
+    BoothClickToVisit,
+    // Refusal / lost modal
+    ModalRefusedTitle,
+    ModalLostTitle,
+    ModalBack,
+    ModalUnreachable,     // "%s" = host:port: nothing answered there
+    // Embedded server
+    ServerEmbedded,       // "hosting on port %u"
+    Count
+};
+
+// The text for `id` in `lang`. Never null; an out-of-range id gives "".
+const char* tr(UiText id, Language lang);
+
+// The role's display name.
+const char* roleText(net::Role role, Language lang);
+
+// A language's own name ("中文", "English"), for the language switch.
+const char* languageName(Language lang);
+
+// The connection state's display name.
+const char* connStateText(ConnState state, Language lang);
+
+// Whether the language is Chinese (for net::LocalText::in()).
+inline bool isChinese(Language lang) { return lang == Language::Chinese; }
+
+}  // namespace client

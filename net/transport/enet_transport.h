@@ -1,0 +1,106 @@
+// enet_transport.h: the Transport over ENet (UDP), used by the real server and client.
+//
+// Channels (net/protocol/messages.h):
+//   0  unreliable sequenced: a packet may be lost, never duplicated or reordered (older ones are
+//      dropped); a packet larger than the MTU is fragmented and arrives whole or not at all
+//   1  reliable ordered
+//   2  reliable ordered (assets)
+//
+// A server host listens for up to maxPeers clients; a client host has one peer, the server. Peers
+// are named by PeerHandle ids that increase and are never reused in the process, so a handle kept
+// after a Disconnect can never reach a newcomer. ENet's own time is used: service()'s nowMs is
+// ignored (it is there for the loopback's fake clock).
+//
+// Unreliable packets: ENet's packet throttle drops a share of them after round-trip samples jump
+// (a server hitch, a Wi-Fi stall) and is slow to let them through again: ~90% of snapshots lost
+// for seconds after one 250 ms spike. This transport turns that drop off (configurePeer in the
+// .cpp); rate control is the caller's job: fixed tick, interest management, deltas.
+//
+// This header does not include <enet/enet.h>; the ENet types are forward-declared as ENet
+// declares them. Not thread-safe: use one EnetTransport from one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/transport/transport.h"
+
+struct _ENetHost;
+struct _ENetPeer;
+
+namespace net {
+
+constexpr uint32_t kEnetMaxPeers = 4095;  // ENET_PROTOCOL_MAXIMUM_PEER_ID
+
+// Options for a server. A zero field means its default.
+struct EnetServerDesc {
+    std::string bindAddress;             // IPv4 address or host name; "" = "0.0.0.0" (all)
+    uint16_t port = 0;                   // 0 = any free port (read it back with port())
+    uint32_t maxPeers = 0;               // 0 = 1024; at most kEnetMaxPeers
+    uint8_t channelCount = 0;            // 0 = kChannelCount (3)
+    uint32_t incomingBandwidth = 0;      // bytes/s the host may receive, 0 = unlimited
+    uint32_t outgoingBandwidth = 0;      // bytes/s the host may send, 0 = unlimited
+    uint32_t socketRecvBuffer = 0;       // SO_RCVBUF bytes, 0 = 4 MiB (the kernel caps it at
+    uint32_t socketSendBuffer = 0;       // SO_SNDBUF bytes,    net.core.rmem_max / wmem_max)
+};
+
+// Options for a client. A zero field means its default.
+struct EnetClientDesc {
+    std::string host;                    // server address or name; "" = "127.0.0.1"
+    uint16_t port = 0;                   // server port (required)
+    uint32_t timeoutMs = 0;              // connect gives up after this, 0 = 5000
+    uint8_t channelCount = 0;            // 0 = kChannelCount (3); must match the server's
+    uint32_t socketRecvBuffer = 0;       // 0 = 1 MiB
+    uint32_t socketSendBuffer = 0;       // 0 = 1 MiB
+};
+
+class EnetTransport final : public Transport {
+public:
+    // Binds a server host. Returns nullptr and sets *error (if given) when the address does not
+    // resolve, the port is taken, or an option is out of range.
+    static std::unique_ptr<EnetTransport> listen(const EnetServerDesc& desc, std::string* error);
+
+    // Starts connecting a client host to a server. The Connect event comes from service() when
+    // the handshake completes; a Disconnect event if it fails or desc.timeoutMs passes. Returns
+    // nullptr and sets *error (if given) when the host does not resolve or no socket is had.
+    static std::unique_ptr<EnetTransport> connect(const EnetClientDesc& desc, std::string* error);
+
+    // Tells every peer goodbye (reason 0, one unacknowledged datagram each) and closes the socket.
+    ~EnetTransport() override;
+    EnetTransport(const EnetTransport&) = delete;
+    EnetTransport& operator=(const EnetTransport&) = delete;
+
+    // Copies `data` into an ENet packet; false if the peer is unknown, not connected (yet, or any
+    // more), or the channel is out of range. Channel 0 is unreliable, 1 and 2 reliable.
+    bool send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) override;
+    // Waits up to waitMs for the first event, then takes every event ready without waiting.
+    void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0) override;
+    void flush() override;
+    // Graceful: queued packets go first, then the peer gets Disconnect{reason}; this side gets
+    // Disconnect{0} once the peer acknowledges (or times out).
+    void disconnect(PeerHandle peer, uint32_t reason = 0) override;
+    uint32_t roundTripMs(PeerHandle peer) const override;
+    TransportStats stats() const override;
+
+    uint16_t port() const;          // the bound port (a server's, or a client's local one)
+    PeerHandle serverPeer() const;  // client: the server's handle (sends fail until Connect)
+    size_t peerCount() const;       // peers connected or connecting with a handle
+
+private:
+    explicit EnetTransport(_ENetHost* host);
+    void configurePeer(_ENetPeer* peer);
+    void collectCounters() const;  // moves ENet's 32-bit host counters into m_stats
+
+    _ENetHost* m_host = nullptr;                       // owned (enet_host_destroy)
+    std::unordered_map<uint32_t, _ENetPeer*> m_peers;  // handle -> peer; peers belong to m_host
+    PeerHandle m_serverPeer;                           // client only
+    uint64_t m_connectDeadlineMs = 0;                  // client: steady-clock ms to give up, 0 = none
+    std::vector<TransportEvent> m_pending;             // made up here, handed out by service()
+    mutable TransportStats m_stats;                    // wire counters are folded in lazily
+};
+
+}  // namespace net

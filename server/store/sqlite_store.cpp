@@ -1,0 +1,484 @@
+// sqlite_store.cpp: EventStore on SQLite: connection settings, migrations, cached statements.
+//
+// Schema (version 1). Enums are stored by name (net::roleName, net::orgKindName) so the file reads
+// well in the sqlite3 shell and survives a reordering of the C++ enums.
+//
+//   event        (id = 1, json, name_zh, name_en, saved_ms)          the event as loaded; one row
+//   organization (id, name_zh, name_en, kind)                        booth owners, in booth order
+//   participant  (account_id, name, org, role, first_seen_ms, last_seen_ms, sessions)
+//                UNIQUE(name, org, role): the same person joining again is the same account
+//   session      (id, account_id -> participant, joined_ms, left_ms NULL while present)
+//   chat         (id = ChatLine::id, from_participant, from_name, from_org, unix_ms, text)
+//
+// Later records (needs, meetings, agreements) come as new migrations appended to kMigrations;
+// a migration is never edited once released.
+#include "server/store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+namespace server {
+
+namespace {
+
+// Migration i takes the schema from version i to version i + 1. Append only.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: the event, its organizations, participants with their sessions, the chat log.
+    R"sql(
+    CREATE TABLE event (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        json          TEXT    NOT NULL,
+        name_zh       TEXT    NOT NULL DEFAULT '',
+        name_en       TEXT    NOT NULL DEFAULT '',
+        saved_ms      INTEGER NOT NULL
+    );
+    CREATE TABLE organization (
+        id            INTEGER PRIMARY KEY,
+        name_zh       TEXT    NOT NULL,
+        name_en       TEXT    NOT NULL,
+        kind          TEXT    NOT NULL,
+        UNIQUE (name_zh, name_en)
+    );
+    CREATE TABLE participant (
+        account_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT    NOT NULL,
+        org           TEXT    NOT NULL,
+        role          TEXT    NOT NULL,
+        first_seen_ms INTEGER NOT NULL,
+        last_seen_ms  INTEGER NOT NULL,
+        sessions      INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (name, org, role)
+    );
+    CREATE TABLE session (
+        id            INTEGER PRIMARY KEY,
+        account_id    INTEGER NOT NULL REFERENCES participant (account_id),
+        joined_ms     INTEGER NOT NULL,
+        left_ms       INTEGER
+    );
+    CREATE INDEX session_by_account ON session (account_id, id);
+    CREATE TABLE chat (
+        id               INTEGER PRIMARY KEY,
+        from_participant INTEGER NOT NULL,
+        from_name        TEXT    NOT NULL,
+        from_org         TEXT    NOT NULL,
+        unix_ms          INTEGER NOT NULL,
+        text             TEXT    NOT NULL
+    );
+    )sql",
+};
+static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
+              "kSchemaVersion must be the number of migrations");
+
+// A cached statement in use: binds parameters in order, reads columns, and resets the statement
+// (keeping it prepared) when it goes out of scope.
+class Query {
+public:
+    explicit Query(sqlite3_stmt* stmt) : m_stmt(stmt) {}
+    ~Query() {
+        if (m_stmt) {
+            sqlite3_reset(m_stmt);
+            sqlite3_clear_bindings(m_stmt);
+        }
+    }
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+
+    explicit operator bool() const { return m_stmt != nullptr; }
+
+    Query& bind(int64_t v) {
+        if (m_bindRc == SQLITE_OK) m_bindRc = sqlite3_bind_int64(m_stmt, ++m_next, v);
+        return *this;
+    }
+    Query& bind(const std::string& v) {
+        if (m_bindRc == SQLITE_OK)
+            m_bindRc = sqlite3_bind_text64(m_stmt, ++m_next, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        return *this;
+    }
+    Query& bind(const char* v) { return bind(std::string(v)); }
+
+    // SQLITE_ROW, SQLITE_DONE, or an error code (a failed bind included).
+    int step() { return m_bindRc != SQLITE_OK ? m_bindRc : sqlite3_step(m_stmt); }
+
+    int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
+    std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+        return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string();
+    }
+
+private:
+    sqlite3_stmt* m_stmt;
+    int m_next = 0;
+    int m_bindRc = SQLITE_OK;
+};
+
+bool isMemoryPath(const std::string& path) { return path.empty() || path == ":memory:"; }
+
+// Runs a one-row pragma or query outside the cache (used while opening).
+bool queryOne(sqlite3* db, const char* sql, std::string& out) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) return false;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        out = p ? p : "";
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+bool readUserVersion(sqlite3* db, int& version) {
+    std::string text;
+    if (!queryOne(db, "PRAGMA user_version", text)) return false;
+    version = std::atoi(text.c_str());
+    return true;
+}
+
+ParticipantRecord participantFrom(const Query& q, bool& roleOk) {
+    ParticipantRecord r;
+    r.accountId = uint32_t(q.integer(0));
+    r.name = q.text(1);
+    r.org = q.text(2);
+    roleOk = net::parseRole(q.text(3), r.role);
+    r.firstSeenMs = q.integer(4);
+    r.lastSeenMs = q.integer(5);
+    r.sessions = uint32_t(q.integer(6));
+    return r;
+}
+
+}  // namespace
+
+// --- opening -----------------------------------------------------------------------------------
+
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::string* error,
+                                               const SqliteStoreDesc& desc) {
+    std::string scratch;
+    std::string& err = error ? *error : scratch;
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
+        err = path + ": cannot open the database (" + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) +
+              "); check that its folder exists and is writable";
+        sqlite3_close(db);
+        return nullptr;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    std::unique_ptr<SqliteStore> store(new SqliteStore(db, path, desc));
+    if (!store->configure(&err) || !store->migrate(&err)) return nullptr;
+    return store;
+}
+
+SqliteStore::SqliteStore(sqlite3* db, std::string path, SqliteStoreDesc desc)
+    : m_db(db), m_path(std::move(path)), m_desc(std::move(desc)) {}
+
+SqliteStore::~SqliteStore() {
+    for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
+    // The last connection to close checkpoints the WAL into the main file.
+    sqlite3_close(m_db);
+}
+
+bool SqliteStore::configure(std::string* error) {
+    sqlite3_busy_timeout(m_db, m_desc.busyTimeoutMs);
+
+    // The first read of the file: tells a non-database and a too-new database apart from the rest,
+    // before anything is written to it.
+    int version = 0;
+    if (!readUserVersion(m_db, version)) {
+        int code = sqlite3_errcode(m_db) & 0xff;
+        if (code == SQLITE_NOTADB)
+            *error = m_path + ": not an SQLite database; move it aside or pass another database file";
+        else
+            *error = m_path + ": cannot read the database (" + sqlite3_errmsg(m_db) + ")";
+        return false;
+    }
+    if (version > kSchemaVersion) {
+        *error = m_path + ": schema version " + std::to_string(version) + " is newer than this server (" +
+                 std::to_string(kSchemaVersion) + "); upgrade dockhall-server";
+        return false;
+    }
+
+    if (!isMemoryPath(m_path)) {
+        // WAL: readers (reports, backups) never block the server's writes, and a commit is one
+        // append to the log instead of a rewrite of the pages.
+        std::string mode;
+        if (!queryOne(m_db, "PRAGMA journal_mode=WAL", mode) || mode != "wal") {
+            *error = m_path + ": cannot switch to WAL journal mode (" +
+                     (mode.empty() ? std::string(sqlite3_errmsg(m_db)) : "got " + mode) +
+                     "); keep the database on a local disk";
+            return false;
+        }
+    }
+    // synchronous=FULL syncs the WAL on every commit. With NORMAL, WAL commits already survive a
+    // crash or SIGKILL of the server, but the newest ones may be lost on power failure or an OS
+    // crash. The server tells a client "saved" (e.g. echoes its chat line) only after the commit,
+    // so the sync must happen before the write method returns. Our writes are few (joins, chat
+    // lines), so the fsync per commit costs little.
+    std::string ignored;
+    if (!queryOne(m_db, "PRAGMA synchronous=FULL", ignored) || !queryOne(m_db, "PRAGMA foreign_keys=ON", ignored)) {
+        *error = m_path + ": cannot configure the database (" + sqlite3_errmsg(m_db) + ")";
+        return false;
+    }
+    return true;
+}
+
+bool SqliteStore::migrate(std::string* error) {
+    for (int target = 1; target <= kSchemaVersion; ++target) {
+        bool applied = false;
+        // IMMEDIATE takes the write lock first, so two servers opening one file at once cannot
+        // both apply a step: the second one waits, then sees the new version and skips it.
+        bool ok = inTransaction("migrate", [&] {
+            int version = 0;
+            if (!readUserVersion(m_db, version)) return fail("read schema version");
+            if (version >= target) return true;
+            if (!exec(kMigrations[target - 1])) return false;
+            // user_version lives in the database header, so it commits (or rolls back) with the step.
+            std::string set = "PRAGMA user_version = " + std::to_string(target);
+            if (!exec(set.c_str())) return false;
+            applied = true;
+            return true;
+        });
+        if (!ok) {
+            *error = m_path + ": could not upgrade the schema to version " + std::to_string(target) + " (" +
+                     m_lastError + "); the database was left as it was";
+            return false;
+        }
+        if (applied) ++m_migrationsApplied;
+    }
+    return true;
+}
+
+// --- plumbing ----------------------------------------------------------------------------------
+
+sqlite3_stmt* SqliteStore::statement(const char* sql) {
+    auto it = m_statements.find(sql);
+    if (it != m_statements.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        fail("prepare");
+        return nullptr;
+    }
+    m_statements.emplace(sql, stmt);
+    return stmt;
+}
+
+bool SqliteStore::exec(const char* sql) {
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return fail("exec");
+    return true;
+}
+
+bool SqliteStore::inTransaction(const char* what, const std::function<bool()>& body) {
+    {
+        Query begin(statement("BEGIN IMMEDIATE"));
+        if (!begin || begin.step() != SQLITE_DONE) return fail(what);
+    }
+    bool ok = body();
+    if (ok) {
+        Query commit(statement("COMMIT"));
+        ok = commit && commit.step() == SQLITE_DONE;
+        if (!ok) fail(what);
+    }
+    if (!ok && !sqlite3_get_autocommit(m_db)) {
+        // Keep the failure's message: the rollback's own result is not what the caller needs.
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    return ok;
+}
+
+bool SqliteStore::fail(const char* what) {
+    m_lastError = m_path + ": " + what + ": " + sqlite3_errmsg(m_db);
+    if (m_desc.onError) m_desc.onError(m_lastError);
+    return false;
+}
+
+// --- event -------------------------------------------------------------------------------------
+
+bool SqliteStore::saveEvent(const std::string& eventJson, const net::EventLayout& layout) {
+    return inTransaction("save event", [&] {
+        {
+            Query q(statement(
+                "INSERT INTO event (id, json, name_zh, name_en, saved_ms) "
+                "VALUES (1, ?, ?, ?, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)) "
+                "ON CONFLICT (id) DO UPDATE SET json = excluded.json, name_zh = excluded.name_zh, "
+                "name_en = excluded.name_en, saved_ms = excluded.saved_ms"));
+            if (!q || q.bind(eventJson).bind(layout.name.zh).bind(layout.name.en).step() != SQLITE_DONE)
+                return fail("save event");
+        }
+        {
+            Query q(statement("DELETE FROM organization"));
+            if (!q || q.step() != SQLITE_DONE) return fail("save event: clear organizations");
+        }
+        int64_t id = 0;
+        for (const net::Booth& booth : layout.booths) {
+            const net::Organization& o = booth.owner;
+            Query q(statement(
+                "INSERT INTO organization (id, name_zh, name_en, kind) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name_zh, name_en) DO NOTHING"));
+            if (!q || q.bind(++id).bind(o.name.zh).bind(o.name.en).bind(net::orgKindName(o.kind)).step() != SQLITE_DONE)
+                return fail("save event: organization");
+        }
+        return true;
+    });
+}
+
+std::optional<std::string> SqliteStore::loadEventJson() {
+    Query q(statement("SELECT json FROM event WHERE id = 1"));
+    if (!q) return std::nullopt;
+    int rc = q.step();
+    if (rc == SQLITE_ROW) return q.text(0);
+    if (rc != SQLITE_DONE) fail("load event");
+    return std::nullopt;
+}
+
+std::vector<net::Organization> SqliteStore::organizations() {
+    std::vector<net::Organization> out;
+    Query q(statement("SELECT name_zh, name_en, kind FROM organization ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        net::Organization o;
+        o.name.zh = q.text(0);
+        o.name.en = q.text(1);
+        if (!net::parseOrgKind(q.text(2), o.kind)) {
+            m_lastError = m_path + ": organizations: unknown kind '" + q.text(2) + "'";
+            if (m_desc.onError) m_desc.onError(m_lastError);
+            return {};
+        }
+        out.push_back(std::move(o));
+    }
+    if (rc != SQLITE_DONE) {
+        fail("organizations");
+        return {};
+    }
+    return out;
+}
+
+// --- participants ------------------------------------------------------------------------------
+
+std::optional<ParticipantRecord> SqliteStore::recordJoin(const std::string& name, const std::string& org,
+                                                         net::Role role, int64_t nowMs) {
+    std::optional<ParticipantRecord> out;
+    bool ok = inTransaction("record join", [&] {
+        {
+            Query q(statement(
+                "INSERT INTO participant (name, org, role, first_seen_ms, last_seen_ms, sessions) "
+                "VALUES (?, ?, ?, ?, ?, 1) "
+                "ON CONFLICT (name, org, role) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
+                "sessions = sessions + 1 "
+                "RETURNING account_id, name, org, role, first_seen_ms, last_seen_ms, sessions"));
+            if (!q) return false;
+            if (q.bind(name).bind(org).bind(net::roleName(role)).bind(nowMs).bind(nowMs).step() != SQLITE_ROW)
+                return fail("record join");
+            bool roleOk = false;
+            out = participantFrom(q, roleOk);
+            // RETURNING yields the row before the statement finishes; run it to the end.
+            if (q.step() != SQLITE_DONE) return fail("record join");
+        }
+        Query q(statement("INSERT INTO session (account_id, joined_ms) VALUES (?, ?)"));
+        if (!q || q.bind(int64_t(out->accountId)).bind(nowMs).step() != SQLITE_DONE) return fail("record join: session");
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+bool SqliteStore::recordLeave(uint32_t accountId, int64_t nowMs) {
+    return inTransaction("record leave", [&] {
+        {
+            Query q(statement(
+                "UPDATE session SET left_ms = ? WHERE id = "
+                "(SELECT id FROM session WHERE account_id = ? AND left_ms IS NULL ORDER BY id DESC LIMIT 1)"));
+            if (!q || q.bind(nowMs).bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("record leave");
+        }
+        Query q(statement("UPDATE participant SET last_seen_ms = max(last_seen_ms, ?) WHERE account_id = ?"));
+        if (!q || q.bind(nowMs).bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("record leave");
+        return true;
+    });
+}
+
+std::vector<ParticipantRecord> SqliteStore::participants() {
+    std::vector<ParticipantRecord> out;
+    Query q(statement(
+        "SELECT account_id, name, org, role, first_seen_ms, last_seen_ms, sessions FROM participant "
+        "ORDER BY account_id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        bool roleOk = false;
+        out.push_back(participantFrom(q, roleOk));
+        if (!roleOk) {
+            m_lastError = m_path + ": participants: unknown role '" + q.text(3) + "'";
+            if (m_desc.onError) m_desc.onError(m_lastError);
+            return {};
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        fail("participants");
+        return {};
+    }
+    return out;
+}
+
+// --- chat --------------------------------------------------------------------------------------
+
+bool SqliteStore::appendChat(const net::ChatLine& line) {
+    return inTransaction("append chat", [&] {
+        Query q(statement(
+            "INSERT INTO chat (id, from_participant, from_name, from_org, unix_ms, text) VALUES (?, ?, ?, ?, ?, ?)"));
+        if (!q) return false;
+        q.bind(int64_t(line.id)).bind(int64_t(line.from.v)).bind(line.fromName).bind(line.fromOrg).bind(line.unixMs);
+        if (q.bind(line.text).step() != SQLITE_DONE) return fail("append chat");
+        return true;
+    });
+}
+
+std::vector<net::ChatLine> SqliteStore::recentChat(size_t n) {
+    std::vector<net::ChatLine> out;
+    if (n == 0) return out;
+    Query q(statement(
+        "SELECT id, from_participant, from_name, from_org, unix_ms, text FROM "
+        "(SELECT * FROM chat ORDER BY id DESC LIMIT ?) ORDER BY id"));
+    if (!q) return out;
+    q.bind(int64_t(std::min<uint64_t>(n, uint64_t(std::numeric_limits<int64_t>::max()))));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        net::ChatLine line;
+        line.id = uint32_t(q.integer(0));
+        line.from.v = uint16_t(q.integer(1));
+        line.fromName = q.text(2);
+        line.fromOrg = q.text(3);
+        line.unixMs = q.integer(4);
+        line.text = q.text(5);
+        out.push_back(std::move(line));
+    }
+    if (rc != SQLITE_DONE) {
+        fail("recent chat");
+        return {};
+    }
+    return out;
+}
+
+uint32_t SqliteStore::lastChatId() {
+    Query q(statement("SELECT coalesce(max(id), 0) FROM chat"));
+    if (!q) return 0;
+    if (q.step() != SQLITE_ROW) {
+        fail("last chat id");
+        return 0;
+    }
+    return uint32_t(q.integer(0));
+}
+
+uint64_t SqliteStore::chatCount() {
+    Query q(statement("SELECT count(*) FROM chat"));
+    if (!q) return 0;
+    if (q.step() != SQLITE_ROW) {
+        fail("chat count");
+        return 0;
+    }
+    return uint64_t(q.integer(0));
+}
+
+}  // namespace server

@@ -1,0 +1,98 @@
+// sqlite_store.h: the EventStore kept in an SQLite database, with schema migrations.
+//
+// A file database runs in WAL mode with synchronous=FULL: a write method returns true only after
+// its transaction is committed and synced, so whatever the server acknowledged survives a crash,
+// a SIGKILL or a power cut. ":memory:" keeps everything in the process (tests, demos).
+//
+//   std::string error;
+//   auto store = server::SqliteStore::open("event.sqlite", &error);
+//   if (!store) { /* error says what was wrong and what to do */ }
+//
+// The schema's version is SQLite's `PRAGMA user_version`. open() applies the missing migrations in
+// order, each in its own transaction, and refuses a database written by a newer server.
+//
+// Errors: methods return false / nullopt / an empty list on a storage error and keep the message
+// (lastError()); they log nothing themselves. SqliteStoreDesc::onError, when set, is called with
+// each message as it happens, so the caller can log it with its own logger.
+//
+// Not thread-safe: use one SqliteStore from one thread (the server loop).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/core/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace server {
+
+struct SqliteStoreDesc {
+    int busyTimeoutMs = 5000;                          // wait this long for another process's lock
+    std::function<void(std::string_view)> onError;     // optional: told every storage error
+};
+
+class SqliteStore final : public EventStore {
+public:
+    // The schema version this code writes: the number of migrations it knows.
+    static constexpr int kSchemaVersion = 1;
+
+    // Opens (creating if needed) and migrates the database at `path` (":memory:" for none on disk).
+    // Returns nullptr on failure with a message for the user in *error (if error is not null).
+    static std::unique_ptr<SqliteStore> open(const std::string& path, std::string* error,
+                                             const SqliteStoreDesc& desc = {});
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    // --- EventStore ---------------------------------------------------------------------------
+    // saveEvent stores the owners of the layout's booths as the organizations, in booth order,
+    // once each (an organization with two booths is one organization).
+    bool saveEvent(const std::string& eventJson, const net::EventLayout& layout) override;
+    std::optional<std::string> loadEventJson() override;     // nullopt: none saved yet, or an error
+    std::vector<net::Organization> organizations() override;
+    std::optional<ParticipantRecord> recordJoin(const std::string& name, const std::string& org, net::Role role,
+                                                int64_t nowMs) override;
+    // Closes the account's newest open session. True also when it had none open (nothing to do).
+    bool recordLeave(uint32_t accountId, int64_t nowMs) override;
+    std::vector<ParticipantRecord> participants() override;  // by account id
+    // False (and the log unchanged) for an id already stored.
+    bool appendChat(const net::ChatLine& line) override;
+    std::vector<net::ChatLine> recentChat(size_t n) override;
+    uint32_t lastChatId() override;
+
+    // --- for reports --------------------------------------------------------------------------
+    uint64_t chatCount();                                    // 0 when empty or on error
+
+    // --- about this store ---------------------------------------------------------------------
+    const std::string& path() const { return m_path; }
+    int migrationsApplied() const { return m_migrationsApplied; }  // by open(): 0 when up to date
+    // The message of the latest failure (empty if none yet); success does not clear it.
+    const std::string& lastError() const { return m_lastError; }
+
+private:
+    SqliteStore(sqlite3* db, std::string path, SqliteStoreDesc desc);
+
+    bool configure(std::string* error);
+    bool migrate(std::string* error);
+    sqlite3_stmt* statement(const char* sql);           // cached; nullptr on error
+    bool exec(const char* sql);                         // uncached, for one-off statements
+    bool inTransaction(const char* what, const std::function<bool()>& body);
+    bool fail(const char* what);                        // records the SQLite error; returns false
+
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+    SqliteStoreDesc m_desc;
+    std::unordered_map<std::string, sqlite3_stmt*> m_statements;  // SQL text -> prepared statement
+    int m_migrationsApplied = 0;
+    std::string m_lastError;
+};
+
+}  // namespace server

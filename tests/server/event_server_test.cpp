@@ -1,0 +1,297 @@
+// The event server with a fake clock over the loopback transport: joining, refusals, movement
+// authority (speed limit, walls, booths), chat limits, malformed input, prediction.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "client/core/connection.h"
+#include "net/transport/loopback_transport.h"
+#include "server/core/event_server.h"
+
+using namespace server;
+
+namespace {
+
+net::EventLayout testLayout() {
+    net::EventLayout ev;
+    ev.name = {"测试会场", "Test hall"};
+    ev.hallSize = {40, 30};
+    ev.spawn = {20, 25};
+    net::Booth b;
+    b.id.v = 0;
+    b.owner.name = {"嵊州市机械工业协会", "Shengzhou Machinery Industry Association"};
+    b.center = {20, 10};
+    b.size = {6, 4};
+    b.facing = 0;  // front faces +z, backdrop at z = 8
+    ev.booths.push_back(b);
+    return ev;
+}
+
+struct Hall {
+    explicit Hall(ServerDesc desc = {}, net::LinkConditions link = {})
+        : network(link), server(desc, testLayout(), network.server(), nullptr) {}
+
+    client::Connection& join(const std::string& name, net::Role role = net::Role::Attendee, std::string password = "",
+                             uint16_t version = net::kProtocolVersion) {
+        transports.push_back(network.connectClient());
+        client::JoinRequest req{name, "宁夏大学", role, password, version};
+        conns.push_back(std::make_unique<client::Connection>(*transports.back(), req, now));
+        return *conns.back();
+    }
+
+    // Advances time in 1 ms steps; clients send one input per tick while joined.
+    void run(uint64_t ms, const net::MoveInput* intent = nullptr) {
+        for (uint64_t i = 0; i < ms; ++i) {
+            ++now;
+            server.update({.monoMs = now, .unixMs = int64_t(1717462800000 + now)});
+            for (auto& c : conns) c->update(now);
+            if (intent && now % 33 == 0)
+                for (auto& c : conns)
+                    if (c->state() == client::ConnState::Joined) {
+                        net::MoveInput in = *intent;
+                        in.seq = c->nextInputSeq();
+                        c->sendInput(in);
+                    }
+        }
+    }
+
+    const net::AvatarState* authoritative(client::Connection& c) { return server.hall().find(c.world().self()); }
+
+    uint64_t now = 0;
+    net::LoopbackNetwork network;
+    EventServer server;
+    std::vector<std::unique_ptr<net::Transport>> transports;
+    std::vector<std::unique_ptr<client::Connection>> conns;
+};
+
+}  // namespace
+
+TEST(EventServer, TwoPeopleJoinAndSeeEachOther) {
+    Hall h;
+    auto& a = h.join("王磊", net::Role::Exhibitor);
+    auto& b = h.join("Li Na");
+    h.run(500);
+    ASSERT_EQ(a.state(), client::ConnState::Joined);
+    ASSERT_EQ(b.state(), client::ConnState::Joined);
+    EXPECT_NE(a.world().self().v, b.world().self().v);
+    EXPECT_EQ(a.world().participants().size(), 2u);
+    EXPECT_EQ(b.world().participants().size(), 2u);
+    const net::Participant* seen = b.world().participant(a.world().self());
+    ASSERT_NE(seen, nullptr);
+    EXPECT_EQ(seen->name, "王磊");
+    EXPECT_EQ(seen->role, net::Role::Exhibitor);
+    EXPECT_EQ(a.world().event().booths.size(), 1u);
+    EXPECT_GT(a.world().snapshotsReceived(), 10u);
+    // b leaves: a is told.
+    b.disconnect();
+    h.run(300);
+    EXPECT_EQ(a.world().participants().size(), 1u);
+    EXPECT_EQ(h.server.stats().participants, 1u);
+}
+
+TEST(EventServer, OthersSeeMovementWithinAFewTicks) {
+    Hall h;
+    auto& walker = h.join("walker");
+    auto& watcher = h.join("watcher");
+    h.run(300);
+    float startX = h.authoritative(walker)->x;
+    net::MoveInput east{0, 1.0f, 0.0f, 1.57f, false};
+    // Only the walker walks.
+    for (int t = 0; t < 30; ++t) {
+        net::MoveInput in = east;
+        in.seq = walker.nextInputSeq();
+        walker.sendInput(in);
+        h.run(33);
+    }
+    h.run(200);  // interpolation delay + latency
+    const auto& shown = watcher.world().interpolate(h.now, 0.016f);
+    auto it = std::find_if(shown.begin(), shown.end(), [&](const client::ShownAvatar& s) { return s.id == walker.world().self(); });
+    ASSERT_NE(it, shown.end());
+    EXPECT_GT(it->x, startX + 1.0f);
+    EXPECT_NEAR(it->x, h.authoritative(walker)->x, 0.3f);
+}
+
+TEST(EventServer, SpeedIsLimitedEvenWhenAClientFloodsInputs) {
+    Hall h;
+    auto& c = h.join("cheater");
+    h.run(300);
+    float x0 = h.authoritative(c)->x;
+    // Ten run inputs per tick for one second.
+    for (int t = 0; t < 30; ++t) {
+        for (int k = 0; k < 10; ++k) {
+            net::MoveInput in{c.nextInputSeq(), -1.0f, 0.0f, 0, true};
+            c.sendInput(in);
+        }
+        h.run(33);
+    }
+    h.run(500);
+    float moved = std::abs(h.authoritative(c)->x - x0);
+    EXPECT_LE(moved, net::kRunSpeed * 1.5f + 0.05f);  // 1 s of inputs, queue of at most a few ticks
+    EXPECT_GT(moved, 1.0f);
+    EXPECT_LT(h.server.stats().inputsApplied, h.server.stats().inputsReceived);
+}
+
+TEST(EventServer, WallsAndBoothsStopAvatars) {
+    Hall h;
+    auto& c = h.join("walker");
+    h.run(300);
+    // Walk north (-z) toward the booth whose front faces us and whose backdrop is at z = 8..8.2;
+    // the spawn is at x = 20, in line with the booth's counter.
+    net::MoveInput north{0, 0.0f, -1.0f, 3.14f, true};
+    h.run(8000, &north);
+    const net::AvatarState* a = h.authoritative(c);
+    ASSERT_NE(a, nullptr);
+    EXPECT_GT(a->z, 8.2f) << "walked through the booth";
+    // And the outer wall holds: walk west for long enough to cross the hall twice.
+    net::MoveInput west{0, -1.0f, 0.0f, 4.7f, true};
+    h.run(8000, &west);
+    a = h.authoritative(c);
+    EXPECT_GE(a->x, net::kAvatarRadius - 0.011f);
+}
+
+TEST(EventServer, VersionMismatchIsRefusedInWords) {
+    Hall h;
+    auto& old = h.join("old client", net::Role::Attendee, "", net::kProtocolVersion + 1);
+    h.run(300);
+    EXPECT_EQ(old.state(), client::ConnState::Refused);
+    EXPECT_EQ(old.refuseReason(), net::RefuseReason::VersionMismatch);
+    EXPECT_NE(old.refusalText().find("protocol"), std::string::npos);
+    EXPECT_NE(old.refusalText().find(std::to_string(net::kProtocolVersion + 1)), std::string::npos);
+}
+
+TEST(EventServer, FullHallAndWrongPasswordAreRefused) {
+    Hall h({.maxParticipants = 2, .organizerPassword = "s3cret"});
+    auto& a = h.join("a");
+    auto& b = h.join("b");
+    auto& c = h.join("c");
+    auto& fake = h.join("fake organizer", net::Role::Organizer, "guess");
+    h.run(500);
+    EXPECT_EQ(a.state(), client::ConnState::Joined);
+    EXPECT_EQ(b.state(), client::ConnState::Joined);
+    EXPECT_EQ(c.state(), client::ConnState::Refused);
+    EXPECT_EQ(c.refuseReason(), net::RefuseReason::HallFull);
+    EXPECT_EQ(fake.state(), client::ConnState::Refused);
+    EXPECT_EQ(fake.refuseReason(), net::RefuseReason::BadCredentials);
+    // The people inside keep getting snapshots.
+    uint32_t before = a.world().snapshotsReceived();
+    h.run(300);
+    EXPECT_GT(a.world().snapshotsReceived(), before + 5);
+}
+
+TEST(EventServer, ChatReachesEveryoneOnceInOrder) {
+    Hall h;
+    auto& a = h.join("王磊");
+    auto& b = h.join("Li Na");
+    h.run(300);
+    ASSERT_TRUE(a.sendChat("你好，各位"));
+    h.run(50);
+    ASSERT_TRUE(b.sendChat("Hello from Ningxia University"));
+    h.run(50);
+    ASSERT_TRUE(a.sendChat("second"));
+    h.run(300);
+    for (auto* c : {&a, &b}) {
+        const auto& chat = c->world().chat();
+        ASSERT_EQ(chat.size(), 3u);
+        EXPECT_EQ(chat[0].text, "你好，各位");
+        EXPECT_EQ(chat[0].fromName, "王磊");
+        EXPECT_EQ(chat[1].text, "Hello from Ningxia University");
+        EXPECT_EQ(chat[2].text, "second");
+        EXPECT_LT(chat[0].id, chat[1].id);
+    }
+}
+
+TEST(EventServer, ChatIsRateLimitedAndLengthChecked) {
+    Hall h({.chatBurst = 5, .chatRefillMs = 2000});
+    auto& a = h.join("chatty");
+    h.run(300);
+    for (int i = 0; i < 8; ++i) a.sendChat("line " + std::to_string(i));
+    h.run(300);
+    EXPECT_EQ(a.world().chat().size(), 5u);
+    ASSERT_FALSE(a.world().notices().empty());
+    EXPECT_EQ(a.world().notices().back().code, net::NoticeCode::ChatRateLimited);
+    // After the bucket refills, chat works again.
+    h.run(2100);
+    a.sendChat("after the pause");
+    h.run(200);
+    EXPECT_EQ(a.world().chat().back().text, "after the pause");
+    // Too long: refused in words, not silently dropped.
+    a.sendChat(std::string(net::kMaxChatBytes + 1, 'x'));
+    h.run(200);
+    EXPECT_EQ(a.world().notices().back().code, net::NoticeCode::ChatTooLong);
+    EXPECT_EQ(a.world().chat().back().text, "after the pause");
+}
+
+TEST(EventServer, MalformedPacketsAreDroppedAndOthersKeepGoing) {
+    Hall h;
+    auto& good = h.join("good");
+    h.run(300);
+    auto rogue = h.network.connectClient();
+    std::vector<net::TransportEvent> evs;
+    net::PeerHandle server;
+    for (int i = 0; i < 50 && server.v == 0; ++i) {
+        h.run(1);
+        rogue->service(h.now, evs);
+        for (auto& e : evs)
+            if (e.kind == net::TransportEvent::Kind::Connect) server = e.peer;
+    }
+    ASSERT_NE(server.v, 0u);
+    std::vector<uint8_t> junk = {0x0f, 0xff, 0x00, 0x13};
+    for (int i = 0; i < 100; ++i) {
+        junk[1] = uint8_t(i * 37);
+        rogue->send(server, uint8_t(i % 3), junk);
+        rogue->send(server, 1, std::vector<uint8_t>(size_t(i), uint8_t(i)));
+    }
+    uint32_t before = good.world().snapshotsReceived();
+    h.run(500);
+    EXPECT_GT(h.server.stats().malformedPackets, 50u);
+    EXPECT_GT(good.world().snapshotsReceived(), before + 10);
+    EXPECT_EQ(h.server.stats().participants, 1u);
+    // A connection that never says Hello is dropped after the handshake timeout.
+    h.run(6000);
+    bool dropped = false;
+    rogue->service(h.now, evs);
+    for (auto& e : evs) dropped |= e.kind == net::TransportEvent::Kind::Disconnect;
+    EXPECT_TRUE(dropped);
+}
+
+TEST(EventServer, PredictionAgreesWithTheServerWithoutLoss) {
+    Hall h;
+    auto& c = h.join("walker");
+    h.run(300);
+    net::MoveInput diag{0, 0.7f, -0.7f, 2.3f, false};
+    h.run(2000, &diag);
+    net::MoveInput stop{0, 0, 0, 2.3f, false};
+    h.run(500, &stop);
+    auto predicted = c.world().selfState();
+    ASSERT_TRUE(predicted.has_value());
+    const net::AvatarState* truth = h.authoritative(c);
+    EXPECT_NEAR(predicted->x, truth->x, 0.011f);
+    EXPECT_NEAR(predicted->z, truth->z, 0.011f);
+    EXPECT_LT(c.world().lastCorrection(), 0.02f);
+}
+
+TEST(EventServer, PredictionHoldsUnderLossAndLatency) {
+    // 5% loss, 75 ms each way (150 ms RTT), 10 ms jitter.
+    Hall h({}, {.lossPercent = 5, .latencyMs = 75, .jitterMs = 10, .seed = 7});
+    auto& c = h.join("walker");
+    auto& watcher = h.join("watcher");
+    h.run(1000);
+    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    net::MoveInput east{0, 1.0f, 0.0f, 1.57f, false};
+    float maxJump = 0;
+    float lastShownX = -1;
+    for (int i = 0; i < 90; ++i) {
+        h.run(33, &east);
+        // The watcher's view of the walker must move smoothly: no frame jumps more than a
+        // couple of ticks' worth of walking.
+        const auto& shown = watcher.world().interpolate(h.now, 0.033f);
+        for (const auto& s : shown)
+            if (s.id == c.world().self()) {
+                if (lastShownX >= 0) maxJump = std::max(maxJump, std::abs(s.x - lastShownX));
+                lastShownX = s.x;
+            }
+    }
+    EXPECT_LT(c.world().lastCorrection(), 0.25f);
+    EXPECT_LT(maxJump, net::kWalkSpeed * 0.033f * 3.0f);
+    EXPECT_GT(lastShownX, 0.0f);
+}
