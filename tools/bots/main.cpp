@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     }
 
     const uint64_t start = monoMs();
-    std::vector<BotSlot> bots(size_t(clients));
+    std::vector<BotSlot> bots(static_cast<size_t>(clients));
     for (int i = 0; i < clients; ++i) {
         std::string error;
         BotSlot& b = bots[size_t(i)];
