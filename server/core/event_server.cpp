@@ -56,7 +56,7 @@ int EventServer::update(const Now& now) {
     for (auto& ev : m_events) {
         switch (ev.kind) {
             case net::TransportEvent::Kind::Connect: onConnect(ev.peer, now); break;
-            case net::TransportEvent::Kind::Disconnect: onDisconnect(ev.peer); break;
+            case net::TransportEvent::Kind::Disconnect: onDisconnect(ev.peer, now); break;
             case net::TransportEvent::Kind::Receive: onPacket(ev.peer, ev.channel, ev.data, now); break;
         }
     }
@@ -95,14 +95,14 @@ void EventServer::onConnect(net::PeerHandle peer, const Now& now) {
     m_sessions[peer.v] = std::move(s);
 }
 
-void EventServer::onDisconnect(net::PeerHandle peer) {
+void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
     auto it = m_sessions.find(peer.v);
     if (it == m_sessions.end()) return;
     Session& s = *it->second;
     if (s.joined) {
         m_hall.remove(s.who.id);
         m_freeIds.push_back(s.who.id.v);  // FIFO: an id is reused as late as possible
-        if (m_store) m_store->recordLeave(s.accountId, 0);
+        if (m_store) m_store->recordLeave(s.accountId, now.unixMs);
         net::Bytes leave = net::encode(net::PresenceLeave{s.who.id});
         s.joined = false;
         broadcast(leave, net::kChannelEvents, &s);

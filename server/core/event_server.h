@@ -72,7 +72,7 @@ private:
     struct Session;
 
     void onConnect(net::PeerHandle peer, const Now& now);
-    void onDisconnect(net::PeerHandle peer);
+    void onDisconnect(net::PeerHandle peer, const Now& now);
     void onPacket(net::PeerHandle peer, uint8_t channel, const std::vector<uint8_t>& data, const Now& now);
     void onHello(Session& s, const std::vector<uint8_t>& data, const Now& now);
     void onInput(Session& s, const std::vector<uint8_t>& data);
