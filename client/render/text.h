@@ -14,6 +14,31 @@ struct stbtt_fontinfo;
 namespace client {
 
 // The code points of UTF-8 text; malformed bytes are skipped.
+// Calls f(codepoint) for every character of UTF-8 text; malformed bytes are skipped.
+template <typename F> void forEachCodepoint(std::string_view text, F&& f) {
+    size_t i = 0;
+    while (i < text.size()) {
+        auto c = uint8_t(text[i]);
+        uint32_t cp = 0;
+        size_t len = 0;
+        if (c < 0x80) { cp = c; len = 1; }
+        else if ((c & 0xE0) == 0xC0) { cp = c & 0x1Fu; len = 2; }
+        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0Fu; len = 3; }
+        else if ((c & 0xF8) == 0xF0) { cp = c & 0x07u; len = 4; }
+        else { ++i; continue; }
+        if (i + len > text.size()) break;
+        bool ok = true;
+        for (size_t k = 1; k < len; ++k) {
+            auto cc = uint8_t(text[i + k]);
+            if ((cc & 0xC0) != 0x80) { ok = false; break; }
+            cp = (cp << 6) | (cc & 0x3Fu);
+        }
+        if (!ok) { ++i; continue; }
+        i += len;
+        f(cp);
+    }
+}
+
 std::vector<uint32_t> decodeUtf8(std::string_view text);
 
 struct TextImage {
