@@ -27,7 +27,14 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4095))->capture_default_str();
     app.add_option("--organizer-password", desc.organizerPassword, "password for the organizer role (default: none)");
     app.add_option("--stats-json", desc.statsJsonPath, "write tick and traffic figures to this file every second");
+    app.add_option("--stats-window-seconds", desc.statsWindowSeconds,
+                   "tick percentiles and rates in the stats cover the last this many seconds")
+        ->check(CLI::Range(1, 3600))->capture_default_str();
+    bool noInterest = false;
+    app.add_flag("--no-interest", noInterest,
+                 "naive full broadcast: every avatar to everyone every tick (a baseline for benchmarks)");
     CLI11_PARSE(app, argc, argv);
+    desc.interest = !noInterest;
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

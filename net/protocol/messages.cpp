@@ -116,9 +116,10 @@ Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline) {
     WriteStream w;
     uint32_t t = uint32_t(MsgType::Snapshot);
     w.serializeBits(t, kTypeBits);
-    SnapshotMsg copy = m;
-    if (!serializeSnapshotHeader(w, copy)) return {};
-    if (!serializeSnapshotDelta(w, baseline, copy.frame) || w.failed()) return {};
+    // The header fields by copy; the frame is only read by the writer (no copy of the avatars).
+    SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .frame = {}};
+    if (!serializeSnapshotHeader(w, header)) return {};
+    if (!serializeSnapshotDelta(w, baseline, const_cast<SnapshotFrame&>(m.frame)) || w.failed()) return {};
     return w.finish();
 }
 

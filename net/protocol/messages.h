@@ -17,7 +17,8 @@
 //   Hello   = type:4 | magic:32 ('DKHL') | version:16 | name | org | role:2 | password
 //   Welcome = type:4 | you:12 | role:2 | tickRate | serverTick:32 | EventLayout
 //   Refuse  = type:4 | reason:3 | text
-//   Input   = type:4 | ackSnapshot:32 | count:2 | count x (seq:32, moveX:8, moveZ:8, yaw:8, run:1)
+//   Input   = type:4 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
+//             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
 //   Snapshot= type:4 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | delta (snapshot.h)
 //
 // A reader checks every range; a message that fails to decode is dropped and counted, and the
@@ -167,20 +168,33 @@ template <typename S> bool serialize(S& s, Refuse& v) {
     DH_SERIALIZE_STRING(s, v.text, 1000);
     return true;
 }
-template <typename S> bool serialize(S& s, MoveInput& v) {
-    DH_SERIALIZE_U32(s, v.seq);
+// A MoveInput's fields but its seq (Input codes the seqs together).
+template <typename S> bool serializeMoveFields(S& s, MoveInput& v) {
     DH_SERIALIZE_QFLOAT(s, v.moveX, -1.0f, 1.0f, 1.0f / 127.0f);
     DH_SERIALIZE_QFLOAT(s, v.moveZ, -1.0f, 1.0f, 1.0f / 127.0f);
     if (!serializeYaw(s, v.yaw)) return false;
     DH_SERIALIZE_BOOL(s, v.run);
     return true;
 }
+// Seqs: the newest in full, then each older one as "newer seq - 1" (one bit) or in full.
+// Inputs come one per tick, so a packet of three costs 34 bits of seq instead of 96.
 template <typename S> bool serialize(S& s, Input& v) {
     DH_SERIALIZE_U32(s, v.ackSnapshot);
     int64_t n = int64_t(v.inputs.size());
     if (!s.serializeInt(n, 1, kMaxInputsPerPacket)) return false;
     if constexpr (S::kReading) v.inputs.resize(size_t(n));
-    for (auto& in : v.inputs) DH_SERIALIZE_OBJECT(s, in);
+    DH_SERIALIZE_U32(s, v.inputs.back().seq);
+    for (size_t i = v.inputs.size() - 1; i-- > 0;) {
+        bool consecutive = v.inputs[i].seq + 1 == v.inputs[i + 1].seq;
+        DH_SERIALIZE_BOOL(s, consecutive);
+        if (consecutive) {
+            if constexpr (S::kReading) v.inputs[i].seq = v.inputs[i + 1].seq - 1;
+        } else {
+            DH_SERIALIZE_U32(s, v.inputs[i].seq);
+        }
+    }
+    for (auto& in : v.inputs)
+        if (!serializeMoveFields(s, in)) return false;
     return true;
 }
 template <typename S> bool serialize(S& s, Participant& v) {

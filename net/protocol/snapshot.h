@@ -95,19 +95,23 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
 
     // Removed: ids in the baseline that are not in the current frame.
     std::vector<uint16_t> removed;
-    std::vector<size_t> changed;  // writer: indices into cur.avatars
+    std::vector<uint32_t> changed;  // writer: indices into cur.avatars
+    if constexpr (!S::kReading) changed.reserve(cur.avatars.size());
     if constexpr (!S::kReading) {
         size_t i = 0, j = 0;
         while (i < b.avatars.size() || j < cur.avatars.size()) {
             if (j == cur.avatars.size() || (i < b.avatars.size() && b.avatars[i].id.v < cur.avatars[j].id.v)) {
                 removed.push_back(b.avatars[i].id.v); ++i;
             } else if (i == b.avatars.size() || cur.avatars[j].id.v < b.avatars[i].id.v) {
-                changed.push_back(j); ++j;
+                changed.push_back(uint32_t(j)); ++j;
             } else {
                 const AvatarState &o = b.avatars[i], &n = cur.avatars[j];
-                if (toCentimetres(o.x) != toCentimetres(n.x) || toCentimetres(o.z) != toCentimetres(n.z) ||
-                    toYawStep(o.yaw) != toYawStep(n.yaw) || o.anim != n.anim)
-                    changed.push_back(j);
+                // Equal values quantize equally: the common case (a carried, unchanged avatar)
+                // skips the quantization below.
+                bool same = o.x == n.x && o.z == n.z && o.yaw == n.yaw && o.anim == n.anim;
+                if (!same && (toCentimetres(o.x) != toCentimetres(n.x) || toCentimetres(o.z) != toCentimetres(n.z) ||
+                    toYawStep(o.yaw) != toYawStep(n.yaw) || o.anim != n.anim))
+                    changed.push_back(uint32_t(j));
                 ++i; ++j;
             }
         }
@@ -165,7 +169,7 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
     } else {
         prev = 0;
         size_t i = 0;
-        for (size_t idx : changed) {
+        for (uint32_t idx : changed) {
             AvatarState a = cur.avatars[idx];
             int64_t gap = int64_t(a.id.v) - prev;
             if (!s.serializeInt(gap, 1, kMaxParticipants)) return false;

@@ -166,6 +166,7 @@ std::unique_ptr<EnetTransport> EnetTransport::connect(const EnetClientDesc& desc
 
 EnetTransport::~EnetTransport() {
     if (!m_host) return;
+    flushBundles();
     bool told = false;
     for (auto& [handle, peer] : m_peers) {
         if (peer->state == ENET_PEER_STATE_CONNECTED || peer->state == ENET_PEER_STATE_DISCONNECT_LATER) {
@@ -204,10 +205,53 @@ void EnetTransport::configurePeer(_ENetPeer* peer) {
     peer->packetThrottle = peer->packetThrottleLimit;
 }
 
+// --- reliable bundles (see the header) ----------------------------------------------------------
+
+bool EnetTransport::queueReliable(PeerHandle h, _ENetPeer* peer, uint8_t channel, std::span<const uint8_t> data) {
+    if (peer->state != ENET_PEER_STATE_CONNECTED) return false;  // as enet_peer_send would answer
+    Bundles& b = m_bundles[h.v];
+    b.peer = peer;
+    std::vector<uint8_t>& q = b.bytes[channel == kChannelEvents ? 0 : 1];
+    if (q.empty() && b.bytes[0].size() + b.bytes[1].size() == 0) m_bundled.push_back(h.v);
+    for (size_t n = data.size();; n >>= 7) {  // LEB128 length
+        uint8_t byte = uint8_t(n & 0x7F);
+        if (n >> 7) byte |= 0x80;
+        q.push_back(byte);
+        if (!(n >> 7)) break;
+    }
+    q.insert(q.end(), data.begin(), data.end());
+    if (q.size() >= kEnetBundleBytes) sendBundle(peer, channel, q);
+    m_stats.packetsOut += 1;
+    m_stats.bytesOut += data.size();
+    return true;
+}
+
+void EnetTransport::sendBundle(_ENetPeer* peer, uint8_t channel, std::vector<uint8_t>& bundle) {
+    if (bundle.empty()) return;
+    ENetPacket* packet = enet_packet_create(bundle.data(), bundle.size(), ENET_PACKET_FLAG_RELIABLE);
+    if (packet && enet_peer_send(peer, channel, packet) != 0) enet_packet_destroy(packet);
+    bundle.clear();
+}
+
+void EnetTransport::flushBundles() {
+    for (uint32_t h : m_bundled) {
+        auto it = m_bundles.find(h);
+        if (it == m_bundles.end()) continue;
+        // A peer that went away meanwhile has no handle any more: drop what was queued for it.
+        if (m_peers.count(h) && it->second.peer->state == ENET_PEER_STATE_CONNECTED) {
+            sendBundle(it->second.peer, kChannelEvents, it->second.bytes[0]);
+            sendBundle(it->second.peer, kChannelAssets, it->second.bytes[1]);
+        }
+        m_bundles.erase(it);
+    }
+    m_bundled.clear();
+}
+
 bool EnetTransport::send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) {
     if (channel >= m_host->channelLimit) return false;
     auto it = m_peers.find(peer.v);
     if (it == m_peers.end()) return false;
+    if (channel != kChannelState && channel <= kChannelAssets) return queueReliable(peer, it->second, channel, data);
     // Channel 0 is unreliable sequenced (flags 0). UNRELIABLE_FRAGMENT only matters above the MTU:
     // the fragments then go unreliably too (lose one, lose the packet) instead of ENet's default of
     // sending them reliably, which would stall the state channel behind retransmissions.
@@ -224,9 +268,35 @@ bool EnetTransport::send(PeerHandle peer, uint8_t channel, std::span<const uint8
     return true;
 }
 
+size_t EnetTransport::sendToMany(std::span<const PeerHandle> peers, uint8_t channel, std::span<const uint8_t> data) {
+    if (channel >= m_host->channelLimit || peers.empty()) return 0;
+    if (channel != kChannelState && channel <= kChannelAssets) {
+        size_t n = 0;
+        for (PeerHandle h : peers) {
+            auto it = m_peers.find(h.v);
+            if (it != m_peers.end() && queueReliable(h, it->second, channel, data)) ++n;
+        }
+        return n;
+    }
+    const enet_uint32 flags = channel == kChannelState ? ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT : ENET_PACKET_FLAG_RELIABLE;
+    ENetPacket* packet = enet_packet_create(data.data(), data.size(), flags);
+    if (!packet) return 0;
+    size_t n = 0;
+    for (PeerHandle h : peers) {
+        auto it = m_peers.find(h.v);
+        if (it == m_peers.end() || enet_peer_send(it->second, channel, packet) != 0) continue;
+        ++n;  // each queued send holds a reference; ENet frees the packet after the last
+    }
+    if (packet->referenceCount == 0) enet_packet_destroy(packet);  // nobody took it: still ours
+    m_stats.packetsOut += n;
+    m_stats.bytesOut += n * data.size();
+    return n;
+}
+
 void EnetTransport::disconnect(PeerHandle peer, uint32_t reason) {
     auto it = m_peers.find(peer.v);
     if (it == m_peers.end()) return;
+    flushBundles();  // what was queued goes before the goodbye
     ENetPeer* p = it->second;
     switch (p->state) {
     case ENET_PEER_STATE_CONNECTED:
@@ -281,6 +351,7 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
     // receives (up to 256 datagrams), sends the acknowledgements and dispatches, so looping until
     // it reports nothing both drains ENet's event queue (what enet_host_check_events would do)
     // and empties the socket within one service().
+    flushBundles();
     ENetEvent ev;
     int r = enet_host_service(m_host, &ev, waitMs);
     for (size_t n = 0; r > 0 && n < kMaxEventsPerService; ++n) {
@@ -309,12 +380,34 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
         }
         case ENET_EVENT_TYPE_RECEIVE: {
             PeerHandle h = handleOf(ev.peer);
-            if (h.v != 0) {
+            if (h.v != 0 && ev.channelID == kChannelState) {
                 TransportEvent e{.kind = TransportEvent::Kind::Receive, .peer = h, .channel = ev.channelID};
                 e.data.assign(ev.packet->data, ev.packet->data + ev.packet->dataLength);
                 m_stats.packetsIn += 1;
                 m_stats.bytesIn += ev.packet->dataLength;
                 out.push_back(std::move(e));
+            } else if (h.v != 0) {
+                // A reliable bundle: LEB128 length, message, ... A bad frame drops the rest.
+                const uint8_t* p = ev.packet->data;
+                const uint8_t* end = p + ev.packet->dataLength;
+                while (p < end) {
+                    size_t len = 0;
+                    int shift = 0;
+                    bool ok = false;
+                    while (p < end && shift < 35) {
+                        uint8_t byte = *p++;
+                        len |= size_t(byte & 0x7F) << shift;
+                        shift += 7;
+                        if (!(byte & 0x80)) { ok = true; break; }
+                    }
+                    if (!ok || len > size_t(end - p)) break;
+                    TransportEvent e{.kind = TransportEvent::Kind::Receive, .peer = h, .channel = ev.channelID};
+                    e.data.assign(p, p + len);
+                    p += len;
+                    m_stats.packetsIn += 1;
+                    m_stats.bytesIn += len;
+                    out.push_back(std::move(e));
+                }
             }
             enet_packet_destroy(ev.packet);  // a received packet is ours to free
             break;
@@ -328,6 +421,7 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
 }
 
 void EnetTransport::flush() {
+    flushBundles();
     enet_host_flush(m_host);
     collectCounters();
 }
@@ -361,5 +455,7 @@ uint16_t EnetTransport::port() const {
 PeerHandle EnetTransport::serverPeer() const { return m_serverPeer; }
 
 size_t EnetTransport::peerCount() const { return m_peers.size(); }
+
+int EnetTransport::socketFd() const { return int(m_host->socket); }
 
 }  // namespace net

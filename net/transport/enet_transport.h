@@ -16,6 +16,13 @@
 // for seconds after one 250 ms spike. This transport turns that drop off (configurePeer in the
 // .cpp); rate control is the caller's job: fixed tick, interest management, deltas.
 //
+// Reliable channels carry bundles: every message sent on channel 1 or 2 is queued per peer and
+// channel, and the queue goes out as ONE ENet packet (each message framed by a LEB128 length) at
+// the next flush()/service(), or when it reaches kEnetBundleBytes. Order within a channel is kept.
+// Why: a join storm is N^2 presence messages; as separate reliable packets ENet spends its time
+// matching acknowledgements against long per-peer lists (quadratic), and 2,000 joiners stall the
+// server for seconds. The receiving EnetTransport unbundles, so callers see single messages.
+//
 // This header does not include <enet/enet.h>; the ENet types are forward-declared as ENet
 // declares them. Not thread-safe: use one EnetTransport from one thread.
 #pragma once
@@ -35,6 +42,7 @@ struct _ENetPeer;
 namespace net {
 
 constexpr uint32_t kEnetMaxPeers = 4095;  // ENET_PROTOCOL_MAXIMUM_PEER_ID
+constexpr size_t kEnetBundleBytes = 16 * 1024;  // a reliable bundle is sent when it reaches this
 
 // Options for a server. A zero field means its default.
 struct EnetServerDesc {
@@ -77,6 +85,8 @@ public:
     // Copies `data` into an ENet packet; false if the peer is unknown, not connected (yet, or any
     // more), or the channel is out of range. Channel 0 is unreliable, 1 and 2 reliable.
     bool send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) override;
+    // One ENet packet, reference counted by ENet, queued for each peer: no copy per peer.
+    size_t sendToMany(std::span<const PeerHandle> peers, uint8_t channel, std::span<const uint8_t> data) override;
     // Waits up to waitMs for the first event, then takes every event ready without waiting.
     void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0) override;
     void flush() override;
@@ -89,13 +99,26 @@ public:
     uint16_t port() const;          // the bound port (a server's, or a client's local one)
     PeerHandle serverPeer() const;  // client: the server's handle (sends fail until Connect)
     size_t peerCount() const;       // peers connected or connecting with a handle
+    // The UDP socket's descriptor, for a caller that waits on many transports at once (epoll in
+    // dockhall-bots). Only to wait for readability: reading it directly would lose ENet's data.
+    int socketFd() const;
 
 private:
     explicit EnetTransport(_ENetHost* host);
     void configurePeer(_ENetPeer* peer);
     void collectCounters() const;  // moves ENet's 32-bit host counters into m_stats
 
+    bool queueReliable(PeerHandle h, _ENetPeer* peer, uint8_t channel, std::span<const uint8_t> data);
+    void sendBundle(_ENetPeer* peer, uint8_t channel, std::vector<uint8_t>& bundle);
+    void flushBundles();
+
+    struct Bundles {                                   // per peer with queued reliable messages
+        _ENetPeer* peer = nullptr;
+        std::vector<uint8_t> bytes[2];                 // channel 1, channel 2
+    };
     _ENetHost* m_host = nullptr;                       // owned (enet_host_destroy)
+    std::unordered_map<uint32_t, Bundles> m_bundles;   // handle -> queued reliable messages
+    std::vector<uint32_t> m_bundled;                   // handles with something queued
     std::unordered_map<uint32_t, _ENetPeer*> m_peers;  // handle -> peer; peers belong to m_host
     PeerHandle m_serverPeer;                           // client only
     uint64_t m_connectDeadlineMs = 0;                  // client: steady-clock ms to give up, 0 = none

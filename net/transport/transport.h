@@ -49,6 +49,14 @@ public:
     // Queues a packet. Returns false if the peer is unknown or the packet cannot be queued.
     virtual bool send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) = 0;
 
+    // Queues one packet for many peers (a presence change, a chat line). Returns how many took
+    // it. ENet shares one packet among them; the default just calls send() for each.
+    virtual size_t sendToMany(std::span<const PeerHandle> peers, uint8_t channel, std::span<const uint8_t> data) {
+        size_t n = 0;
+        for (PeerHandle p : peers) n += send(p, channel, data) ? 1 : 0;
+        return n;
+    }
+
     // Delivers due events into `out` (appended). For ENet, waits up to `waitMs` for the first one.
     virtual void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0) = 0;
 

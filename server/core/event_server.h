@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "net/protocol/messages.h"
 #include "net/transport/transport.h"
 #include "server/core/hall_sim.h"
+#include "server/core/interest.h"
 #include "server/core/store.h"
 
 namespace server {
@@ -31,6 +33,7 @@ struct ServerDesc {
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
     uint32_t chatHistory = 50;          // lines a newcomer receives
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
+    InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
 };
 
 struct Now {
@@ -48,6 +51,8 @@ struct ServerStats {
     uint64_t snapshotsSent = 0;
     uint64_t snapshotBytes = 0;
     uint64_t chatLines = 0;
+    uint64_t avatarsInFrames = 0;       // sum over snapshots of the avatars each frame holds
+    uint64_t avatarsRefreshed = 0;      // sum over snapshots of the avatars sent with new state
 };
 
 class EventServer {
@@ -66,6 +71,10 @@ public:
     uint64_t nextTickMs() const { return m_nextTickMs; }
     const ServerStats& stats() const { return m_stats; }
     const HallSim& hall() const { return m_hall; }
+    HallSim& hall() { return m_hall; }
+    // People every client always hears about, whatever the distance (the stage during a
+    // ceremony). Replaces the previous set; an empty span clears it.
+    void setAlwaysRelevant(std::span<const net::ParticipantId> ids) { m_interest.setAlwaysRelevant(ids); }
     uint32_t tick() const { return m_tick; }
 
 private:
@@ -80,6 +89,7 @@ private:
     void refuse(Session& s, net::RefuseReason reason, const std::string& text);
     void notice(Session& s, net::NoticeCode code, const std::string& text);
     void runTick(const Now& now);
+    void sendPresenceBatch(Session& s);
     void sendSnapshot(Session& s);
     void broadcast(const net::Bytes& packet, uint8_t channel, const Session* except = nullptr);
     net::ParticipantId allocateId();
@@ -89,6 +99,9 @@ private:
     EventStore* m_store;
     HallSim m_hall;
     std::unordered_map<uint32_t, std::unique_ptr<Session>> m_sessions;  // by PeerHandle
+    std::vector<Session*> m_byId;       // joined sessions by participant id (dense, 0 unused)
+    uint32_t m_joinedCount = 0;
+    Interest m_interest;
     std::deque<uint16_t> m_freeIds;
     uint32_t m_tick = 0;
     uint64_t m_nextTickMs = 0;
@@ -97,6 +110,7 @@ private:
     uint32_t m_lastChatId = 0;
     ServerStats m_stats;
     std::vector<net::TransportEvent> m_events;
+    std::vector<net::PeerHandle> m_peersScratch;
 };
 
 }  // namespace server

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "net/transport/enet_transport.h"
 #include "server/core/event_loader.h"
@@ -44,17 +46,28 @@ struct Host::Impl {
     std::unique_ptr<net::EnetTransport> transport;
     std::unique_ptr<EventServer> server;
     mutable std::mutex statsMutex;
-    std::vector<float> tickMs;    // every tick's duration
+    struct TickSample { uint64_t atMs; float ms; };
+    struct Totals { uint64_t atMs = 0; net::TransportStats traffic; ServerStats server; };
+    std::deque<TickSample> ticks;   // the recent window's ticks
+    std::deque<Totals> totals;      // running totals, sampled once a second over the window
     uint64_t startMs = 0;
-    net::TransportStats traffic;
+
+    uint64_t windowMs() const { return uint64_t(std::max<uint32_t>(1, desc.statsWindowSeconds)) * 1000; }
 
     void writeStats(const TickStats& s) const {
         if (desc.statsJsonPath.empty()) return;
-        nlohmann::json j = {{"tick_ms_p50", s.p50Ms},       {"tick_ms_p99", s.p99Ms},
-                            {"tick_ms_max", s.maxMs},       {"clients", s.clients},
+        double ratio = s.inputsReceived ? double(s.inputsApplied) / double(s.inputsReceived) : 1.0;
+        nlohmann::json j = {{"window_seconds", s.windowSeconds},   {"ticks", s.ticks},
+                            {"tick_ms_p50", s.p50Ms},              {"tick_ms_p99", s.p99Ms},
+                            {"tick_ms_max", s.maxMs},              {"clients", s.clients},
                             {"packets_in_per_s", s.packetsInPerSecond}, {"packets_out_per_s", s.packetsOutPerSecond},
                             {"bytes_in_per_s", s.bytesInPerSecond},     {"bytes_out_per_s", s.bytesOutPerSecond},
-                            {"inputs_received", s.inputsReceived},      {"inputs_applied", s.inputsApplied}};
+                            {"inputs_received", s.inputsReceived},      {"inputs_applied", s.inputsApplied},
+                            {"inputs_applied_ratio", ratio},            {"avatars_in_view_mean", s.avatarsInViewMean},
+                            {"snapshots_per_s", s.snapshotsPerSecond},
+                            {"total_inputs_received", s.totalInputsReceived},
+                            {"total_inputs_applied", s.totalInputsApplied},
+                            {"interest", desc.interest},                {"uptime_ms", s.uptimeMs}};
         std::string tmp = desc.statsJsonPath + ".tmp";
         std::ofstream(tmp) << j.dump(2) << "\n";
         std::rename(tmp.c_str(), desc.statsJsonPath.c_str());
@@ -67,7 +80,8 @@ Host::~Host() = default;
 bool Host::start(const HostDesc& desc, std::string& error) {
     m->desc = desc;
     if (!loadEventFile(desc.eventPath, m->layout, error)) return false;
-    m->store = SqliteStore::open(desc.dbPath, &error);
+    m->store = SqliteStore::open(desc.dbPath, &error,
+                                 {.onError = [](std::string_view msg) { spdlog::error("store: {}", msg); }});
     if (!m->store) return false;
     std::ifstream f(desc.eventPath, std::ios::binary);
     std::stringstream ss;
@@ -81,16 +95,23 @@ bool Host::start(const HostDesc& desc, std::string& error) {
         &error);
     if (!m->transport) return false;
     m->server = std::make_unique<EventServer>(
-        ServerDesc{.maxParticipants = desc.maxParticipants, .organizerPassword = desc.organizerPassword}, m->layout,
+        ServerDesc{.maxParticipants = desc.maxParticipants,
+                   .organizerPassword = desc.organizerPassword,
+                   .interest = {.enabled = desc.interest}},
+        m->layout,
         *m->transport, m->store.get());
     return true;
 }
 
-uint16_t Host::port() const { return m->desc.port; }
+uint16_t Host::port() const { return m->transport ? m->transport->port() : m->desc.port; }
 
 void Host::run(const std::atomic<bool>& stop) {
     m->startMs = monoMs();
     uint64_t nextStatsMs = m->startMs + 1000;
+    {
+        std::lock_guard lock(m->statsMutex);
+        m->totals.push_back({m->startMs, m->transport->stats(), m->server->stats()});
+    }
     while (!stop.load(std::memory_order_relaxed)) {
         uint64_t now = monoMs();
         auto t0 = std::chrono::steady_clock::now();
@@ -98,19 +119,23 @@ void Host::run(const std::atomic<bool>& stop) {
         if (ticks > 0) {
             float ms = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - t0).count() / float(ticks);
             std::lock_guard lock(m->statsMutex);
-            for (int i = 0; i < ticks; ++i) m->tickMs.push_back(ms);
-            if (m->tickMs.size() > 2 * 36000) m->tickMs.erase(m->tickMs.begin(), m->tickMs.begin() + 36000);  // last 20-40 min
-            net::TransportStats t = m->transport->stats();
-            m->traffic = t;
+            for (int i = 0; i < ticks; ++i) m->ticks.push_back({now, ms});
+            while (!m->ticks.empty() && m->ticks.front().atMs + m->windowMs() < now) m->ticks.pop_front();
         }
         if (now >= nextStatsMs) {
             nextStatsMs = now + 1000;
+            {
+                std::lock_guard lock(m->statsMutex);
+                m->totals.push_back({now, m->transport->stats(), m->server->stats()});
+                // Keep one sample at or before the window's start.
+                while (m->totals.size() > 2 && m->totals[1].atMs + m->windowMs() <= now) m->totals.pop_front();
+            }
             m->writeStats(tickStats());
         }
-        // Sleep in the transport until the next tick is due (packets wake it up early).
+        // Sleep until the next tick is due, at most 2 ms at a time so inputs are read promptly.
         uint64_t after = monoMs();
         uint64_t due = m->server->nextTickMs();
-        uint32_t wait = due > after ? uint32_t(std::min<uint64_t>(due - after, 5)) : 0;
+        uint32_t wait = due > after ? uint32_t(std::min<uint64_t>(due - after, 2)) : 0;
         if (wait) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
     }
     m->server->shutdown();
@@ -127,18 +152,32 @@ void Host::run(const std::atomic<bool>& stop) {
 TickStats Host::tickStats() const {
     TickStats s;
     std::lock_guard lock(m->statsMutex);
-    s.p50Ms = percentile(m->tickMs, 0.50);
-    s.p99Ms = percentile(m->tickMs, 0.99);
-    s.maxMs = m->tickMs.empty() ? 0 : *std::max_element(m->tickMs.begin(), m->tickMs.end());
+    std::vector<float> v;
+    v.reserve(m->ticks.size());
+    for (const auto& t : m->ticks) v.push_back(t.ms);
+    s.ticks = v.size();
+    s.p50Ms = percentile(v, 0.50);
+    s.p99Ms = percentile(v, 0.99);
+    s.maxMs = v.empty() ? 0 : *std::max_element(v.begin(), v.end());
     s.clients = m->server ? m->server->stats().participants : 0;
-    double secs = std::max(0.001, double(monoMs() - m->startMs) / 1000.0);
-    s.packetsInPerSecond = double(m->traffic.packetsIn) / secs;
-    s.packetsOutPerSecond = double(m->traffic.packetsOut) / secs;
-    s.bytesInPerSecond = double(m->traffic.wireBytesIn) / secs;
-    s.bytesOutPerSecond = double(m->traffic.wireBytesOut) / secs;
-    if (m->server) {
-        s.inputsReceived = m->server->stats().inputsReceived;
-        s.inputsApplied = m->server->stats().inputsApplied;
+    s.uptimeMs = m->startMs ? monoMs() - m->startMs : 0;
+    if (m->totals.size() >= 2) {
+        const auto &a = m->totals.front(), &b = m->totals.back();
+        double secs = std::max(0.001, double(b.atMs - a.atMs) / 1000.0);
+        s.windowSeconds = secs;
+        s.packetsInPerSecond = double(b.traffic.datagramsIn - a.traffic.datagramsIn) / secs;
+        s.packetsOutPerSecond = double(b.traffic.datagramsOut - a.traffic.datagramsOut) / secs;
+        s.bytesInPerSecond = double(b.traffic.wireBytesIn - a.traffic.wireBytesIn) / secs;
+        s.bytesOutPerSecond = double(b.traffic.wireBytesOut - a.traffic.wireBytesOut) / secs;
+        s.inputsReceived = b.server.inputsReceived - a.server.inputsReceived;
+        s.inputsApplied = b.server.inputsApplied - a.server.inputsApplied;
+        uint64_t snaps = b.server.snapshotsSent - a.server.snapshotsSent;
+        s.snapshotsPerSecond = double(snaps) / secs;
+        s.avatarsInViewMean = snaps ? double(b.server.avatarsInFrames - a.server.avatarsInFrames) / double(snaps) : 0;
+    }
+    if (!m->totals.empty()) {
+        s.totalInputsReceived = m->totals.back().server.inputsReceived;
+        s.totalInputsApplied = m->totals.back().server.inputsApplied;
     }
     return s;
 }

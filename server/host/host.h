@@ -21,14 +21,23 @@ struct HostDesc {
     uint16_t maxParticipants = 1000;
     std::string organizerPassword;
     std::string statsJsonPath;          // written every second and on exit when set
+    uint32_t statsWindowSeconds = 10;   // tick percentiles and rates cover this recent window
+    bool interest = true;               // false: naive full broadcast (every avatar, every tick)
 };
 
+// Figures over the recent window (HostDesc::statsWindowSeconds), plus running totals.
 struct TickStats {
+    double windowSeconds = 0;           // what the window really covers (less early on)
+    uint64_t ticks = 0;                 // ticks in the window
     double p50Ms = 0, p99Ms = 0, maxMs = 0;
     uint32_t clients = 0;
     double packetsInPerSecond = 0, packetsOutPerSecond = 0;
     double bytesInPerSecond = 0, bytesOutPerSecond = 0;  // on the wire (ENet + UDP/IP headers)
-    uint64_t inputsReceived = 0, inputsApplied = 0;
+    uint64_t inputsReceived = 0, inputsApplied = 0;      // in the window
+    double avatarsInViewMean = 0;       // avatars per snapshot frame, in the window
+    double snapshotsPerSecond = 0;
+    uint64_t totalInputsReceived = 0, totalInputsApplied = 0;  // since start
+    uint64_t uptimeMs = 0;
 };
 
 class Host {
@@ -42,7 +51,7 @@ public:
     bool start(const HostDesc& desc, std::string& error);
     // Serves until `stop` becomes true, then refuses everyone with "shutting down".
     void run(const std::atomic<bool>& stop);
-    // Tick and traffic figures over the whole run so far.
+    // Tick and traffic figures over the recent window.
     TickStats tickStats() const;
     uint16_t port() const;
 

@@ -4,13 +4,21 @@
 //
 // Every bot has its own ENet host (its own UDP socket), exactly like N separate clients. They
 // join, wander between booths, chat now and then, and the JSON reports what they saw.
+//
+// Cheap enough for thousands in one process: the process sleeps in epoll on all the bots'
+// sockets and services only the bots whose socket has data; once per tick every bot sends its
+// input and flushes (one sendto). A slice of the bots gets a full ENet service each tick so
+// reliable resends and timeouts still happen. Figures are measured over a window that starts
+// after --warmup seconds (the join storm), so a benchmark sees the steady state.
+#include <sys/epoll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -32,9 +40,12 @@ struct BotSlot {
     std::unique_ptr<client::Connection> conn;
     std::unique_ptr<client::Bot> bot;
     uint64_t joinedAtMs = 0;
+    // At the start of the measurement window (or on joining, if later).
+    uint64_t windowStartMs = 0;
     uint64_t snapshotsAtStart = 0;
     net::TransportStats trafficAtStart;
-    bool counted = false;
+    double viewSum = 0;        // avatars in the newest frame, sampled once a second
+    uint32_t viewSamples = 0;
 };
 
 double mean(const std::vector<double>& v) {
@@ -44,6 +55,13 @@ double mean(const std::vector<double>& v) {
     return s / double(v.size());
 }
 
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    size_t k = size_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1) + 0.5);
+    return v[k];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -51,19 +69,24 @@ int main(int argc, char** argv) {
     std::string address = "127.0.0.1:7777";
     int clients = 10;
     double seconds = 10;
+    double warmup = 0;
     std::string jsonPath;
     float movingShare = 0.3f;
     float chatPerMinute = 0.5f;
     std::string namePrefix = "Bot";
     uint32_t seed = 1;
+    uint32_t connectTimeoutMs = 10000;
     app.add_option("--connect", address, "server HOST:PORT")->capture_default_str();
     app.add_option("--clients", clients, "number of bots")->check(CLI::Range(1, 4095))->capture_default_str();
     app.add_option("--seconds", seconds, "how long to stay in the hall")->check(CLI::Range(0.1, 86400.0))->capture_default_str();
+    app.add_option("--warmup", warmup, "seconds before the measurement window starts (the join storm)")
+        ->check(CLI::Range(0.0, 3600.0))->capture_default_str();
     app.add_option("--json", jsonPath, "write a JSON report here");
     app.add_option("--moving", movingShare, "share of time each bot spends walking")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     app.add_option("--chat-per-minute", chatPerMinute, "chat lines per bot per minute")->capture_default_str();
     app.add_option("--name-prefix", namePrefix, "bots are named PREFIX-1, PREFIX-2, ...")->capture_default_str();
     app.add_option("--seed", seed, "random seed")->capture_default_str();
+    app.add_option("--connect-timeout-ms", connectTimeoutMs, "a bot not connected by then counts as lost")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     auto colon = address.rfind(':');
@@ -77,17 +100,30 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "dockhall-bots: bad port in \"%s\"\n", address.c_str());
         return 2;
     }
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) {
+        std::perror("dockhall-bots: epoll_create1");
+        return 2;
+    }
 
+    // All bots start connecting at once: a join storm, like the doors opening.
     const uint64_t start = monoMs();
     std::vector<BotSlot> bots(static_cast<size_t>(clients));
     for (int i = 0; i < clients; ++i) {
         std::string error;
         BotSlot& b = bots[size_t(i)];
-        b.transport = net::EnetTransport::connect({.host = host, .port = uint16_t(port), .timeoutMs = 10000}, &error);
+        // Small socket buffers: a bot receives ~200 bytes a tick, and there are thousands of them.
+        b.transport = net::EnetTransport::connect({.host = host, .port = uint16_t(port), .timeoutMs = connectTimeoutMs,
+                                                   .socketRecvBuffer = 256 * 1024, .socketSendBuffer = 64 * 1024},
+                                                  &error);
         if (!b.transport) {
             std::fprintf(stderr, "dockhall-bots: bot %d: %s\n", i + 1, error.c_str());
             continue;
         }
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u32 = uint32_t(i);
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, b.transport->socketFd(), &ev) != 0) std::perror("dockhall-bots: epoll_ctl");
         client::JoinRequest req;
         req.name = namePrefix + "-" + std::to_string(i + 1);
         req.org = (i % 3 == 0) ? "嵊州市机械工业协会" : (i % 3 == 1 ? "Ningxia University" : "寧夏力成電氣集團");
@@ -95,36 +131,69 @@ int main(int argc, char** argv) {
         b.conn = std::make_unique<client::Connection>(*b.transport, req, monoMs());
         b.bot = std::make_unique<client::Bot>(*b.conn, client::BotDesc{.seed = seed * 7919u + uint32_t(i), .movingShare = movingShare,
                                                                       .chatPerMinute = chatPerMinute});
+        b.transport->flush();  // the connect request leaves now
     }
 
     const uint64_t endMs = start + uint64_t(seconds * 1000.0);
+    const uint64_t windowMs = start + uint64_t(std::min(warmup, seconds) * 1000.0);
+    bool windowOpen = false;
     uint64_t nextTickMs = start;
+    uint64_t nextSampleMs = windowMs;
     uint32_t tickCount = 0;
-    while (monoMs() < endMs) {
+    constexpr uint32_t kFullServiceSlices = 8;  // every bot gets a full ENet service every 8 ticks
+    std::vector<epoll_event> ready(4096);
+    for (;;) {
         uint64_t now = monoMs();
-        for (auto& b : bots) {
-            if (!b.conn) continue;
-            b.conn->update(now);
-            if (b.conn->state() == client::ConnState::Joined && !b.joinedAtMs) {
-                b.joinedAtMs = now;
+        if (now >= endMs) break;
+        int timeout = int(std::min<uint64_t>(nextTickMs > now ? nextTickMs - now : 0, endMs - now));
+        int n = epoll_wait(ep, ready.data(), int(ready.size()), timeout);
+        now = monoMs();
+        for (int k = 0; k < n; ++k) {
+            BotSlot& b = bots[ready[size_t(k)].data.u32];
+            if (b.conn) b.conn->update(now);
+        }
+        if (!windowOpen && now >= windowMs) {
+            windowOpen = true;
+            for (auto& b : bots) {
+                if (!b.joinedAtMs) continue;
+                b.windowStartMs = now;
                 b.snapshotsAtStart = b.conn->stats().snapshots;
                 b.trafficAtStart = b.transport->stats();
             }
         }
-        if (now >= nextTickMs) {
-            for (auto& b : bots)
-                if (b.bot) b.bot->tick(now);
-            for (auto& b : bots)
-                if (b.transport) b.transport->flush();
-            ++tickCount;
-            nextTickMs = start + uint64_t(tickCount) * 1000 / net::kTickRate;
+        if (now < nextTickMs) continue;
+        for (size_t i = 0; i < bots.size(); ++i) {
+            BotSlot& b = bots[i];
+            if (!b.conn) continue;
+            if (i % kFullServiceSlices == tickCount % kFullServiceSlices || b.conn->state() != client::ConnState::Joined)
+                b.conn->update(now);
+            if (b.conn->state() == client::ConnState::Joined && !b.joinedAtMs) {
+                b.joinedAtMs = now;
+                if (windowOpen) {
+                    b.windowStartMs = now;
+                    b.snapshotsAtStart = b.conn->stats().snapshots;
+                    b.trafficAtStart = b.transport->stats();
+                }
+            }
+            if (b.bot) b.bot->tick(now);
+            b.transport->flush();
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        if (windowOpen && now >= nextSampleMs) {
+            nextSampleMs = now + 1000;
+            for (auto& b : bots) {
+                if (!b.joinedAtMs || b.conn->state() != client::ConnState::Joined) continue;
+                b.viewSum += double(b.conn->world().interpolate(now, 0.0f).size());  // others in the frame + self
+                ++b.viewSamples;
+            }
+        }
+        ++tickCount;
+        nextTickMs = start + uint64_t(tickCount) * 1000 / net::kTickRate;
+        if (nextTickMs <= now) nextTickMs = now + 1;  // fell behind: do not try to catch up in a burst
     }
 
     // Report.
     int connected = 0, refused = 0, lost = 0;
-    std::vector<double> snapsPerSec, downKbps, upKbps, seen;
+    std::vector<double> snapsPerSec, downKbps, upKbps, seen, inView, joinMs;
     uint32_t chats = 0;
     std::string refusal;
     const uint64_t endNow = monoMs();
@@ -137,26 +206,40 @@ int main(int argc, char** argv) {
         }
         chats += b.bot ? b.bot->chatsSent() : 0;
         if (!b.joinedAtMs) continue;
-        double secs = std::max(0.001, double(endNow - b.joinedAtMs) / 1000.0);
+        joinMs.push_back(double(b.joinedAtMs - start));
+        if (!b.windowStartMs || b.conn->state() != client::ConnState::Joined) continue;
+        double secs = std::max(0.001, double(endNow - b.windowStartMs) / 1000.0);
         net::TransportStats t = b.transport->stats();
         snapsPerSec.push_back(double(b.conn->stats().snapshots - b.snapshotsAtStart) / secs);
         downKbps.push_back(double(t.wireBytesIn - b.trafficAtStart.wireBytesIn) * 8.0 / 1000.0 / secs);
         upKbps.push_back(double(t.wireBytesOut - b.trafficAtStart.wireBytesOut) * 8.0 / 1000.0 / secs);
         seen.push_back(double(b.conn->world().participants().size()));
+        if (b.viewSamples) inView.push_back(b.viewSum / b.viewSamples);
     }
     nlohmann::json j = {{"clients", clients},
                         {"connected", connected},
                         {"refused", refused},
                         {"lost", lost},
                         {"seconds", seconds},
+                        {"window_seconds", std::max(0.0, seconds - std::min(warmup, seconds))},
+                        {"join_seconds", joinMs.empty() ? 0.0 : *std::max_element(joinMs.begin(), joinMs.end()) / 1000.0},
+                        {"join_ms_p50", percentile(joinMs, 0.50)},
+                        {"join_ms_p95", percentile(joinMs, 0.95)},
                         {"snapshots_per_second_mean", mean(snapsPerSec)},
+                        {"snapshots_per_second_p5", percentile(snapsPerSec, 0.05)},
                         {"down_kbps_per_client_mean", mean(downKbps)},
+                        {"down_kbps_per_client_p50", percentile(downKbps, 0.50)},
+                        {"down_kbps_per_client_p95", percentile(downKbps, 0.95)},
                         {"up_kbps_per_client_mean", mean(upKbps)},
+                        {"up_kbps_per_client_p50", percentile(upKbps, 0.50)},
+                        {"up_kbps_per_client_p95", percentile(upKbps, 0.95)},
+                        {"avatars_in_view_mean", mean(inView)},
                         {"participants_seen_mean", mean(seen)},
                         {"chat_lines_sent", chats}};
     if (!refusal.empty()) j["refusal"] = refusal;
     std::string out = j.dump(2);
     std::printf("%s\n", out.c_str());
+    std::fflush(stdout);
     if (!jsonPath.empty()) std::ofstream(jsonPath) << out << "\n";
     for (auto& b : bots)
         if (b.conn) b.conn->disconnect();
@@ -166,7 +249,8 @@ int main(int argc, char** argv) {
     while (monoMs() < until) {
         for (auto& b : bots)
             if (b.transport) { b.transport->service(monoMs(), sink, 0); sink.clear(); }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        usleep(5000);
     }
+    close(ep);
     return connected == clients ? 0 : 1;
 }

@@ -1,0 +1,316 @@
+// interest.cpp: spatial grid, interest sets and the priority accumulator (interest.h).
+#include "server/core/interest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace server {
+
+namespace {
+
+// Snapshot message bits before the first avatar: type, tick, baselineTick, lastInput, the two
+// counts (messages.h, snapshot.h), plus up to 7 bits of padding to the last byte.
+constexpr uint32_t kSnapshotHeaderBits = 4 + 32 + 32 + 32 + 12 + 12 + 7;
+constexpr uint32_t kIdGapBits = 12;
+
+uint32_t bitsFor(int64_t lo, int64_t hi) {
+    uint64_t range = uint64_t(hi - lo);
+    uint32_t b = 0;
+    while (range) { ++b; range >>= 1; }
+    return b;
+}
+const uint32_t kCmBits = bitsFor(0, net::kMaxCentimetres);
+const uint32_t kYawBits = bitsFor(0, net::kYawSteps - 1);
+const uint32_t kAnimBits = bitsFor(0, int(net::Anim::Count) - 1);
+
+// Quantization as the codec does it, fast: states here are already quantized (HallSim keeps
+// them so), so plain rounding gives the codec's values without its double-precision care.
+inline int32_t cmOf(float m) { return int32_t(m * 100.0f + 0.5f); }
+inline int32_t yawOf(float yaw) { return int32_t(yaw * (float(net::kYawSteps) / 6.28318530718f) + 0.5f) & (net::kYawSteps - 1); }
+
+uint32_t coordDeltaBits(float cur, float base) {
+    int32_t d = cmOf(cur) - cmOf(base);
+    if (d == 0) return 1;
+    return 1 + 1 + (std::abs(d) < 512 ? 10u : kCmBits);
+}
+
+}  // namespace
+
+uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
+    if (!base) return kIdGapBits + 1 + 2 * kCmBits + kYawBits + kAnimBits;
+    if (base->x == cur.x && base->z == cur.z && base->yaw == cur.yaw && base->anim == cur.anim) return 0;
+    bool cx = cmOf(cur.x) != cmOf(base->x);
+    bool cz = cmOf(cur.z) != cmOf(base->z);
+    bool cy = yawOf(cur.yaw) != yawOf(base->yaw);
+    bool ca = cur.anim != base->anim;
+    if (!cx && !cz && !cy && !ca) return 0;
+    return kIdGapBits + 1 + coordDeltaBits(cur.x, base->x) + coordDeltaBits(cur.z, base->z) + 1 + (cy ? kYawBits : 0) +
+           1 + (ca ? kAnimBits : 0);
+}
+
+Interest::Interest(const InterestDesc& desc)
+    : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1), m_slot(size_t(net::kMaxParticipants) + 1, 0) {}
+
+void Interest::setAlwaysRelevant(std::span<const net::ParticipantId> ids) {
+    m_always.clear();
+    for (auto id : ids)
+        if (id.v != 0) m_always.push_back(id.v);
+    std::sort(m_always.begin(), m_always.end());
+    m_always.erase(std::unique(m_always.begin(), m_always.end()), m_always.end());
+}
+
+void Interest::update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize) {
+    m_stats = {};
+    // The previous span may have changed under us (it is the caller's vector): reset by our own list.
+    for (uint16_t id : m_indexedIds) m_byId[id] = -1;
+    m_indexedIds.clear();
+    m_avatars = avatars;
+    for (size_t i = 0; i < avatars.size(); ++i) {
+        m_byId[avatars[i].id.v] = int32_t(i);
+        m_indexedIds.push_back(avatars[i].id.v);
+    }
+    if (!m_desc.enabled) return;
+
+    const float cell = std::max(0.5f, m_desc.cellSize);
+    m_cols = std::max(1, int(std::ceil(std::max(hallSize.x, 1.0f) / cell)));
+    m_rows = std::max(1, int(std::ceil(std::max(hallSize.y, 1.0f) / cell)));
+    const size_t cells = size_t(m_cols) * size_t(m_rows);
+    m_cellStart.assign(cells + 1, 0);
+    auto cellOf = [&](const net::AvatarState& a) {
+        int cx = std::clamp(int(a.x / cell), 0, m_cols - 1);
+        int cz = std::clamp(int(a.z / cell), 0, m_rows - 1);
+        return size_t(cz) * size_t(m_cols) + size_t(cx);
+    };
+    // Counting sort of avatar indices by cell.
+    for (const auto& a : avatars) ++m_cellStart[cellOf(a) + 1];
+    for (size_t c = 0; c < cells; ++c) m_cellStart[c + 1] += m_cellStart[c];
+    m_cellItems.resize(avatars.size());
+    m_order.assign(m_cellStart.begin(), m_cellStart.end() - 1);  // fill cursors
+    for (size_t i = 0; i < avatars.size(); ++i) m_cellItems[m_order[cellOf(avatars[i])]++] = uint16_t(i);
+}
+
+void Interest::build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
+                     net::SnapshotFrame& out) {
+    out.avatars.clear();
+    if (!m_desc.enabled) {
+        out.avatars.assign(m_avatars.begin(), m_avatars.end());
+        m_stats.avatarsInFrames += out.avatars.size();
+        return;
+    }
+
+    // 1. Candidates: the nearest avatars in the grid cells around the client.
+    m_cand.clear();
+    const int32_t selfIdx = self.v <= net::kMaxParticipants ? m_byId[self.v] : -1;
+    const net::AvatarState* me = selfIdx >= 0 ? &m_avatars[size_t(selfIdx)] : nullptr;
+    if (me) {
+        // Rings of cells outward from the client's cell. After ring k every avatar closer than
+        // k cells is found, so stop once maxKnown of them are (or at the radius): a dense crowd
+        // costs a few rings, an empty hall the whole radius.
+        const float cell = std::max(0.5f, m_desc.cellSize), r = m_desc.radius, r2 = r * r;
+        const int cx0 = std::clamp(int(me->x / cell), 0, m_cols - 1), cz0 = std::clamp(int(me->z / cell), 0, m_rows - 1);
+        const int maxRing = int(std::ceil(r / cell));
+        auto scanRow = [&](int cz, int xa, int xb) {
+            if (cz < 0 || cz >= m_rows) return;
+            xa = std::max(xa, 0);
+            xb = std::min(xb, m_cols - 1);
+            if (xa > xb) return;
+            size_t row = size_t(cz) * size_t(m_cols);
+            for (uint32_t k = m_cellStart[row + size_t(xa)]; k < m_cellStart[row + size_t(xb) + 1]; ++k) {
+                const net::AvatarState& a = m_avatars[m_cellItems[k]];
+                float dx = a.x - me->x, dz = a.z - me->z, d2 = dx * dx + dz * dz;
+                if (d2 <= r2 && a.id != self) m_cand.push_back({a.id.v, d2});
+            }
+        };
+        for (int ring = 0; ring <= maxRing; ++ring) {
+            scanRow(cz0 - ring, cx0 - ring, cx0 + ring);
+            if (ring > 0) scanRow(cz0 + ring, cx0 - ring, cx0 + ring);
+            for (int cz = cz0 - ring + 1; cz <= cz0 + ring - 1; ++cz) {
+                scanRow(cz, cx0 - ring, cx0 - ring);
+                scanRow(cz, cx0 + ring, cx0 + ring);
+            }
+            if (m_cand.size() < m_desc.maxKnown) continue;
+            const float sure = float(ring) * cell, sure2 = sure * sure;
+            size_t within = 0;
+            for (const auto& c : m_cand) within += c.dist2 < sure2;
+            if (within >= m_desc.maxKnown) {
+                // Those beyond `sure` cannot be among the nearest: drop them before selecting.
+                std::erase_if(m_cand, [sure2](const Candidate& c) { return c.dist2 >= sure2; });
+                break;
+            }
+        }
+    }
+    // The nearest maxKnown are of interest; of those the nearest fullRate are "near". Two
+    // partitions instead of a sort: only the split matters.
+    auto byDist = [](const Candidate& a, const Candidate& b) { return a.dist2 < b.dist2; };
+    if (m_cand.size() > m_desc.maxKnown) {
+        std::nth_element(m_cand.begin(), m_cand.begin() + long(m_desc.maxKnown), m_cand.end(), byDist);
+        m_cand.resize(m_desc.maxKnown);
+    }
+    size_t nearCount = std::min<size_t>(m_cand.size(), m_desc.fullRate);
+    if (nearCount < m_cand.size()) std::nth_element(m_cand.begin(), m_cand.begin() + long(nearCount), m_cand.end(), byDist);
+    // Ranks: 0 = self or stage (always sent), 1 = near (full rate), 2 = farther.
+    m_order.resize(m_cand.size());
+    for (size_t i = 0; i < m_cand.size(); ++i) m_order[i] = i < nearCount ? 1 : 2;
+    if (me) { m_cand.push_back({self.v, 0.0f}); m_order.push_back(0); }
+    for (uint16_t id : m_always) {
+        int32_t idx = m_byId[id];
+        if (idx < 0) continue;
+        const net::AvatarState& a = m_avatars[size_t(idx)];
+        float dx = me ? a.x - me->x : 0, dz = me ? a.z - me->z : 0;
+        m_cand.push_back({id, dx * dx + dz * dz});
+        m_order.push_back(0);
+    }
+    // Index by id (dense): an id twice (a stage person nearby) keeps the lowest rank.
+    for (size_t i = 0; i < m_cand.size(); ++i) {
+        int32_t& slot = m_slot[m_cand[i].id];
+        if (slot == 0 || m_order[i] < m_order[size_t(slot - 1)]) slot = int32_t(i) + 1;
+    }
+    const float d0 = std::max(0.1f, m_desc.nearDistance);
+    auto weightFor = [&](float d2, uint32_t rank) {
+        // Near ones: 1 plus a little more the nearer, so when even they must take turns the
+        // nearest keep their every-tick rate and the turn-taking happens at the edge.
+        if (rank <= 1) return 1.0f + 1.0f / (1.0f + d2);
+        float w = d2 <= d0 * d0 ? 1.0f : (d0 * d0) / d2;
+        return std::max(w, 0.02f);
+    };
+    auto fromCandidate = [&](InterestClient::Entry& e, size_t ci) {
+        e.interested = true;
+        e.lastInterestTick = tick;
+        e.dist2 = m_cand[ci].dist2;
+        e.rank = m_order[ci];
+        e.weight = weightFor(e.dist2, e.rank);
+        e.priority += e.weight;
+    };
+
+    // 2. Update what the client tracks, in place; then merge in the newcomers (sorted by id).
+    auto& entries = client.entries;
+    size_t w = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        InterestClient::Entry e = entries[i];
+        e.sent = false;
+        int32_t& slot = m_slot[e.id];
+        if (slot > 0) {
+            fromCandidate(e, size_t(slot - 1));
+            slot = -1;  // taken
+        } else {
+            // Out of interest: kept (in the frame: stale and free; its priority too, so one at
+            // the edge of the set that drifts in and out still gets its turn) until forgotten
+            // or gone.
+            if (slot < 0 || m_byId[e.id] < 0 || tick - e.lastInterestTick >= m_desc.forgetTicks) continue;
+            e.interested = false;
+        }
+        entries[w++] = e;
+    }
+    entries.resize(w);
+    m_newIds.clear();
+    for (size_t i = 0; i < m_cand.size(); ++i) {
+        int32_t& slot = m_slot[m_cand[i].id];
+        if (slot > 0) { m_newIds.push_back(uint32_t(slot - 1)); slot = -1; }
+    }
+    if (!m_newIds.empty()) {
+        std::sort(m_newIds.begin(), m_newIds.end(), [&](uint32_t a, uint32_t b) { return m_cand[a].id < m_cand[b].id; });
+        m_merged.clear();
+        size_t ei = 0;
+        for (uint32_t ci : m_newIds) {
+            while (ei < entries.size() && entries[ei].id < m_cand[ci].id) m_merged.push_back(entries[ei++]);
+            InterestClient::Entry e;
+            e.id = m_cand[ci].id;
+            fromCandidate(e, ci);
+            m_merged.push_back(e);
+        }
+        while (ei < entries.size()) m_merged.push_back(entries[ei++]);
+        entries.swap(m_merged);
+    }
+    for (const auto& c : m_cand) m_slot[c.id] = 0;
+
+    // 3. Costs against the baseline, then selection by priority within the budget.
+    m_baseOf.resize(entries.size());
+    int64_t budget = int64_t(m_desc.byteBudget) * 8 - int64_t(kSnapshotHeaderBits);
+    {
+        size_t bi = 0;
+        const auto* bav = base ? &base->avatars : nullptr;
+        for (size_t i = 0; i < entries.size(); ++i) {
+            m_baseOf[i] = nullptr;
+            if (!bav) continue;
+            while (bi < bav->size() && (*bav)[bi].id.v < entries[i].id) { budget -= kIdGapBits; ++bi; }  // removed
+            if (bi < bav->size() && (*bav)[bi].id.v == entries[i].id) m_baseOf[i] = &(*bav)[bi++];
+        }
+        if (bav) budget -= int64_t(kIdGapBits) * int64_t(bav->size() - bi);
+    }
+    auto current = [&](const InterestClient::Entry& e) -> const net::AvatarState& { return m_avatars[size_t(m_byId[e.id])]; };
+    // Mandatory: the carried state of frame entries; self and stage refreshed; and, so nothing
+    // flickers out, entries the client got after its baseline, refreshed.
+    m_keys.clear();
+    for (size_t i = 0; i < entries.size(); ++i) {
+        auto& e = entries[i];
+        if (!e.interested) {
+            if (e.inFrame) budget -= avatarDeltaBits(m_baseOf[i], e.last);  // carried, stale
+        } else if (e.rank == 0 || (e.inFrame && !m_baseOf[i])) {
+            budget -= avatarDeltaBits(m_baseOf[i], current(e));
+            e.sent = true;
+        } else {
+            e.carried = e.inFrame ? avatarDeltaBits(m_baseOf[i], e.last) : 0;
+            budget -= e.carried;
+            // Highest priority first: the float's bits order like the float (it is positive).
+            uint32_t pb;
+            static_assert(sizeof(pb) == sizeof(e.priority));
+            std::memcpy(&pb, &e.priority, sizeof pb);
+            m_keys.push_back((uint64_t(~pb) << 32) | uint64_t(i));
+        }
+    }
+    if (budget < 0) ++m_stats.overBudget;
+    // What refreshing each would add; when everything fits (a calm crowd) no sorting is needed.
+    int64_t wanted = 0;
+    for (uint64_t key : m_keys) {
+        size_t i = size_t(key & 0xFFFFFFFFu);
+        auto& e = entries[i];
+        e.extra = int32_t(int64_t(avatarDeltaBits(m_baseOf[i], current(e))) - int64_t(e.carried));
+        wanted += std::max<int64_t>(e.extra, 0);
+    }
+    if (wanted <= budget) {
+        for (uint64_t key : m_keys) entries[size_t(key & 0xFFFFFFFFu)].sent = true;
+        m_keys.clear();
+    }
+    std::sort(m_keys.begin(), m_keys.end());
+    auto extra = [&](size_t i) { return int64_t(entries[i].extra); };
+    // Phase A: the full-rate nearest, up to nearShare of what is left.
+    const int64_t nearBudget = int64_t(double(budget) * double(std::clamp(m_desc.nearShare, 0.0f, 1.0f)));
+    int64_t spent = 0;
+    for (uint64_t key : m_keys) {
+        size_t i = size_t(key & 0xFFFFFFFFu);
+        auto& e = entries[i];
+        if (e.rank > 1) continue;
+        int64_t x = extra(i);
+        if (x <= 0 || spent + x <= nearBudget) { e.sent = true; spent += std::max<int64_t>(x, 0); }
+    }
+    // Phase B: everyone left, by accumulated priority, up to the whole budget.
+    for (uint64_t key : m_keys) {
+        size_t i = size_t(key & 0xFFFFFFFFu);
+        auto& e = entries[i];
+        if (e.sent) continue;
+        int64_t x = extra(i);
+        if (x <= 0 || spent + x <= budget) { e.sent = true; spent += std::max<int64_t>(x, 0); }
+    }
+
+    // 4. Commit and emit the frame (entries are sorted by id, so the frame is too).
+    w = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        auto& e = entries[i];
+        if (e.sent) {
+            const net::AvatarState& cur = current(e);  // HallSim keeps states quantized
+            if (!e.inFrame || !(e.last.x == cur.x && e.last.z == cur.z && e.last.yaw == cur.yaw && e.last.anim == cur.anim))
+                ++m_stats.avatarsRefreshed;
+            e.last = cur;
+            e.inFrame = true;
+            e.priority = 0;
+        }
+        if (e.inFrame) out.avatars.push_back(e.last);
+        entries[w++] = e;
+    }
+    entries.resize(w);
+    m_stats.avatarsInFrames += out.avatars.size();
+}
+
+}  // namespace server

@@ -1,0 +1,120 @@
+// interest.h: who each client hears about, and how often (interest management). Pure: no clock,
+// no I/O; the server calls it once per tick.
+//
+// A uniform grid over the hall buckets the avatars. For each client the nearest avatars around it
+// (at most `maxKnown`) are its interest set. Each snapshot is then filled, up to a byte budget, by
+// priority:
+//
+//   - the client's own avatar and the "always relevant" ones (the people on stage during a
+//     ceremony) first, every tick;
+//   - then the `fullRate` nearest, every tick while the budget allows (`nearShare` of it);
+//   - then everyone in the interest set by accumulated priority: each tick an avatar is not sent
+//     its priority grows by a weight that falls with distance; sending it resets it to zero. So far
+//     avatars come at a lower rate, and nobody starves: an unsent one's priority grows without
+//     bound while a sent one restarts from zero.
+//
+// Delta semantics (net/protocol/snapshot.h): the frame a client is sent is the set of avatars it
+// KNOWS, each with the state it last received. An avatar not refreshed this tick keeps its old
+// state in the frame and costs nothing on the wire; it is not "removed". Removal (the id in the
+// delta's removed list) happens only when the avatar left the hall or stayed out of the client's
+// interest for `forgetTicks`.
+//
+// Cost is counted in bits exactly as the delta codec will write them (against the acknowledged
+// baseline), so the packet stays within `byteBudget` unless what must be carried exceeds it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "net/protocol/snapshot.h"
+
+namespace server {
+
+struct InterestDesc {
+    bool enabled = true;          // false: every avatar, every tick (naive full broadcast)
+    float cellSize = 2.0f;        // grid cell edge, metres
+    float radius = 24.0f;         // avatars farther than this are never of interest (except stage)
+    uint32_t maxKnown = 80;       // interest set: this many nearest (plus self and stage)
+    uint32_t fullRate = 64;       // the nearest this many are refreshed every tick
+    uint32_t byteBudget = 150;    // snapshot packet bytes (message, not ENet/UDP headers)
+    float nearShare = 0.8f;       // share of the budget the full-rate avatars may take first
+    float nearDistance = 6.0f;    // priority weight is 1 up to here, then falls as (d0/d)^2
+    uint32_t forgetTicks = 60;    // out of interest this long: removed from the client's frame
+};
+
+// What one client's interest remembers between ticks. Plain data; the server keeps one per client.
+struct InterestClient {
+    struct Entry {
+        net::AvatarState last;      // what the client was last told (valid when inFrame)
+        uint16_t id = 0;
+        bool inFrame = false;       // part of the frame the client knows
+        bool interested = false;    // in the interest set this tick
+        bool sent = false;          // scratch: chosen this tick
+        uint32_t lastInterestTick = 0;
+        float priority = 0;         // accumulated while not sent
+        float weight = 0;           // this tick's priority weight (distance based)
+        float dist2 = 0;
+        uint32_t rank = 0;          // this tick: 0 = self or stage, 1 = near (full rate), 2 = farther
+        uint32_t carried = 0;       // scratch: bits its carried state costs
+        int32_t extra = 0;          // scratch: bits refreshing it adds
+    };
+    std::vector<Entry> entries;     // sorted by id
+};
+
+// Per-tick figures, summed over clients (for stats and tests).
+struct InterestStats {
+    uint64_t avatarsInFrames = 0;   // sum of frame sizes
+    uint64_t avatarsRefreshed = 0;  // entries whose state went out changed
+    uint64_t overBudget = 0;        // snapshots where carried state alone exceeded the budget
+};
+
+class Interest {
+public:
+    explicit Interest(const InterestDesc& desc = {});
+
+    const InterestDesc& desc() const { return m_desc; }
+    void setDesc(const InterestDesc& d) { m_desc = d; }
+
+    // Ids that every client always hears about (the people on stage during a ceremony). Any order.
+    void setAlwaysRelevant(std::span<const net::ParticipantId> ids);
+    const std::vector<uint16_t>& alwaysRelevant() const { return m_always; }
+
+    // Once per tick, before build(): buckets the avatars (sorted by id, as HallSim keeps them).
+    // The span is kept until the next update(); the avatars must not change in between.
+    void update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize);
+
+    // Builds the frame for one client. `self` is its participant id; `base` the baseline the
+    // snapshot will be coded against (nullptr: full). `out.avatars` is replaced (its capacity is
+    // reused); `out.tick` is left alone. `tick` is the snapshot's tick.
+    void build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
+               net::SnapshotFrame& out);
+
+    const InterestStats& stats() const { return m_stats; }
+
+private:
+    struct Candidate { uint16_t id; float dist2; };
+
+    InterestDesc m_desc;
+    std::span<const net::AvatarState> m_avatars;
+    std::vector<int32_t> m_byId;          // participant id -> index in m_avatars, -1 = absent
+    std::vector<uint16_t> m_indexedIds;   // the ids set in m_byId
+    int m_cols = 0, m_rows = 0;
+    std::vector<uint32_t> m_cellStart;    // m_cols * m_rows + 1 prefix sums
+    std::vector<uint16_t> m_cellItems;    // avatar indices, bucketed by cell
+    std::vector<uint16_t> m_always;       // sorted ids
+    std::vector<Candidate> m_cand;        // scratch
+    std::vector<InterestClient::Entry> m_merged;  // scratch
+    std::vector<uint32_t> m_order;        // scratch: fill cursors, then candidate ranks
+    std::vector<int32_t> m_slot;          // scratch by id: candidate index + 1, -1 taken, 0 none
+    std::vector<uint32_t> m_newIds;       // scratch: candidates the client did not track
+    std::vector<const net::AvatarState*> m_baseOf;  // scratch: baseline state per entry
+    std::vector<uint64_t> m_keys;         // scratch: (priority, entry) sort keys
+    InterestStats m_stats;
+};
+
+// Bits the delta codec spends on one avatar coded against `base` (nullptr: new), its id gap
+// included; 0 when nothing it codes changed.
+uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur);
+
+}  // namespace server

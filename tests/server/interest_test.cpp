@@ -1,0 +1,224 @@
+// Interest management (server/core/interest.h): who each client hears about, how often, and
+// within what budget; checked through the real delta codec so what a client decodes is tested.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "net/protocol/messages.h"
+#include "server/core/interest.h"
+
+namespace {
+
+using net::AvatarState;
+using net::ParticipantId;
+using net::SnapshotFrame;
+using server::Interest;
+using server::InterestClient;
+
+constexpr net::Vec2 kHall{90.0f, 60.0f};
+
+AvatarState at(uint16_t id, float x, float z) {
+    AvatarState a;
+    a.id = {id};
+    a.x = x;
+    a.z = z;
+    return net::quantized(a);
+}
+
+// One client fed by the server side: the server builds frames, encodes against the client's
+// acknowledged baseline (acked at once here), the client decodes.
+struct Link {
+    InterestClient state;
+    std::map<uint32_t, SnapshotFrame> serverSent;  // by tick
+    std::map<uint32_t, SnapshotFrame> clientHas;   // decoded, by tick
+    uint32_t acked = 0;
+    size_t lastPacketBytes = 0;
+
+    const SnapshotFrame& step(Interest& interest, ParticipantId self, uint32_t tick) {
+        const SnapshotFrame* base = acked ? &serverSent[acked] : nullptr;
+        SnapshotFrame f;
+        f.tick = tick;
+        interest.build(state, self, base, tick, f);
+        net::SnapshotMsg msg{.tick = tick, .baselineTick = acked, .lastInput = 0, .frame = f};
+        net::Bytes packet = net::encodeSnapshot(msg, base);
+        EXPECT_FALSE(packet.empty());
+        lastPacketBytes = packet.size();
+        serverSent[tick] = f;
+        net::SnapshotMsg got;
+        bool ok = net::decodeSnapshot(packet, got, [&](uint32_t t) -> const SnapshotFrame* {
+            auto it = clientHas.find(t);
+            return it == clientHas.end() ? nullptr : &it->second;
+        });
+        EXPECT_TRUE(ok);
+        clientHas[tick] = got.frame;
+        acked = tick;
+        return clientHas[tick];
+    }
+};
+
+bool has(const SnapshotFrame& f, uint16_t id) {
+    return std::any_of(f.avatars.begin(), f.avatars.end(), [id](const AvatarState& a) { return a.id.v == id; });
+}
+const AvatarState* find(const SnapshotFrame& f, uint16_t id) {
+    for (const auto& a : f.avatars)
+        if (a.id.v == id) return &a;
+    return nullptr;
+}
+
+// A crowd: self (id 1) at (45, 30); ids 2..81 within ~4 m (near), ids 100..399 further out,
+// everyone moving a little every tick.
+std::vector<AvatarState> crowd(uint32_t tick) {
+    std::vector<AvatarState> v;
+    float wobble = (tick % 2) ? 0.05f : -0.05f;
+    v.push_back(at(1, 45.0f, 30.0f));
+    for (uint16_t i = 0; i < 80; ++i) v.push_back(at(uint16_t(2 + i), 41.0f + float(i % 9) + wobble, 26.0f + float(i / 9) + wobble));
+    for (uint16_t i = 0; i < 300; ++i)
+        v.push_back(at(uint16_t(100 + i), 5.0f + float(i % 20) * 4.0f + wobble, 2.0f + float(i / 20) * 3.6f + wobble));
+    std::sort(v.begin(), v.end(), [](const AvatarState& a, const AvatarState& b) { return a.id.v < b.id.v; });
+    return v;
+}
+
+TEST(Interest, NearbyEveryTickFarAtALowerRateNobodyStarves) {
+    Interest interest({.maxKnown = 96, .byteBudget = 400});
+    Link link;
+    std::map<uint16_t, int> refreshed;  // times the client saw an avatar's new state
+    std::map<uint16_t, AvatarState> truth;
+    const uint32_t kTicks = 300;
+    for (uint32_t t = 1; t <= kTicks; ++t) {
+        auto avs = crowd(t);
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        for (const auto& a : avs) truth[a.id.v] = a;
+        for (const auto& a : f.avatars)
+            if (a.x == truth[a.id.v].x && a.z == truth[a.id.v].z) ++refreshed[a.id.v];
+        EXPECT_TRUE(has(f, 1)) << "own avatar always included, tick " << t;
+        // The interest set plus self, and a few that just left it (kept stale until forgotten).
+        EXPECT_LE(f.avatars.size(), interest.desc().maxKnown + 1 + 8);
+    }
+    // The 20 nearest (well within the 64 full-rate ones) are current in (nearly) every snapshot.
+    std::vector<std::pair<float, uint16_t>> byDist;
+    for (const auto& [id, a] : truth) {
+        if (id == 1) continue;
+        float dx = a.x - 45.0f, dz = a.z - 30.0f;
+        byDist.push_back({dx * dx + dz * dz, id});
+    }
+    std::sort(byDist.begin(), byDist.end());
+    for (size_t i = 0; i < 20; ++i) EXPECT_GE(refreshed[byDist[i].second], int(kTicks) - 5) << "near id " << byDist[i].second;
+    // Farther ones in the interest set get through at a lower rate, but every one of them does.
+    double farSum = 0;
+    int farSeen = 0;
+    for (size_t i = 64; i < interest.desc().maxKnown; ++i) {
+        int n = refreshed[byDist[i].second];
+        EXPECT_GT(n, 0) << "starved: id " << byDist[i].second;
+        farSum += n;
+        ++farSeen;
+    }
+    EXPECT_LT(farSum / farSeen, 0.8 * kTicks) << "far ones are not at a lower rate";
+    // Beyond the interest set: never told.
+    EXPECT_EQ(refreshed[byDist.back().second], 0);
+}
+
+TEST(Interest, SnapshotsStayWithinTheByteBudget) {
+    const uint32_t kBudget = 150;
+    Interest interest({.byteBudget = kBudget});
+    Link link;
+    size_t maxBytes = 0, sum = 0, n = 0;
+    for (uint32_t t = 1; t <= 120; ++t) {
+        auto avs = crowd(t);
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        if (t > 30) {  // after the first fill of the client's view
+            maxBytes = std::max(maxBytes, link.lastPacketBytes);
+            sum += link.lastPacketBytes;
+            ++n;
+            EXPECT_GE(f.avatars.size(), 60u) << "the view fills up over the first second";
+        }
+    }
+    EXPECT_LE(maxBytes, kBudget);
+    // The budget is used, not left idle, while there is something to tell.
+    EXPECT_GT(double(sum) / double(n), kBudget * 0.7);
+
+    // The naive broadcast of the same crowd is far bigger.
+    Interest naive({.enabled = false});
+    Link l2;
+    for (uint32_t t = 1; t <= 40; ++t) {
+        auto avs = crowd(t);
+        naive.update(avs, kHall);
+        l2.step(naive, {1}, t);
+    }
+    EXPECT_GT(l2.lastPacketBytes, kBudget * 5);
+}
+
+TEST(Interest, StagePeopleAreAlwaysInEveryonesInterest) {
+    Interest interest;
+    std::vector<ParticipantId> stage = {{300}, {301}};  // at (85, 55) and thereabouts, far from self
+    interest.setAlwaysRelevant(stage);
+    Link link;
+    for (uint32_t t = 1; t <= 60; ++t) {
+        auto avs = crowd(t);
+        for (auto& a : avs)
+            if (a.id.v == 300 || a.id.v == 301) { a.x = 85.0f + float(t % 3) * 0.1f; a.z = 55.0f; }
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        ASSERT_TRUE(has(f, 300) && has(f, 301)) << "tick " << t;
+        EXPECT_NEAR(find(f, 300)->x, 85.0f + float(t % 3) * 0.1f, 0.011f) << "stage state is current, tick " << t;
+    }
+    // Without the hook they are out of reach.
+    interest.setAlwaysRelevant({});
+    for (uint32_t t = 61; t <= 61 + interest.desc().forgetTicks + 2; ++t) {
+        auto avs = crowd(t);
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    EXPECT_FALSE(has(link.clientHas.rbegin()->second, 300));
+}
+
+TEST(Interest, LeavingAndWanderingOffAreToldApart) {
+    Interest interest;
+    Link link;
+    std::vector<AvatarState> avs = {at(1, 10, 10), at(2, 11, 10), at(3, 12, 10)};
+    uint32_t t = 1;
+    for (; t <= 5; ++t) {
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    ASSERT_TRUE(has(link.clientHas[5], 2) && has(link.clientHas[5], 3));
+    // 3 walks far away (out of interest): it stays known, with its last state, for a while...
+    avs[2] = at(3, 80, 55);
+    interest.update(avs, kHall);
+    const SnapshotFrame& f6 = link.step(interest, {1}, t++);
+    ASSERT_TRUE(has(f6, 3)) << "out of interest is not 'removed'";
+    EXPECT_FLOAT_EQ(find(f6, 3)->x, 12.0f);
+    // ...2 leaves the hall: gone from the very next snapshot the client decodes.
+    avs.erase(avs.begin() + 1);
+    interest.update(avs, kHall);
+    const SnapshotFrame& f7 = link.step(interest, {1}, t++);
+    EXPECT_FALSE(has(f7, 2));
+    EXPECT_TRUE(has(f7, 3));
+    // ...and 3 is forgotten (removed on the client) after forgetTicks out of interest.
+    for (uint32_t k = 0; k < interest.desc().forgetTicks; ++k, ++t) {
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    EXPECT_FALSE(has(link.clientHas[t - 1], 3));
+    EXPECT_TRUE(has(link.clientHas[t - 1], 1));
+}
+
+TEST(Interest, ALostAckFallsBackWithoutDroppingKnownAvatars) {
+    // Acks stall (snapshots lost upstream): frames are coded against an old baseline, and the
+    // client that decodes any of them still knows everyone it knew.
+    Interest interest;
+    Link link;
+    for (uint32_t t = 1; t <= 60; ++t) {
+        auto avs = crowd(t);
+        interest.update(avs, kHall);
+        uint32_t keepAck = link.acked;
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        if (t > 30 && t < 40) link.acked = keepAck;  // acks lost for a while
+        if (t > 20) { EXPECT_GE(f.avatars.size(), 60u) << "tick " << t; }
+    }
+}
+
+}  // namespace
