@@ -1,6 +1,8 @@
 // connection.cpp: handshake and message dispatch for one client.
 #include "client/core/connection.h"
 
+#include <algorithm>
+
 namespace client {
 
 namespace {
@@ -19,9 +21,32 @@ const char* connStateName(ConnState s) {
 }
 
 Connection::Connection(net::Transport& transport, JoinRequest request, uint64_t nowMs)
-    : m_transport(transport), m_request(std::move(request)), m_startMs(nowMs) {}
+    : m_transport(transport), m_request(std::move(request)), m_startMs(nowMs), m_nowMs(nowMs) {}
+
+int InputClock::advance(uint64_t nowMs) {
+    if (!m_started) {
+        m_started = true;
+        m_startMs = nowMs;
+        m_next = 0;
+    }
+    auto dueMs = [this](uint64_t n) { return m_startMs + n * 1000 / uint64_t(net::kTickRate); };
+    int due = 0;
+    while (nowMs >= dueMs(m_next + uint64_t(due))) ++due;
+    if (due > kMaxCatchUpTicks) {
+        // A stall: send one tick now and restart the schedule from here.
+        m_skipped += uint64_t(due - 1);
+        m_startMs = nowMs;
+        m_next = 1;
+        ++m_ticks;
+        return 1;
+    }
+    m_next += uint64_t(due);
+    m_ticks += uint64_t(due);
+    return due;
+}
 
 void Connection::update(uint64_t nowMs) {
+    m_nowMs = nowMs;
     m_events.clear();
     m_transport.service(nowMs, m_events, 0);
     for (auto& ev : m_events) {
@@ -122,7 +147,7 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
 
 void Connection::sendInput(const net::MoveInput& in) {
     if (m_state != ConnState::Joined) return;
-    m_world.predict(in);
+    m_world.predict(in, m_nowMs);
     net::Input msg;
     msg.ackSnapshot = m_world.latestTick();
     const auto& pending = m_world.pendingInputs();

@@ -34,6 +34,31 @@ struct JoinRequest {
     uint16_t protocolVersion = net::kProtocolVersion;  // tests set another to check refusal
 };
 
+// Turns frame times into input ticks: one MoveInput per server tick (net::kTickRate) whatever
+// the frame rate, because the server applies at most one input per tick and drops what piles
+// up. Tick n is due at start + n * 1000 / kTickRate ms (integer schedule, no drift). After a
+// stall (a frame longer than kMaxCatchUpTicks ticks) the missed ticks are skipped, not sent in
+// a burst that would sit in the server's queue as lag.
+//
+//   InputClock clock;
+//   for (int i = clock.advance(nowMs); i > 0; --i) sendOneTickOfInput();
+class InputClock {
+public:
+    static constexpr int kMaxCatchUpTicks = 4;  // covers frame rates down to ~8 fps
+
+    // Number of input ticks due at nowMs (0 when none). The first call starts the schedule.
+    int advance(uint64_t nowMs);
+    uint64_t ticks() const { return m_ticks; }  // ticks produced so far
+    uint64_t skipped() const { return m_skipped; }  // ticks dropped after stalls
+
+private:
+    bool m_started = false;
+    uint64_t m_startMs = 0;
+    uint64_t m_next = 0;      // index of the next tick in the schedule
+    uint64_t m_ticks = 0;
+    uint64_t m_skipped = 0;
+};
+
 struct ConnectionStats {
     uint64_t snapshots = 0;
     uint64_t malformed = 0;
@@ -48,7 +73,8 @@ public:
     // Services the transport and applies what arrived. Call every frame.
     void update(uint64_t nowMs);
 
-    // Sends one tick of movement (also predicts it locally). Only while Joined.
+    // Sends one tick of movement (also predicts it locally). Only while Joined. Call once per
+    // input tick (InputClock); the packet repeats the last kMaxInputsPerPacket inputs.
     void sendInput(const net::MoveInput& in);
     // Sends a chat line. Returns false if not joined.
     bool sendChat(const std::string& text);
@@ -75,6 +101,7 @@ private:
     net::RefuseReason m_refuseReason = net::RefuseReason::Count;
     std::string m_refusalText;
     uint64_t m_startMs = 0;
+    uint64_t m_nowMs = 0;  // time of the last update()
     uint32_t m_inputSeq = 0;
     World m_world;
     ConnectionStats m_stats;
