@@ -1,11 +1,11 @@
-// avatar.vert.glsl: the whole crowd in one instanced draw. The shared body mesh (feet at the
+// avatar.vert.glsl: the crowd, one instanced draw per level of detail (every level has every part). The shared body mesh (feet at the
 // origin, facing +z) is posed per instance: arms and legs swing about their joints from the walk
 // phase, the body bobs, sits or waves, then turns by yaw and moves to its place.
 layout(location = 0) in vec3 aPos;
 layout(location = 1) in vec3 aNormal;
 layout(location = 2) in ivec2 aPartSlot;  // AvatarPart, AvatarSlot (client/render/detail/avatar_mesh.h)
 layout(location = 6) in vec4 iPlace;      // x, y (floor height), z, yaw
-layout(location = 7) in vec4 iPose;       // walk phase, role, anim, self
+layout(location = 7) in vec4 iPose;       // walk phase, role + 4 * look (0..15), anim, self
 
 out vec3 vWorldPos;
 out vec3 vNormal;
@@ -32,7 +32,8 @@ const vec3 kHair = vec3(0.07, 0.06, 0.06);
 void main() {
     int part = aPartSlot.x, slot = aPartSlot.y;
     float phase = iPose.x;
-    int role = clamp(int(iPose.y + 0.5), 0, 3);
+    int roleLook = int(iPose.y + 0.5);
+    int role = roleLook & 3;
     int anim = int(iPose.z + 0.5);
 
     float amp = anim == kWalk ? 0.5 : (anim == kRun ? 0.85 : 0.0);
@@ -67,7 +68,7 @@ void main() {
     vNormal = yaw * n;
     vWorldPos = world;
 
-    int variant = gl_InstanceID * 7 + 3;
+    int variant = roleLook >> 2;  // per avatar, not gl_InstanceID: culling reorders instances
     vec3 c;
     float rough = 0.75;
     if (slot == kJacket) c = uRoleColor[role].rgb;

@@ -6,29 +6,58 @@
 #include <epoxy/gl.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace client {
 
 namespace {
 
-EGLDisplay openDisplay() {
+bool initialize(EGLDisplay d) {
+    EGLint major = 0, minor = 0;
+    return d != EGL_NO_DISPLAY && eglInitialize(d, &major, &minor);
+}
+
+// The device platform first (a GPU with no display: NVIDIA's driver, Mesa's DRM devices), a real
+// GPU before Mesa's software device; then Mesa's surfaceless platform (llvmpipe without any
+// device), then whatever the default display is. `platform` names the one that worked.
+EGLDisplay openDisplay(const char** platform) {
     auto queryDevices = reinterpret_cast<PFNEGLQUERYDEVICESEXTPROC>(eglGetProcAddress("eglQueryDevicesEXT"));
+    auto queryDeviceString =
+        reinterpret_cast<PFNEGLQUERYDEVICESTRINGEXTPROC>(eglGetProcAddress("eglQueryDeviceStringEXT"));
     auto platformDisplay =
         reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
     if (queryDevices && platformDisplay) {
         EGLDeviceEXT devices[16];
         EGLint count = 0;
         if (queryDevices(16, devices, &count)) {
-            for (EGLint i = 0; i < count; ++i) {
-                EGLDisplay d = platformDisplay(EGL_PLATFORM_DEVICE_EXT, devices[i], nullptr);
-                EGLint major = 0, minor = 0;
-                if (d != EGL_NO_DISPLAY && eglInitialize(d, &major, &minor)) return d;
+            auto isSoftware = [&](EGLDeviceEXT dev) {
+                const char* ext = queryDeviceString ? queryDeviceString(dev, EGL_EXTENSIONS) : nullptr;
+                return ext && std::strstr(ext, "EGL_MESA_device_software");
+            };
+            for (int pass = 0; pass < 2; ++pass) {
+                for (EGLint i = 0; i < count; ++i) {
+                    if (isSoftware(devices[i]) != (pass == 1)) continue;
+                    EGLDisplay d = platformDisplay(EGL_PLATFORM_DEVICE_EXT, devices[i], nullptr);
+                    if (initialize(d)) {
+                        *platform = pass == 0 ? "EGL device" : "EGL device (software)";
+                        return d;
+                    }
+                }
             }
         }
     }
+    if (platformDisplay) {
+        EGLDisplay d = platformDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+        if (initialize(d)) {
+            *platform = "EGL surfaceless (Mesa)";
+            return d;
+        }
+    }
     EGLDisplay d = eglGetDisplay(EGL_DEFAULT_DISPLAY);
-    EGLint major = 0, minor = 0;
-    if (d != EGL_NO_DISPLAY && eglInitialize(d, &major, &minor)) return d;
+    if (initialize(d)) {
+        *platform = "EGL default display";
+        return d;
+    }
     return EGL_NO_DISPLAY;
 }
 
@@ -48,7 +77,8 @@ std::unique_ptr<HeadlessGl> HeadlessGl::create(std::string* error) {
         }
         return nullptr;
     };
-    EGLDisplay display = openDisplay();
+    const char* platform = "";
+    EGLDisplay display = openDisplay(&platform);
     if (display == EGL_NO_DISPLAY) return fail("no EGL display (install libegl1 and a GL driver, e.g. Mesa)");
     const EGLint configAttribs[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_NONE};
     EGLConfig config = nullptr;
@@ -80,16 +110,20 @@ std::unique_ptr<HeadlessGl> HeadlessGl::create(std::string* error) {
     std::unique_ptr<HeadlessGl> gl(new HeadlessGl());
     gl->m_display = display;
     gl->m_context = context;
+    gl->m_platform = platform;
     return gl;
 }
 
 std::string HeadlessGl::rendererName() const { return glString(GL_RENDERER); }
 std::string HeadlessGl::versionString() const { return glString(GL_VERSION); }
+std::string HeadlessGl::platformName() const { return m_platform; }
 
 void HeadlessGl::makeCurrent() {
     eglMakeCurrent(static_cast<EGLDisplay>(m_display), EGL_NO_SURFACE, EGL_NO_SURFACE,
                    static_cast<EGLContext>(m_context));
 }
+
+void HeadlessGl::finish() { glFinish(); }
 
 HeadlessGl::~HeadlessGl() {
     auto display = static_cast<EGLDisplay>(m_display);

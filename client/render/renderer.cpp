@@ -33,6 +33,8 @@ constexpr float kPlaceholderSize = 0.35f;
 constexpr float kFlatRatio = 0.4f;           // height below this x width: a flat part, stood up
 constexpr float kStandUpDegrees = 78.0f;
 
+constexpr float kHallChunkSize = 10.0f;      // metres: the static batch is cut into cells this big for culling
+
 constexpr float kLabelPixelsPerMetre = 170.0f;
 constexpr int kAtlasPageSize = 2048;
 constexpr int kAtlasPadding = 12;
@@ -81,7 +83,7 @@ struct ShadowVertex {
 
 struct AvatarGpuInstance {
     float place[4];    // x, y, z, yaw
-    float pose[4];     // phase, role, anim, self
+    float pose[4];     // phase, role + 4 * look (skin/trousers variant 0..15), anim, self
 };
 
 glm::vec3 srgbToLinear(uint32_t rgb) {
@@ -126,10 +128,19 @@ struct Renderer::Impl {
     GlTexture white;
     GlVertexArray emptyVao;
 
-    // The static hall batch.
+    // The static hall batch, its triangles grouped by grid cell so cells out of view are skipped.
+    struct HallChunk {
+        glm::vec3 min{}, max{};   // bounds of the cell's triangles
+        GLsizei count = 0;        // indices
+        size_t first = 0;         // first index
+    };
     GlVertexArray hallVao;
     GlBuffer hallVbo, hallIbo;
     GLsizei hallIndexCount = 0;
+    std::vector<HallChunk> hallChunks;
+    std::vector<GLsizei> multiCounts;        // per frame: the visible runs of the index buffer
+    std::vector<const void*> multiOffsets;
+    std::vector<net::HallPart> hallParts;
 
     // Contact shadows under furniture: one static batch of soft quads.
     GlVertexArray shadowVao;
@@ -148,16 +159,28 @@ struct Renderer::Impl {
         uint32_t firstInstance = 0, instanceCount = 0;
     };
     GlVertexArray exhibitVao;
-    GlBuffer exhibitVbo, exhibitIbo, exhibitInstanceVbo;
+    GlBuffer exhibitVbo, exhibitIbo, exhibitInstanceVbo;  // instances in view, streamed each frame
     std::vector<ExhibitModel> exhibitModels;
     std::vector<GlTexture> exhibitTextures;
+    std::vector<ExhibitInstance> exhibitInstances;        // all of them, grouped by model
+    std::vector<glm::vec4> exhibitSpheres;                // world bounding sphere per instance
+    std::vector<ExhibitInstance> exhibitScratch;
+    size_t exhibitStreamBytes = 0;
 
-    // Avatars and their floor blobs.
+    // Avatars and their floor blobs. All levels of detail share one vertex and index buffer; the
+    // avatars in view are streamed each frame grouped by level, one instanced draw per level.
+    struct AvatarLodMesh {
+        GLsizei indexCount = 0;
+        size_t firstIndex = 0;
+        GLint baseVertex = 0;
+    };
     GlVertexArray avatarVao, blobVao;
     GlBuffer avatarVbo, avatarIbo, avatarInstanceVbo, blobVbo;
-    GLsizei avatarIndexCount = 0;
+    AvatarLodMesh avatarLods[kAvatarLodCount];
+    AvatarLodDesc lodDesc;
     size_t avatarInstanceBytes = 0;
     std::vector<AvatarGpuInstance> avatarScratch;
+    std::vector<uint8_t> avatarLodScratch;  // per frame: each avatar's level, 255 = culled
 
     // Labels.
     struct AtlasSlot { int page = 0, x = 0, y = 0, w = 0, h = 0; };
@@ -173,6 +196,15 @@ struct Renderer::Impl {
     size_t labelBytes = 0;
     float maxAnisotropy = 0;
 
+    // GPU time per frame: a small ring of timer queries, read back only once they are ready.
+    static constexpr int kTimerRing = 4;
+    GlQuery timerQueries[kTimerRing];
+    bool timerPending[kTimerRing] = {};
+    uint64_t timerFrame[kTimerRing] = {};
+    uint64_t frameCounter = 0, newestTimed = 0;
+    double lastGpuMs = -1;
+    int activeTimer = -1;
+
     FontRasterizer font;
     bool chinese = true;
     net::EventLayout layout;
@@ -181,12 +213,46 @@ struct Renderer::Impl {
     size_t staticBytes = 0;
 
     bool buildPrograms(std::string* error);
+    void buildHallChunks(const std::vector<HallVertex>& vertices, std::vector<uint32_t>& indices);
     void buildShadows(const std::vector<FloorShadow>& shadows);
     void buildExhibits(const std::vector<ExhibitPlacement>& placements, const std::string& assetsDir);
     void buildAvatars();
     void buildLabels();
     void fillFrame(FrameBlock& f, const CameraView& cam, int highlightBooth) const;
+    void beginGpuTimer();
+    void endGpuTimer();
 };
+
+void Renderer::Impl::beginGpuTimer() {
+    for (int i = 0; i < kTimerRing; ++i) {
+        if (!timerPending[i]) continue;
+        GLint ready = 0;
+        glGetQueryObjectiv(timerQueries[i].id(), GL_QUERY_RESULT_AVAILABLE, &ready);
+        if (!ready) continue;
+        GLuint64 ns = 0;
+        glGetQueryObjectui64v(timerQueries[i].id(), GL_QUERY_RESULT, &ns);
+        timerPending[i] = false;
+        if (timerFrame[i] >= newestTimed) {
+            newestTimed = timerFrame[i];
+            lastGpuMs = double(ns) / 1e6;
+        }
+    }
+    const int slot = int(frameCounter % kTimerRing);
+    activeTimer = -1;
+    if (!timerQueries[slot] || timerPending[slot]) return;  // still in flight: this frame goes untimed
+    glBeginQuery(GL_TIME_ELAPSED, timerQueries[slot].id());
+    activeTimer = slot;
+}
+
+void Renderer::Impl::endGpuTimer() {
+    if (activeTimer >= 0) {
+        glEndQuery(GL_TIME_ELAPSED);
+        timerPending[activeTimer] = true;
+        timerFrame[activeTimer] = frameCounter;
+    }
+    activeTimer = -1;
+    ++frameCounter;
+}
 
 Renderer::Renderer() = default;
 Renderer::~Renderer() { shutdown(); }
@@ -218,6 +284,8 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
     m_impl = std::make_unique<Impl>();
     Impl& d = *m_impl;
     d.layout = layout;
+    d.lodDesc = desc.avatarLod;
+    net::buildHallParts(layout, d.hallParts);
     if (!d.buildPrograms(error)) {
         m_impl.reset();
         return false;
@@ -244,9 +312,11 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     d.emptyVao = makeVertexArray();
+    for (GlQuery& q : d.timerQueries) q = makeQuery();
 
     HallMesh mesh;
     buildHallMesh(layout, mesh);
+    d.buildHallChunks(mesh.vertices, mesh.indices);
     d.hallVao = makeVertexArray();
     glBindVertexArray(d.hallVao.id());
     d.staticBytes += upload(d.hallVbo, GL_ARRAY_BUFFER, mesh.vertices);
@@ -274,6 +344,38 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
         return false;
     }
     return true;
+}
+
+void Renderer::Impl::buildHallChunks(const std::vector<HallVertex>& vertices, std::vector<uint32_t>& indices) {
+    // Each triangle goes to the grid cell under its centroid; the cell's bounds are those of its
+    // triangles (a wall crossing cells makes its cell's box longer, never wrong).
+    const int cols = std::max(1, int(std::ceil(layout.hallSize.x / kHallChunkSize)));
+    const int rows = std::max(1, int(std::ceil(layout.hallSize.y / kHallChunkSize)));
+    std::vector<std::vector<uint32_t>> cells(size_t(cols * rows));
+    auto vertexAt = [&](uint32_t i) { return glm::vec3(vertices[i].pos[0], vertices[i].pos[1], vertices[i].pos[2]); };
+    for (size_t t = 0; t + 2 < indices.size(); t += 3) {
+        const glm::vec3 c = (vertexAt(indices[t]) + vertexAt(indices[t + 1]) + vertexAt(indices[t + 2])) / 3.0f;
+        const int cx = std::clamp(int(std::floor(c.x / kHallChunkSize)), 0, cols - 1);
+        const int cz = std::clamp(int(std::floor(c.z / kHallChunkSize)), 0, rows - 1);
+        std::vector<uint32_t>& cell = cells[size_t(cz * cols + cx)];
+        cell.insert(cell.end(), {indices[t], indices[t + 1], indices[t + 2]});
+    }
+    indices.clear();
+    hallChunks.clear();
+    for (const std::vector<uint32_t>& cell : cells) {
+        if (cell.empty()) continue;
+        HallChunk chunk;
+        chunk.first = indices.size();
+        chunk.count = GLsizei(cell.size());
+        chunk.min = glm::vec3(1e30f);
+        chunk.max = glm::vec3(-1e30f);
+        for (uint32_t i : cell) {
+            chunk.min = glm::min(chunk.min, vertexAt(i));
+            chunk.max = glm::max(chunk.max, vertexAt(i));
+        }
+        indices.insert(indices.end(), cell.begin(), cell.end());
+        hallChunks.push_back(chunk);
+    }
 }
 
 void Renderer::Impl::buildShadows(const std::vector<FloorShadow>& shadows) {
@@ -404,6 +506,8 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
         const float footprint = std::max(size.x, size.z) * s;
         if (footprint > kExhibitMaxFootprint) s *= kExhibitMaxFootprint / footprint;
         const glm::vec3 anchor{(mn.x + mx.x) * 0.5f, mn.y, (mn.z + mx.z) * 0.5f};
+        const glm::vec3 rawCenter = (m.boundsMin + m.boundsMax) * 0.5f;
+        const float rawRadius = glm::length(raw) * 0.5f;
         for (size_t pi = 0; pi < placements.size(); ++pi) {
             if (modelForPlacement[pi] != int(mi)) continue;
             const ExhibitPlacement& p = placements[pi];
@@ -417,6 +521,7 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
                 for (int c = 0; c < 4; ++c) inst.row[r][c] = t[c][r];
             inst.booth = float(p.booth + 1);
             instances.push_back(inst);
+            exhibitSpheres.push_back(glm::vec4(glm::vec3(t * glm::vec4(rawCenter, 1.0f)), rawRadius * s * 1.01f + 0.01f));
         }
         em.instanceCount = uint32_t(instances.size()) - em.firstInstance;
     }
@@ -431,15 +536,21 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
     setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, color));
     setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, material));
     setFloatAttrib(5, 2, GL_FLOAT, false, vs, offsetof(ModelVertex, uv));
-    staticBytes += upload(exhibitInstanceVbo, GL_ARRAY_BUFFER, instances);
+    exhibitInstanceVbo = makeBuffer();
+    exhibitInstances = std::move(instances);
+    exhibitStreamBytes = exhibitInstances.size() * sizeof(ExhibitInstance);
     glBindVertexArray(0);
 }
 
 void Renderer::Impl::buildAvatars() {
-    std::vector<AvatarVertex> vertices;
-    std::vector<uint32_t> indices;
-    buildAvatarMesh(vertices, indices);
-    avatarIndexCount = GLsizei(indices.size());
+    std::vector<AvatarVertex> vertices, lodVertices;
+    std::vector<uint32_t> indices, lodIndices;
+    for (int lod = 0; lod < kAvatarLodCount; ++lod) {
+        buildAvatarMesh(lodVertices, lodIndices, lod);
+        avatarLods[lod] = {GLsizei(lodIndices.size()), indices.size(), GLint(vertices.size())};
+        vertices.insert(vertices.end(), lodVertices.begin(), lodVertices.end());
+        indices.insert(indices.end(), lodIndices.begin(), lodIndices.end());
+    }
     avatarInstanceVbo = makeBuffer();
 
     avatarVao = makeVertexArray();
@@ -649,12 +760,14 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
     if (!m_impl || width <= 0 || height <= 0) return;
     Impl& d = *m_impl;
     d.stats = {};
+    d.beginGpuTimer();
     const GLboolean srgbWas = glIsEnabled(GL_FRAMEBUFFER_SRGB);
     glEnable(GL_FRAMEBUFFER_SRGB);
     glViewport(0, 0, width, height);
 
     FrameBlock frame{};
     frame.viewProj = viewProj(cam, width, height);
+    const Frustum frustum = frustumFromViewProj(frame.viewProj);
     frame.invViewProj = glm::inverse(frame.viewProj);
     d.fillFrame(frame, cam, highlightBooth);
     glBindBuffer(GL_UNIFORM_BUFFER, d.frameUbo.id());
@@ -680,7 +793,24 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
     d.stats.drawCalls++;
     d.stats.triangles += 1;
 
-    // The static hall: one draw.
+    // The static hall: the chunks in view, adjacent ones merged, in one multi-draw.
+    d.multiCounts.clear();
+    d.multiOffsets.clear();
+    d.stats.hallChunks = int(d.hallChunks.size());
+    int64_t hallTriangles = 0;
+    size_t runEnd = SIZE_MAX;
+    for (const Impl::HallChunk& c : d.hallChunks) {
+        if (!boxInFrustum(frustum, c.min, c.max)) continue;
+        d.stats.hallChunksDrawn++;
+        hallTriangles += c.count / 3;
+        if (c.first == runEnd) {
+            d.multiCounts.back() += c.count;
+        } else {
+            d.multiCounts.push_back(c.count);
+            d.multiOffsets.push_back(reinterpret_cast<const void*>(c.first * sizeof(uint32_t)));
+        }
+        runEnd = c.first + size_t(c.count);
+    }
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LESS);
     glDepthMask(GL_TRUE);
@@ -689,9 +819,12 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
     glBindTexture(GL_TEXTURE_2D, d.white.id());
     glUseProgram(d.litStatic.id());
     glBindVertexArray(d.hallVao.id());
-    glDrawElements(GL_TRIANGLES, d.hallIndexCount, GL_UNSIGNED_INT, nullptr);
-    d.stats.drawCalls++;
-    d.stats.triangles += d.hallIndexCount / 3;
+    if (!d.multiCounts.empty()) {
+        glMultiDrawElements(GL_TRIANGLES, d.multiCounts.data(), GL_UNSIGNED_INT, d.multiOffsets.data(),
+                            GLsizei(d.multiCounts.size()));
+        d.stats.drawCalls++;
+        d.stats.triangles += hallTriangles;
+    }
 
     // Contact shadows on the floor: blended over it, under everything that stands there.
     if (d.shadowIndexCount > 0) {
@@ -709,66 +842,133 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
         glDepthMask(GL_TRUE);
     }
 
-    // Exhibits: one instanced draw per model (and texture). Models may be open or inconsistently
-    // wound, so both sides are drawn.
+    // Exhibits: the instances in view, streamed grouped by model; one instanced draw per model (and
+    // texture) that has any in view. Models may be open or inconsistently wound, so both sides
+    // are drawn.
     if (!d.exhibitModels.empty()) {
+        d.exhibitScratch.clear();
+        std::vector<uint32_t> firstVisible(d.exhibitModels.size()), visibleCount(d.exhibitModels.size());
+        for (size_t mi = 0; mi < d.exhibitModels.size(); ++mi) {
+            const Impl::ExhibitModel& m = d.exhibitModels[mi];
+            firstVisible[mi] = uint32_t(d.exhibitScratch.size());
+            for (uint32_t k = m.firstInstance; k < m.firstInstance + m.instanceCount; ++k) {
+                const glm::vec4& sphere = d.exhibitSpheres[k];
+                if (!sphereInFrustum(frustum, glm::vec3(sphere), sphere.w)) {
+                    d.stats.exhibitsCulled++;
+                    continue;
+                }
+                d.exhibitScratch.push_back(d.exhibitInstances[k]);
+            }
+            visibleCount[mi] = uint32_t(d.exhibitScratch.size()) - firstVisible[mi];
+            d.stats.exhibitsDrawn += int(visibleCount[mi]);
+        }
         glDisable(GL_CULL_FACE);
         glUseProgram(d.litExhibit.id());
         glBindVertexArray(d.exhibitVao.id());
         glBindBuffer(GL_ARRAY_BUFFER, d.exhibitInstanceVbo.id());
+        // Orphan the old storage so the driver never waits for last frame's draws to finish.
+        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(std::max<size_t>(d.exhibitStreamBytes, sizeof(ExhibitInstance))),
+                     nullptr, GL_STREAM_DRAW);
+        if (!d.exhibitScratch.empty())
+            glBufferSubData(GL_ARRAY_BUFFER, 0, GLsizeiptr(d.exhibitScratch.size() * sizeof(ExhibitInstance)),
+                            d.exhibitScratch.data());
         constexpr GLsizei is = sizeof(ExhibitInstance);
-        for (const Impl::ExhibitModel& m : d.exhibitModels) {
-            if (m.instanceCount == 0) continue;
-            const size_t first = size_t(m.firstInstance) * is;
+        for (size_t mi = 0; mi < d.exhibitModels.size(); ++mi) {
+            const Impl::ExhibitModel& m = d.exhibitModels[mi];
+            const uint32_t instanceCount = visibleCount[mi];
+            if (instanceCount == 0) continue;
+            const size_t first = size_t(firstVisible[mi]) * is;
             for (GLuint r = 0; r < 3; ++r) setFloatAttrib(6 + r, 4, GL_FLOAT, false, is, first + r * 16, 1);
             setFloatAttrib(9, 1, GL_FLOAT, false, is, first + offsetof(ExhibitInstance, booth), 1);
             for (const Impl::ExhibitDraw& draw : m.draws) {
                 glBindTexture(GL_TEXTURE_2D, draw.texture >= 0 ? d.exhibitTextures[size_t(draw.texture)].id() : d.white.id());
                 glDrawElementsInstancedBaseVertex(GL_TRIANGLES, draw.indexCount, GL_UNSIGNED_INT,
-                                                  reinterpret_cast<const void*>(draw.indexOffset), GLsizei(m.instanceCount),
+                                                  reinterpret_cast<const void*>(draw.indexOffset), GLsizei(instanceCount),
                                                   draw.baseVertex);
                 d.stats.drawCalls++;
-                d.stats.triangles += int64_t(draw.indexCount / 3) * m.instanceCount;
+                d.stats.exhibitDraws++;
+                d.stats.triangles += int64_t(draw.indexCount / 3) * instanceCount;
             }
         }
         glBindTexture(GL_TEXTURE_2D, d.white.id());
         glEnable(GL_CULL_FACE);
     }
 
-    // The crowd: one instanced draw for the bodies, one for their floor blobs.
+    // The crowd: culled against the frustum, grouped by level of detail (stable within a level),
+    // streamed into one orphaned buffer; one instanced draw per level for the bodies, one for all
+    // their floor blobs.
+    d.avatarScratch.clear();
     if (!avatars.empty()) {
-        d.avatarScratch.resize(avatars.size());
         const net::Stage& st = d.layout.stage;
+        const bool haveStage = st.area.max.x > st.area.min.x;
+        uint32_t perLod[kAvatarLodCount] = {};
+        std::vector<uint8_t>& lodOf = d.avatarLodScratch;
+        lodOf.assign(avatars.size(), uint8_t(255));
         for (size_t i = 0; i < avatars.size(); ++i) {
             const AvatarInstance& a = avatars[i];
-            const bool onStage = st.area.max.x > st.area.min.x && st.area.contains({a.x, a.z});
-            d.avatarScratch[i] = {{a.x, onStage ? st.height : 0.0f, a.z, a.yaw},
-                                  {a.animPhase, float(std::min<int>(int(a.role), 3)), float(int(a.anim)), a.self ? 1.0f : 0.0f}};
+            const float floorY = haveStage && st.area.contains({a.x, a.z}) ? st.height : 0.0f;
+            const glm::vec3 center{a.x, floorY + kAvatarCullCenterY, a.z};
+            if (!sphereInFrustum(frustum, center, kAvatarCullRadius)) {
+                d.stats.avatarsCulled++;
+                continue;
+            }
+            const int lod = avatarLod(glm::length(center - cam.eye), d.lodDesc);
+            lodOf[i] = uint8_t(lod);
+            perLod[lod]++;
         }
-        const size_t bytes = d.avatarScratch.size() * sizeof(AvatarGpuInstance);
-        glBindBuffer(GL_ARRAY_BUFFER, d.avatarInstanceVbo.id());
-        if (bytes > d.avatarInstanceBytes) {
-            d.avatarInstanceBytes = std::max(bytes, size_t(64) * sizeof(AvatarGpuInstance));
-            d.avatarInstanceBytes = std::max(d.avatarInstanceBytes, bytes * 3 / 2);
+        uint32_t firstOf[kAvatarLodCount] = {};
+        for (int l = 1; l < kAvatarLodCount; ++l) firstOf[l] = firstOf[l - 1] + perLod[l - 1];
+        const uint32_t drawn = firstOf[kAvatarLodCount - 1] + perLod[kAvatarLodCount - 1];
+        d.avatarScratch.resize(drawn);
+        uint32_t cursor[kAvatarLodCount];
+        std::copy(std::begin(firstOf), std::end(firstOf), std::begin(cursor));
+        for (size_t i = 0; i < avatars.size(); ++i) {
+            if (lodOf[i] == 255) continue;
+            const AvatarInstance& a = avatars[i];
+            const float floorY = haveStage && st.area.contains({a.x, a.z}) ? st.height : 0.0f;
+            // The look (skin, trousers) follows the avatar's place in the caller's list, not its
+            // place in this frame's buffer, so it does not flicker as people change level.
+            const float look = float((i * 7 + 3) & 15);
+            d.avatarScratch[cursor[lodOf[i]]++] = {
+                {a.x, floorY, a.z, a.yaw},
+                {a.animPhase, float(std::min<int>(int(a.role), 3)) + 4.0f * look, float(int(a.anim)), a.self ? 1.0f : 0.0f}};
         }
-        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(d.avatarInstanceBytes), nullptr, GL_STREAM_DRAW);  // orphan
-        glBufferSubData(GL_ARRAY_BUFFER, 0, GLsizeiptr(bytes), d.avatarScratch.data());
-        const GLsizei n = GLsizei(avatars.size());
-        glUseProgram(d.avatar.id());
-        glBindVertexArray(d.avatarVao.id());
-        glDrawElementsInstanced(GL_TRIANGLES, d.avatarIndexCount, GL_UNSIGNED_INT, nullptr, n);
-        d.stats.drawCalls++;
-        d.stats.triangles += int64_t(d.avatarIndexCount / 3) * n;
+        d.stats.avatarsDrawn = int(drawn);
+        for (int l = 0; l < kAvatarLodCount; ++l) d.stats.avatarsAtLod[l] = int(perLod[l]);
 
-        glDisable(GL_CULL_FACE);
-        glDepthMask(GL_FALSE);
-        glEnable(GL_BLEND);
-        glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-        glUseProgram(d.blob.id());
-        glBindVertexArray(d.blobVao.id());
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, n);
-        d.stats.drawCalls++;
-        d.stats.triangles += 2 * int64_t(n);
+        if (drawn > 0) {
+            const size_t bytes = size_t(drawn) * sizeof(AvatarGpuInstance);
+            glBindBuffer(GL_ARRAY_BUFFER, d.avatarInstanceVbo.id());
+            if (bytes > d.avatarInstanceBytes) d.avatarInstanceBytes = std::max(bytes * 3 / 2, size_t(64) * sizeof(AvatarGpuInstance));
+            glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(d.avatarInstanceBytes), nullptr, GL_STREAM_DRAW);  // orphan
+            glBufferSubData(GL_ARRAY_BUFFER, 0, GLsizeiptr(bytes), d.avatarScratch.data());
+            glUseProgram(d.avatar.id());
+            glBindVertexArray(d.avatarVao.id());
+            constexpr GLsizei is = sizeof(AvatarGpuInstance);
+            for (int l = 0; l < kAvatarLodCount; ++l) {
+                if (perLod[l] == 0) continue;
+                const size_t first = size_t(firstOf[l]) * is;
+                setFloatAttrib(6, 4, GL_FLOAT, false, is, first + offsetof(AvatarGpuInstance, place), 1);
+                setFloatAttrib(7, 4, GL_FLOAT, false, is, first + offsetof(AvatarGpuInstance, pose), 1);
+                const Impl::AvatarLodMesh& mesh = d.avatarLods[l];
+                glDrawElementsInstancedBaseVertex(GL_TRIANGLES, mesh.indexCount, GL_UNSIGNED_INT,
+                                                  reinterpret_cast<const void*>(mesh.firstIndex * sizeof(uint32_t)),
+                                                  GLsizei(perLod[l]), mesh.baseVertex);
+                d.stats.drawCalls++;
+                d.stats.avatarDraws++;
+                d.stats.triangles += int64_t(mesh.indexCount / 3) * perLod[l];
+            }
+
+            glDisable(GL_CULL_FACE);
+            glDepthMask(GL_FALSE);
+            glEnable(GL_BLEND);
+            glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+            glUseProgram(d.blob.id());
+            glBindVertexArray(d.blobVao.id());
+            glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(drawn));
+            d.stats.drawCalls++;
+            d.stats.triangles += 2 * int64_t(drawn);
+        }
     }
 
     // Text over its panels: alpha-blended, pulled forward a little against z-fighting.
@@ -800,6 +1000,8 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
     glBindTexture(GL_TEXTURE_2D, 0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     if (!srgbWas) glDisable(GL_FRAMEBUFFER_SRGB);
+    d.endGpuTimer();
+    d.stats.gpuMs = d.lastGpuMs;
     for (GLenum e = glGetError(); e != GL_NO_ERROR && d.stats.glErrors < 16; e = glGetError()) d.stats.glErrors++;
 }
 
@@ -808,6 +1010,11 @@ FrameStats Renderer::lastFrameStats() const { return m_impl ? m_impl->stats : Fr
 const std::vector<std::string>& Renderer::warnings() const {
     static const std::vector<std::string> kNone;
     return m_impl ? m_impl->warnings : kNone;
+}
+
+const std::vector<net::HallPart>& Renderer::hallParts() const {
+    static const std::vector<net::HallPart> kNone;
+    return m_impl ? m_impl->hallParts : kNone;
 }
 
 const std::vector<HallLabel>& Renderer::labels() const {
@@ -838,7 +1045,8 @@ bool Renderer::readLabelCoverage(size_t i, std::vector<uint8_t>& coverage, int& 
 
 size_t Renderer::gpuBytes() const {
     if (!m_impl) return 0;
-    return m_impl->staticBytes + m_impl->labelBytes + m_impl->avatarInstanceBytes + sizeof(FrameBlock);
+    return m_impl->staticBytes + m_impl->labelBytes + m_impl->avatarInstanceBytes + m_impl->exhibitStreamBytes +
+           sizeof(FrameBlock);
 }
 
 void Renderer::shutdown() { m_impl.reset(); }

@@ -13,9 +13,11 @@
 // that collides with nothing: zone carpets, hanging zone signs, the stage's screen and steps,
 // round table tops and chairs, exhibits on their pedestals.
 //
-// Draw calls are few and do not grow with the crowd: the whole static hall is one batch, each
-// distinct exhibit model one instanced draw (per albedo texture), every avatar of the crowd one
-// instanced draw (the limbs swing in the vertex shader), floor shadows one, text one per atlas page.
+// Draw calls are few and do not grow with the crowd: the whole static hall is one batch (split
+// into grid chunks, those in view drawn with one glMultiDrawElements), each distinct exhibit model
+// one instanced draw (per albedo texture) of its instances in view, the crowd one instanced draw
+// per level of detail (the limbs swing in the vertex shader) after frustum culling on the CPU,
+// floor shadows one, text one per atlas page.
 //
 // No GL types leak out of this header; no GLFW anywhere in the renderer.
 #pragma once
@@ -28,6 +30,7 @@
 
 #include <glm/glm.hpp>
 
+#include "client/render/culling.h"
 #include "net/protocol/domain.h"
 #include "net/protocol/hall.h"
 
@@ -36,6 +39,7 @@ namespace client {
 struct RendererDesc {
     std::string assetsDir;  // folder holding models/...: exhibit paths in the layout are relative to it
     std::string fontPath;   // CJK font for the text in the hall; empty = findCjkFont()
+    AvatarLodDesc avatarLod;  // distances at which avatars switch to coarser bodies
 };
 
 struct AvatarInstance {
@@ -54,9 +58,21 @@ struct CameraView {
 };
 
 struct FrameStats {
-    int drawCalls = 0;        // glDraw* calls of the last render()
+    int drawCalls = 0;        // glDraw* calls of the last render() (a glMultiDraw* counts as one)
     int64_t triangles = 0;    // triangles those calls submitted (instances counted)
     int glErrors = 0;         // GL errors seen at the end of the last render() (0 when healthy)
+    int avatarsDrawn = 0;     // avatars inside the view frustum, drawn
+    int avatarsCulled = 0;    // avatars outside it, left out on the CPU
+    int avatarsAtLod[kAvatarLodCount] = {};  // drawn avatars per level of detail (0 = full body)
+    int avatarDraws = 0;      // instanced draws for the crowd's bodies (at most one per level)
+    int exhibitsDrawn = 0;    // exhibit instances in view
+    int exhibitsCulled = 0;   // exhibit instances outside the view
+    int exhibitDraws = 0;     // instanced exhibit draws (one per distinct model part in view)
+    int hallChunksDrawn = 0;  // pieces of the static hall batch in view (of hallChunks)
+    int hallChunks = 0;
+    // GPU time of the latest earlier frame whose timer query has come back (GL_TIME_ELAPSED,
+    // never waited for), milliseconds; -1 until one has. After a glFinish it is the frame before.
+    double gpuMs = -1;
 };
 
 // A text panel in the hall (backdrop name, zone sign, stage screen): where it is and what it says
@@ -104,6 +120,10 @@ public:
     FrameStats lastFrameStats() const;
     const std::vector<std::string>& warnings() const;
     const std::vector<HallLabel>& labels() const;
+
+    // The hall's parts as net::buildHallParts() made them for init()'s layout: for picking and
+    // for hiding name tags behind walls and booths (pickNameTags in culling.h).
+    const std::vector<net::HallPart>& hallParts() const;
 
     // Reads label `i`'s coverage back from its GL texture (8-bit, rows top-down). For tests: it
     // proves the text reached the GPU. False if `i` is out of range or GL refuses.

@@ -30,7 +30,7 @@ constexpr float kNearZ = 0.1f;
 constexpr float kFarZ = 400.0f;
 constexpr float kTagHeight = 2.0f;          // metres above the feet where a name tag sits
 constexpr float kTagMaxDistance = 25.0f;
-constexpr size_t kTagMaxCount = 40;
+constexpr size_t kTagMaxCount = 24;         // a crowd of tags is unreadable; the nearest and the aimed-at
 constexpr float kMouseTurnRadPerPixel = 0.005f;
 constexpr uint64_t kScreenshotWaitForSelfMs = 5000;  // frames count anyway after this
 constexpr uint64_t kScreenshotGiveUpMs = 90000;
@@ -445,28 +445,32 @@ void App::collectNameTags(const glm::mat4& viewProj, glm::vec3 eye, const std::v
     if (!m_conn) return;
     const World& world = m_conn->world();
     const ImGuiIO& io = ImGui::GetIO();
-    struct Near { size_t index; float distance; };
-    std::vector<Near> nearby;
-    for (size_t i = 0; i < avatars.size(); ++i) {
-        glm::vec3 head{avatars[i].x, kTagHeight, avatars[i].z};
-        float d = glm::length(head - eye);
-        if (d <= kTagMaxDistance) nearby.push_back({i, d});
-    }
-    size_t keep = std::min(nearby.size(), kTagMaxCount);
-    std::partial_sort(nearby.begin(), nearby.begin() + long(keep), nearby.end(),
-                      [](const Near& a, const Near& b) { return a.distance < b.distance; });
-    nearby.resize(keep);
+    // Aimed at = the person under the mouse pointer (over the hall, not a panel), else the one
+    // nearest the middle of the view: a ray through that point from the inverse matrix.
+    glm::vec2 ndc{0, 0};
+    if (ImGui::IsMousePosValid() && !io.WantCaptureMouse && io.DisplaySize.x > 0 && io.DisplaySize.y > 0)
+        ndc = {io.MousePos.x / io.DisplaySize.x * 2 - 1, 1 - io.MousePos.y / io.DisplaySize.y * 2};
+    const glm::mat4 inv = glm::inverse(viewProj);
+    const glm::vec4 nearPt = inv * glm::vec4(ndc, -1, 1), farPt = inv * glm::vec4(ndc, 1, 1);
+    const glm::vec3 aim = glm::vec3(farPt) / farPt.w - glm::vec3(nearPt) / nearPt.w;
+    // The nearest and the aimed-at person, capped, none hidden behind a wall or a booth.
+    std::vector<NameTagPick> picks;
+    std::span<const net::HallPart> parts;
+    if (m_renderer) parts = m_renderer->hallParts();
+    pickNameTags(viewProj, eye, aim, avatars, parts,
+                 {.maxTags = kTagMaxCount, .maxDistance = kTagMaxDistance, .headHeight = kTagHeight}, picks);
     const auto& shown = m_lastShown;
-    for (const Near& n : nearby) {
-        const AvatarInstance& a = avatars[n.index];
+    for (const NameTagPick& pick : picks) {
+        const AvatarInstance& a = avatars[pick.avatar];
         auto screen = projectToScreen(viewProj, {a.x, kTagHeight, a.z}, {io.DisplaySize.x, io.DisplaySize.y});
-        if (!screen) continue;
-        const net::Participant* p = world.participant(shown[n.index]);
+        if (!screen || pick.avatar >= shown.size()) continue;
+        const net::Participant* p = world.participant(shown[pick.avatar]);
         if (!p) continue;
         NameTag t;
         t.x = screen->x;
         t.y = screen->y;
-        t.distance = n.distance;
+        // An aimed-at tag far away stays readable (the fade in drawNameTags works on distance).
+        t.distance = pick.aimed ? std::min(pick.distance, kTagMaxDistance * 0.6f) : pick.distance;
         t.name = p->name;
         t.org = p->org;
         t.role = p->role;

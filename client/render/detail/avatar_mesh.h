@@ -1,4 +1,4 @@
-// detail/avatar_mesh.h: the one low-poly body every avatar shares. Each vertex names its part
+// detail/avatar_mesh.h: the low-poly body every avatar shares, at three levels of detail. Each vertex names its part
 // (the vertex shader swings arms and legs about their joints) and its colour slot (the shader
 // picks the role's jacket colour, skin and trousers per instance). No GL.
 #pragma once
@@ -37,6 +37,9 @@ static_assert(sizeof(AvatarVertex) == 28);
 constexpr float kShoulderX = 0.25f, kShoulderY = 1.40f;
 constexpr float kHipX = 0.10f, kHipY = 0.88f;
 
-void buildAvatarMesh(std::vector<AvatarVertex>& vertices, std::vector<uint32_t>& indices);
+// The body at a level of detail: 0 = full (1,836 triangles), 1 = the same shapes with fewer
+// segments and no eyes (556, for people 15-40 m away), 2 = boxes and a coarse head (134). Every
+// level has every part, so the vertex shader poses all of them alike.
+void buildAvatarMesh(std::vector<AvatarVertex>& vertices, std::vector<uint32_t>& indices, int lod = 0);
 
 }  // namespace client::detail

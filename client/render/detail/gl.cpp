@@ -21,10 +21,12 @@ void deleteTexture(uint32_t id) { glDeleteTextures(1, &id); }
 void deleteProgram(uint32_t id) { glDeleteProgram(id); }
 void deleteFramebuffer(uint32_t id) { glDeleteFramebuffers(1, &id); }
 void deleteRenderbuffer(uint32_t id) { glDeleteRenderbuffers(1, &id); }
+void deleteQuery(uint32_t id) { glDeleteQueries(1, &id); }
 
 GlBuffer makeBuffer() { GLuint id = 0; glGenBuffers(1, &id); return GlBuffer(id); }
 GlVertexArray makeVertexArray() { GLuint id = 0; glGenVertexArrays(1, &id); return GlVertexArray(id); }
 GlTexture makeTexture() { GLuint id = 0; glGenTextures(1, &id); return GlTexture(id); }
+GlQuery makeQuery() { GLuint id = 0; glGenQueries(1, &id); return GlQuery(id); }
 
 namespace {
 

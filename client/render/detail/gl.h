@@ -46,15 +46,18 @@ void deleteTexture(uint32_t id);
 void deleteProgram(uint32_t id);
 void deleteFramebuffer(uint32_t id);
 void deleteRenderbuffer(uint32_t id);
+void deleteQuery(uint32_t id);
 
 using GlBuffer = GlName<deleteBuffer>;
 using GlVertexArray = GlName<deleteVertexArray>;
 using GlTexture = GlName<deleteTexture>;
 using GlProgram = GlName<deleteProgram>;
+using GlQuery = GlName<deleteQuery>;
 
 GlBuffer makeBuffer();
 GlVertexArray makeVertexArray();
 GlTexture makeTexture();
+GlQuery makeQuery();
 
 // Compiles and links a program from embedded files: "#version 410 core", then `defines`, then
 // each file of `vertexFiles` / `fragmentFiles` in order (a poor man's #include). Binds the
