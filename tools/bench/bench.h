@@ -1,0 +1,12 @@
+// bench.h: the subcommands of dockhall-bench. Each lives in its own file and takes the
+// arguments after its name (argv[0] is the subcommand). Each writes its figures as JSON to the
+// file named by --json and prints them on stdout; exit status 0 when the run completed.
+#pragma once
+
+namespace bench {
+
+int net(int argc, char** argv);     // bench_net.cpp: server + N bot processes over ENet
+int render(int argc, char** argv);  // bench_render.cpp: the sample hall with N avatars, headless EGL
+int match(int argc, char** argv);   // bench_match.cpp: needs x capabilities matching
+
+}  // namespace bench

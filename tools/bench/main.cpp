@@ -1,0 +1,46 @@
+// dockhall-bench: measured figures for docs/performance.md.
+//
+//   dockhall-bench net    --clients 2000 --seconds 30 --json net.json [--baseline]
+//   dockhall-bench render --avatars 2000 --seconds 10 --json render.json
+//   dockhall-bench match  --needs 20000 --capabilities 20000 --json match.json
+#include <cstdio>
+#include <cstring>
+
+#include "tools/bench/bench.h"
+
+namespace {
+
+struct Command {
+    const char* name;
+    int (*run)(int, char**);
+    const char* help;
+};
+
+constexpr Command kCommands[] = {
+#ifdef DOCKHALL_BENCH_NET
+    {"net", bench::net, "server and N bot processes over ENet on this machine"},
+#endif
+#ifdef DOCKHALL_BENCH_RENDER
+    {"render", bench::render, "the sample hall with N moving avatars, offscreen through EGL"},
+#endif
+#ifdef DOCKHALL_BENCH_MATCH
+    {"match", bench::match, "needs x capabilities: index, top 10 for all, one new post"},
+#endif
+};
+
+int usage(FILE* out) {
+    std::fprintf(out, "usage: dockhall-bench COMMAND [options]   (COMMAND --help for its options)\n");
+    for (const Command& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.help);
+    return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage(stderr);
+    if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) return usage(stdout);
+    for (const Command& c : kCommands)
+        if (!std::strcmp(argv[1], c.name)) return c.run(argc - 1, argv + 1);
+    std::fprintf(stderr, "dockhall-bench: unknown command '%s'\n", argv[1]);
+    return usage(stderr);
+}
