@@ -249,8 +249,9 @@ void App::startJoin() {
     m_chat.clear();
     m_camera.reset();
     m_cameraAimed = false;
-    m_inputAccum = 0;
+    m_inputClock = {};
     m_framesInHall = 0;
+    m_hallFrameMs.clear();
     m_joinedAtMs = 0;
     std::string error;
     m_failedUnreachable = false;
@@ -540,7 +541,8 @@ void App::aimBehind(float yaw) {
 void App::frame() {
     glfwPollEvents();
     const double t = glfwGetTime();
-    m_dt = float(std::clamp(t - m_lastTime, 0.0, 0.25));
+    m_frameSeconds = t - m_lastTime;
+    m_dt = float(std::clamp(m_frameSeconds, 0.0, 0.25));
     m_lastTime = t;
     ++m_fpsFrames;
     if (t - m_fpsSince >= 0.5) {  // frames counted over half a second: steady and honest
@@ -565,11 +567,7 @@ void App::frame() {
     const bool inHall = m_phase == Phase::Hall && m_conn && m_conn->state() == ConnState::Joined;
     if (inHall) {
         handleHallInput();
-        m_inputAccum = std::min(m_inputAccum + m_dt, 0.25f);
-        while (m_inputAccum >= net::kTickSeconds) {
-            m_inputAccum -= net::kTickSeconds;
-            sendInputTick();
-        }
+        for (int due = m_inputClock.advance(nowMs); due > 0; --due) sendInputTick();
         m_conn->transport().flush();
     } else {
         m_hoverBooth = -1;
@@ -609,12 +607,27 @@ void App::frame() {
     glfwSwapBuffers(m_window);
 }
 
+// Frame times of the screenshot run (first hall frame excluded: it includes the join).
+void App::logFrameTimes() {
+    if (m_hallFrameMs.empty()) return;
+    std::vector<float> ms = m_hallFrameMs;
+    std::sort(ms.begin(), ms.end());
+    double sum = 0;
+    for (float v : ms) sum += v;
+    auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * double(ms.size())))]; };
+    spdlog::info("hall frames: {} with {} people in the hall, frame ms p50 {:.1f} p95 {:.1f} max {:.1f}, {:.1f} fps",
+                 ms.size(), m_conn ? m_conn->world().participants().size() : 0, at(0.5), at(0.95), ms.back(),
+                 1000.0 * double(ms.size()) / sum);
+}
+
 // Screenshot mode: counts frames in the hall once the own avatar is there, then saves the back
 // buffer (the frame just drawn, panels included). True when the app should exit (m_exitCode set).
 bool App::screenshotDone(uint64_t nowMs) {
     if (m_phase == Phase::Hall) {
         bool ready = (m_conn && m_conn->world().selfState()) || nowMs - m_joinedAtMs > kScreenshotWaitForSelfMs;
+        if (ready && m_framesInHall > 0) m_hallFrameMs.push_back(float(m_frameSeconds * 1000.0));
         if (ready && ++m_framesInHall >= m_desc.screenshotFrames) {
+            logFrameTimes();
             m_exitCode = saveScreenshot() ? 0 : 1;
             return true;
         }

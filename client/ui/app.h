@@ -96,6 +96,7 @@ private:
     void drawPanels();
     std::string failureText(Language lang) const;  // what the failure modal says
     void collectNameTags(const glm::mat4& viewProj, glm::vec3 eye, const std::vector<AvatarInstance>& avatars);
+    void logFrameTimes();
     bool screenshotDone(uint64_t nowMs);
     bool saveScreenshot();
     float uiFontPixels() const;
@@ -124,7 +125,9 @@ private:
     OrbitCamera m_camera;
     bool m_cameraAimed = false;     // the orbit yaw was set from the avatar's facing
     float m_facing = 0;             // last facing sent, kept while idle
-    float m_inputAccum = 0;
+    client::InputClock m_inputClock;  // one MoveInput per server tick, whatever the frame rate
+    double m_frameSeconds = 0;         // the last frame's duration, unclamped
+    std::vector<float> m_hallFrameMs;  // screenshot run: frame times in the hall
     float m_keyForward = 0, m_keyRight = 0;
     bool m_keyRun = false;
     int m_hoverBooth = -1;          // index of the booth under the mouse, -1 = none
