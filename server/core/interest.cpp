@@ -100,10 +100,37 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
         return;
     }
 
-    // 1. Candidates: the nearest avatars in the grid cells around the client.
-    m_cand.clear();
     const int32_t selfIdx = self.v <= net::kMaxParticipants ? m_byId[self.v] : -1;
     const net::AvatarState* me = selfIdx >= 0 ? &m_avatars[size_t(selfIdx)] : nullptr;
+    const uint32_t every = std::max<uint32_t>(1, m_desc.refreshTicks);
+    const bool refresh = client.entries.empty() || every == 1 || tick % every == self.v % every;
+    if (refresh) selectInterest(client, self, me, tick);
+    else keepInterest(client, tick);
+    fillBudget(client, base, out);
+}
+
+// Between refreshes: the kept set accrues priority; whoever left the hall is dropped.
+void Interest::keepInterest(InterestClient& client, uint32_t tick) {
+    auto& entries = client.entries;
+    size_t w = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        InterestClient::Entry e = entries[i];
+        e.sent = false;
+        if (m_byId[e.id] < 0) continue;  // left the hall
+        if (e.interested) {
+            e.lastInterestTick = tick;
+            e.priority += e.weight;
+        } else if (tick - e.lastInterestTick >= m_desc.forgetTicks) {
+            continue;
+        }
+        entries[w++] = e;
+    }
+    entries.resize(w);
+}
+
+void Interest::selectInterest(InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick) {
+    // 1. Candidates: the nearest avatars in the grid cells around the client.
+    m_cand.clear();
     if (me) {
         // Rings of cells outward from the client's cell. After ring k every avatar closer than
         // k cells is found, so stop once maxKnown of them are (or at the radius): a dense crowd
@@ -224,7 +251,10 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
         entries.swap(m_merged);
     }
     for (const auto& c : m_cand) m_slot[c.id] = 0;
+}
 
+void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) {
+    auto& entries = client.entries;
     // 3. Costs against the baseline, then selection by priority within the budget.
     m_baseOf.resize(entries.size());
     int64_t budget = int64_t(m_desc.byteBudget) * 8 - int64_t(kSnapshotHeaderBits);
@@ -295,7 +325,7 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
     }
 
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too).
-    w = 0;
+    size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
         if (e.sent) {

@@ -13,6 +13,11 @@
 //     avatars come at a lower rate, and nobody starves: an unsent one's priority grows without
 //     bound while a sent one restarts from zero.
 //
+// Finding the nearest is the costly part in a dense crowd, and people move a few centimetres a
+// tick, so each client's set is recomputed every `refreshTicks` ticks (clients staggered by id);
+// on the ticks between, the kept set's priorities accrue and the budget is filled as usual, and
+// anyone who left is dropped at once.
+//
 // Delta semantics (net/protocol/snapshot.h): the frame a client is sent is the set of avatars it
 // KNOWS, each with the state it last received. An avatar not refreshed this tick keeps its old
 // state in the frame and costs nothing on the wire; it is not "removed". Removal (the id in the
@@ -41,6 +46,8 @@ struct InterestDesc {
     float nearShare = 0.8f;       // share of the budget the full-rate avatars may take first
     float nearDistance = 6.0f;    // priority weight is 1 up to here, then falls as (d0/d)^2
     uint32_t forgetTicks = 60;    // out of interest this long: removed from the client's frame
+    uint32_t refreshTicks = 3;    // the interest set is recomputed every this many ticks (staggered
+                                  // over clients); in between, priorities accrue on the kept set
 };
 
 // What one client's interest remembers between ticks. Plain data; the server keeps one per client.
@@ -94,6 +101,10 @@ public:
 
 private:
     struct Candidate { uint16_t id; float dist2; };
+
+    void selectInterest(InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick);
+    void keepInterest(InterestClient& client, uint32_t tick);
+    void fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out);
 
     InterestDesc m_desc;
     std::span<const net::AvatarState> m_avatars;

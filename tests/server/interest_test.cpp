@@ -176,7 +176,7 @@ TEST(Interest, StagePeopleAreAlwaysInEveryonesInterest) {
 }
 
 TEST(Interest, LeavingAndWanderingOffAreToldApart) {
-    Interest interest;
+    Interest interest({.refreshTicks = 1});  // the set is recomputed every tick here
     Link link;
     std::vector<AvatarState> avs = {at(1, 10, 10), at(2, 11, 10), at(3, 12, 10)};
     uint32_t t = 1;
@@ -222,3 +222,45 @@ TEST(Interest, ALostAckFallsBackWithoutDroppingKnownAvatars) {
 }
 
 }  // namespace
+
+TEST(Interest, StaggeredRefreshPicksUpNewcomersSoonAndDropsLeaversAtOnce) {
+    Interest interest;  // default: the set is recomputed every refreshTicks ticks
+    const uint32_t every = interest.desc().refreshTicks;
+    ASSERT_GT(every, 1u);
+    Link link;
+    std::vector<AvatarState> avs = {at(1, 10, 10), at(2, 11, 10)};
+    uint32_t t = 1;
+    for (; t <= 6; ++t) {
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    // Someone joins right next to the client: known within one refresh period.
+    avs.push_back(at(3, 10.5f, 10.5f));
+    uint32_t seenAfter = 0;
+    for (uint32_t k = 1; k <= every && !seenAfter; ++k, ++t) {
+        interest.update(avs, kHall);
+        if (has(link.step(interest, {1}, t), 3)) seenAfter = k;
+    }
+    EXPECT_GE(seenAfter, 1u);
+    EXPECT_LE(seenAfter, every);
+    // Whoever is in the set keeps moving smoothly between refreshes (refreshed every tick).
+    for (uint32_t k = 0; k < every; ++k, ++t) {
+        avs[1].x += 0.05f;
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        ASSERT_TRUE(has(f, 2));
+        EXPECT_FLOAT_EQ(find(f, 2)->x, avs[1].x);
+    }
+    // Someone leaves the hall between two refreshes: gone from the very next snapshot.
+    uint32_t untilRefresh = 0;
+    while ((t + untilRefresh) % every == 1 % every) ++untilRefresh;  // a tick that is not client 1's refresh
+    for (uint32_t k = 0; k < untilRefresh; ++k, ++t) {
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    avs.erase(avs.begin() + 1);
+    interest.update(avs, kHall);
+    const SnapshotFrame& gone = link.step(interest, {1}, t++);
+    EXPECT_FALSE(has(gone, 2));
+    EXPECT_TRUE(has(gone, 3));
+}
