@@ -114,7 +114,7 @@ void Interest::keepInterest(InterestClient& client, uint32_t tick) {
     auto& entries = client.entries;
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
-        InterestClient::Entry e = entries[i];
+        InterestClient::Entry& e = entries[i];
         e.sent = false;
         if (m_byId[e.id] < 0) continue;  // left the hall
         if (e.interested) {
@@ -123,7 +123,8 @@ void Interest::keepInterest(InterestClient& client, uint32_t tick) {
         } else if (tick - e.lastInterestTick >= m_desc.forgetTicks) {
             continue;
         }
-        entries[w++] = e;
+        if (w != i) entries[w] = e;
+        ++w;
     }
     entries.resize(w);
 }
@@ -215,7 +216,7 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     auto& entries = client.entries;
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
-        InterestClient::Entry e = entries[i];
+        InterestClient::Entry& e = entries[i];
         e.sent = false;
         int32_t& slot = m_slot[e.id];
         if (slot > 0) {
@@ -228,7 +229,8 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
             if (slot < 0 || m_byId[e.id] < 0 || tick - e.lastInterestTick >= m_desc.forgetTicks) continue;
             e.interested = false;
         }
-        entries[w++] = e;
+        if (w != i) entries[w] = e;
+        ++w;
     }
     entries.resize(w);
     m_newIds.clear();
@@ -337,7 +339,8 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
             e.priority = 0;
         }
         if (e.inFrame) out.avatars.push_back(e.last);
-        entries[w++] = e;
+        if (w != i) entries[w] = e;
+        ++w;
     }
     entries.resize(w);
     m_stats.avatarsInFrames += out.avatars.size();
