@@ -132,6 +132,7 @@ void World::onWelcome(const net::Welcome& w, uint64_t) {
     m_event = w.event;
     m_parts.clear();
     net::buildHallParts(m_event, m_parts);
+    m_colliders = net::FloorColliders(m_parts, m_event.hallSize);
     m_frames.clear();
     m_latestTick = 0;
     m_pending.clear();
@@ -251,7 +252,7 @@ void World::reconcile(const net::AvatarState& server, uint32_t lastInput) {
     // Start from the server's state of our avatar and replay what it has not applied yet.
     while (!m_pending.empty() && m_pending.front().seq <= lastInput) m_pending.pop_front();
     net::AvatarState s = server;
-    for (const auto& in : m_pending) net::stepAvatar(s, in, net::kTickSeconds, m_parts, m_event.hallSize);
+    for (const auto& in : m_pending) net::stepAvatar(s, in, net::kTickSeconds, m_colliders);
     if (!m_predicted) {
         m_predicted = s;
         m_drawFrom = s;
@@ -293,7 +294,7 @@ void World::predict(const net::MoveInput& in, uint64_t nowMs) {
     m_drawFrom.x = now.x - m_errX;
     m_drawFrom.z = now.z - m_errZ;
     m_drawFrom.yaw = now.yaw;
-    net::stepAvatar(*m_predicted, q, net::kTickSeconds, m_parts, m_event.hallSize);
+    net::stepAvatar(*m_predicted, q, net::kTickSeconds, m_colliders);
     m_predictedMs = nowMs;
 }
 

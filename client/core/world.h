@@ -174,6 +174,7 @@ private:
     net::Role m_selfRole = net::Role::Attendee;
     net::EventLayout m_event;
     std::vector<net::HallPart> m_parts;
+    net::FloorColliders m_colliders;  // m_parts' solid ones, bucketed (as the server has them)
     std::map<uint16_t, net::Participant> m_participants;
     std::vector<net::ChatLine> m_chat;
     std::vector<net::Notice> m_notices;

@@ -116,7 +116,97 @@ bool resolveCollisions(float& x, float& z, float radius, const std::vector<HallP
     return moved;
 }
 
-void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const std::vector<HallPart>& parts, Vec2 hallSize) {
+FloorColliders::FloorColliders(const std::vector<HallPart>& parts, Vec2 hallSize) : m_hallSize(hallSize) {
+    for (const HallPart& p : parts)
+        if (p.solid) m_rects.push_back({p.box.min[0], p.box.min[2], p.box.max[0], p.box.max[2]});
+    m_cols = std::max(1, int(std::ceil(std::max(hallSize.x, 1.0f) / kCell)));
+    m_rows = std::max(1, int(std::ceil(std::max(hallSize.y, 1.0f) / kCell)));
+    const size_t cells = size_t(m_cols) * size_t(m_rows);
+    auto span = [&](float lo, float hi, int n, int& a, int& b) {
+        a = std::clamp(int(std::floor((lo - kMargin) / kCell)), 0, n - 1);
+        b = std::clamp(int(std::floor((hi + kMargin) / kCell)), 0, n - 1);
+    };
+    // Two passes over the rects: count per cell, then fill (indices ascend within each cell).
+    m_cellStart.assign(cells + 1, 0);
+    for (int pass = 0; pass < 2; ++pass) {
+        std::vector<uint32_t> cursor;
+        if (pass == 1) {
+            for (size_t c = 0; c < cells; ++c) m_cellStart[c + 1] += m_cellStart[c];
+            m_cellItems.resize(m_cellStart[cells]);
+            cursor.assign(m_cellStart.begin(), m_cellStart.end() - 1);
+        }
+        for (uint32_t i = 0; i < m_rects.size(); ++i) {
+            const Rect& r = m_rects[i];
+            int xa, xb, za, zb;
+            span(r.x0, r.x1, m_cols, xa, xb);
+            span(r.z0, r.z1, m_rows, za, zb);
+            for (int cz = za; cz <= zb; ++cz)
+                for (int cx = xa; cx <= xb; ++cx) {
+                    size_t c = size_t(cz) * size_t(m_cols) + size_t(cx);
+                    if (pass == 0) ++m_cellStart[c + 1];
+                    else m_cellItems[cursor[c]++] = i;
+                }
+        }
+    }
+}
+
+bool FloorColliders::pushOut(float& x, float& z, float radius, const Rect& r) const {
+    const float cx = std::clamp(x, r.x0, r.x1);
+    const float cz = std::clamp(z, r.z0, r.z1);
+    float dx = x - cx, dz = z - cz;
+    float d2 = dx * dx + dz * dz;
+    if (d2 >= radius * radius) return false;
+    if (d2 > 1e-12f) {
+        float d = std::sqrt(d2);
+        x = cx + dx / d * radius;
+        z = cz + dz / d * radius;
+    } else {
+        float l = x - r.x0, rr = r.x1 - x, n = z - r.z0, f = r.z1 - z;
+        float m = std::min({l, rr, n, f});
+        if (m == l) x = r.x0 - radius;
+        else if (m == rr) x = r.x1 + radius;
+        else if (m == n) z = r.z0 - radius;
+        else z = r.z1 + radius;
+    }
+    return true;
+}
+
+bool FloorColliders::resolve(float& x, float& z, float radius) const {
+    if (m_cellStart.empty()) return false;  // default-constructed: no hall
+    bool moved = false;
+    for (int pass = 0; pass < 2; ++pass) {
+        const float x0 = x, z0 = z;
+        const bool finite = std::isfinite(x) && std::isfinite(z);
+        const int cx = finite ? std::clamp(int(std::clamp(x / kCell, -1.0f, float(m_cols))), 0, m_cols - 1) : 0;
+        const int cz = finite ? std::clamp(int(std::clamp(z / kCell, -1.0f, float(m_rows))), 0, m_rows - 1) : 0;
+        // The cell's list covers every part a circle of `radius` can touch while its centre
+        // stays within (kMargin - radius) of the cell; leaving that reach redoes the pass in full.
+        const float reach = kMargin - radius;
+        const float lx = float(cx) * kCell - reach, hx = float(cx + 1) * kCell + reach;
+        const float lz = float(cz) * kCell - reach, hz = float(cz + 1) * kCell + reach;
+        const size_t c = size_t(cz) * size_t(m_cols) + size_t(cx);
+        bool passMoved = false, escaped = !finite || reach <= 0.0f || x < lx || x > hx || z < lz || z > hz;
+        for (uint32_t k = m_cellStart[c]; k < m_cellStart[c + 1] && !escaped; ++k) {
+            if (!pushOut(x, z, radius, m_rects[m_cellItems[k]])) continue;
+            passMoved = true;
+            escaped = x < lx || x > hx || z < lz || z > hz;
+        }
+        if (escaped) {
+            x = x0;
+            z = z0;
+            passMoved = false;
+            for (const Rect& r : m_rects) passMoved |= pushOut(x, z, radius, r);
+        }
+        moved |= passMoved;
+    }
+    float nx = std::clamp(x, radius, m_hallSize.x - radius), nz = std::clamp(z, radius, m_hallSize.y - radius);
+    if (nx != x || nz != z) { x = nx; z = nz; moved = true; }
+    return moved;
+}
+
+namespace {
+
+template <typename Resolve> void stepWith(AvatarState& a, const MoveInput& in, float dt, Resolve&& resolve) {
     float mx = std::isfinite(in.moveX) ? std::clamp(in.moveX, -1.0f, 1.0f) : 0.0f;
     float mz = std::isfinite(in.moveZ) ? std::clamp(in.moveZ, -1.0f, 1.0f) : 0.0f;
     float len = std::sqrt(mx * mx + mz * mz);
@@ -128,7 +218,7 @@ void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const std::vector
     for (int i = 0; i < steps; ++i) {
         a.x += mx * speed * dt / steps;
         a.z += mz * speed * dt / steps;
-        resolveCollisions(a.x, a.z, kAvatarRadius, parts, hallSize);
+        resolve(a.x, a.z);
     }
     if (std::isfinite(in.yaw)) {
         float y = std::fmod(in.yaw, 2.0f * std::numbers::pi_v<float>);
@@ -137,6 +227,16 @@ void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const std::vector
     }
     a.anim = len < 0.05f ? Anim::Idle : (in.run ? Anim::Run : Anim::Walk);
     a = quantized(a);
+}
+
+}  // namespace
+
+void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const FloorColliders& colliders) {
+    stepWith(a, in, dt, [&](float& x, float& z) { colliders.resolve(x, z, kAvatarRadius); });
+}
+
+void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const std::vector<HallPart>& parts, Vec2 hallSize) {
+    stepWith(a, in, dt, [&](float& x, float& z) { resolveCollisions(x, z, kAvatarRadius, parts, hallSize); });
 }
 
 AvatarState quantized(const AvatarState& a) {

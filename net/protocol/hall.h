@@ -95,6 +95,36 @@ void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const std::vector
 // Pushes a circle out of every solid part and keeps it inside the hall. Returns true if it moved.
 bool resolveCollisions(float& x, float& z, float radius, const std::vector<HallPart>& parts, Vec2 hallSize);
 
+// The hall's solid parts bucketed in a uniform grid over the floor, so a collision query looks at
+// the few parts near the point instead of all of them. Results are exactly those of the plain
+// resolveCollisions() above (same parts, same order); where a push carries the point out of its
+// cell's reach, that pass falls back to every part. Build once per layout; the client's
+// prediction and the server use the same one, so they agree to the bit.
+class FloorColliders {
+public:
+    FloorColliders() = default;
+    FloorColliders(const std::vector<HallPart>& parts, Vec2 hallSize);
+
+    bool resolve(float& x, float& z, float radius) const;
+    Vec2 hallSize() const { return m_hallSize; }
+    size_t solidCount() const { return m_rects.size(); }
+
+    static constexpr float kCell = 2.0f;    // metres
+    static constexpr float kMargin = 1.0f;  // a cell lists every part within this of it
+
+private:
+    struct Rect { float x0, z0, x1, z1; };
+    bool pushOut(float& x, float& z, float radius, const Rect& r) const;
+    std::vector<Rect> m_rects;          // solid parts in buildHallParts order
+    std::vector<uint32_t> m_cellStart;  // cols * rows + 1
+    std::vector<uint32_t> m_cellItems;  // rect indices, ascending within a cell
+    int m_cols = 0, m_rows = 0;
+    Vec2 m_hallSize{};
+};
+
+// stepAvatar against a FloorColliders; the same movement, the same results.
+void stepAvatar(AvatarState& a, const MoveInput& in, float dt, const FloorColliders& colliders);
+
 // Quantizes an avatar the way the wire does, so prediction compares like with like.
 AvatarState quantized(const AvatarState& a);
 

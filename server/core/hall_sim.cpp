@@ -7,7 +7,10 @@
 
 namespace server {
 
-HallSim::HallSim(const net::EventLayout& layout) : m_layout(layout) { net::buildHallParts(m_layout, m_parts); }
+HallSim::HallSim(const net::EventLayout& layout) : m_layout(layout) {
+    net::buildHallParts(m_layout, m_parts);
+    m_colliders = net::FloorColliders(m_parts, m_layout.hallSize);
+}
 
 void HallSim::spawn(net::ParticipantId id) {
     if (contains(id)) return;
@@ -20,7 +23,7 @@ void HallSim::spawn(net::ParticipantId id) {
     a.x = m_layout.spawn.x + r * std::cos(k * golden);
     a.z = m_layout.spawn.y + r * std::sin(k * golden);
     a.yaw = std::numbers::pi_v<float>;  // face into the hall (-z)
-    net::resolveCollisions(a.x, a.z, net::kAvatarRadius, m_parts, m_layout.hallSize);
+    m_colliders.resolve(a.x, a.z, net::kAvatarRadius);
     a = net::quantized(a);
     auto it = std::lower_bound(m_avatars.begin(), m_avatars.end(), id.v,
                                [](const net::AvatarState& s, uint16_t v) { return s.id.v < v; });
@@ -42,14 +45,14 @@ const net::AvatarState* HallSim::find(net::ParticipantId id) const {
 net::AvatarState* HallSim::findMutable(net::ParticipantId id) { return const_cast<net::AvatarState*>(find(id)); }
 
 void HallSim::apply(net::ParticipantId id, const net::MoveInput& in, float dt) {
-    if (net::AvatarState* a = findMutable(id)) net::stepAvatar(*a, in, dt, m_parts, m_layout.hallSize);
+    if (net::AvatarState* a = findMutable(id)) net::stepAvatar(*a, in, dt, m_colliders);
 }
 
 void HallSim::teleport(net::ParticipantId id, net::Vec2 to) {
     if (net::AvatarState* a = findMutable(id)) {
         a->x = to.x;
         a->z = to.y;
-        net::resolveCollisions(a->x, a->z, net::kAvatarRadius, m_parts, m_layout.hallSize);
+        m_colliders.resolve(a->x, a->z, net::kAvatarRadius);
         *a = net::quantized(*a);
     }
 }

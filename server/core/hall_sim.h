@@ -36,6 +36,7 @@ private:
 
     net::EventLayout m_layout;
     std::vector<net::HallPart> m_parts;
+    net::FloorColliders m_colliders;  // m_parts' solid ones, bucketed
     std::vector<net::AvatarState> m_avatars;  // sorted by id
 };
 
