@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "net/protocol/docking_msgs.h"
 #include "net/protocol/messages.h"
 
 namespace server {
@@ -23,6 +24,49 @@ struct ParticipantRecord {
     int64_t firstSeenMs = 0;       // unix ms
     int64_t lastSeenMs = 0;
     uint32_t sessions = 0;         // how many times they joined
+};
+
+// A post on the docking board as stored. `post.id` is the row id (given by insertPost);
+// `post.mine` is not stored (it depends on who reads).
+struct DockPostRow {
+    net::PostView post;
+    std::string orgKey;            // the owning organization (docking_service.h: orgKeyFor)
+    uint32_t authorAccount = 0;
+    int64_t createdMs = 0;
+};
+
+// A meeting as stored: the view people see plus the server's bookkeeping.
+struct MeetingRow {
+    net::MeetingView view;         // view.id is the row id (given by insertMeeting)
+    std::string requesterOrgKey, responderOrgKey;
+    bool reminded = false;         // the five-minute reminder went out
+    bool called = false;           // the call to the table went out
+    int64_t createdMs = 0, updatedMs = 0;
+};
+
+// The draft of an agreement that came out of a meeting's "intent to cooperate", to be signed
+// later at a ceremony.
+struct AgreementDraftRow {
+    uint32_t id = 0;
+    uint32_t meeting = 0;
+    std::string title;
+    std::string partyA, partyB;    // the organizations (as their members named them)
+    int64_t createdMs = 0;
+};
+
+// A business card exchange between two accounts.
+struct CardExchangeRow {
+    uint32_t id = 0;
+    uint32_t from = 0, to = 0;     // accounts: who asked whom
+    net::ContactState state = net::ContactState::Asked;  // Asked, Exchanged or Declined
+    int64_t askedMs = 0, answeredMs = 0;
+};
+
+// One stay at a booth.
+struct VisitRow {
+    uint32_t account = 0;
+    uint16_t booth = 0;
+    int64_t enterMs = 0, leaveMs = 0;
 };
 
 class EventStore {
@@ -47,6 +91,35 @@ public:
     virtual bool appendChat(const net::ChatLine& line) = 0;
     virtual std::vector<net::ChatLine> recentChat(size_t n) = 0;
     virtual uint32_t lastChatId() = 0;
+
+    // Docking board. insertPost returns the new post's id; posts() lists those not withdrawn
+    // (hidden ones included), by id.
+    virtual std::optional<uint32_t> insertPost(const DockPostRow& row) = 0;
+    virtual bool updatePost(const DockPostRow& row) = 0;
+    virtual bool setPostHidden(uint32_t post, bool hidden, int64_t nowMs) = 0;
+    virtual bool withdrawPost(uint32_t post, int64_t nowMs) = 0;
+    virtual std::vector<DockPostRow> posts() = 0;
+    virtual uint64_t postsEverStored() = 0;  // withdrawn ones included (0: a board never used)
+
+    // Meetings and the agreement drafts made from them.
+    virtual std::optional<uint32_t> insertMeeting(const MeetingRow& row) = 0;
+    virtual bool updateMeeting(const MeetingRow& row) = 0;
+    virtual std::vector<MeetingRow> meetings() = 0;
+    // Stores the meeting and, when `draft` is set, the draft with it, in one transaction.
+    // Returns the draft's id (0 when none), nullopt on error.
+    virtual std::optional<uint32_t> recordOutcome(const MeetingRow& row, const AgreementDraftRow* draft) = 0;
+    virtual std::vector<AgreementDraftRow> agreementDrafts() = 0;
+
+    // Business cards: each account's own card, and the exchanges.
+    virtual bool setCard(uint32_t account, const net::BusinessCard& card) = 0;
+    virtual std::optional<net::BusinessCard> card(uint32_t account) = 0;
+    virtual std::optional<uint32_t> insertExchange(const CardExchangeRow& row) = 0;
+    virtual bool updateExchange(const CardExchangeRow& row) = 0;
+    virtual std::vector<CardExchangeRow> exchanges() = 0;
+
+    // Booth visits, appended when the visitor leaves the booth.
+    virtual bool appendVisit(const VisitRow& row) = 0;
+    virtual std::vector<VisitRow> visits() = 0;
 };
 
 }  // namespace server

@@ -573,7 +573,8 @@ struct BoardImpl {
         std::vector<PostId> out;
         auto it = where.find(id.v);
         if (it == where.end()) return out;
-        const auto [kind, slot] = it->second;
+        const auto [kind, slotBinding] = it->second;
+        const auto slot = slotBinding;  // a lambda may not capture a structured binding before clang 16
         for (const Doc& o : otherOf(kind).docs)
             if (o.cacheValid && std::any_of(o.top.begin(), o.top.end(), [&](const Scored& s) { return s.doc == slot; }))
                 out.push_back(o.id);

@@ -10,11 +10,27 @@
 //   session      (id, account_id -> participant, joined_ms, left_ms NULL while present)
 //   chat         (id = ChatLine::id, from_participant, from_name, from_org, unix_ms, text)
 //
-// Later records (needs, meetings, agreements) come as new migrations appended to kMigrations;
-// a migration is never edited once released.
+// Version 2 adds the docking board, meetings, agreement drafts, business cards and visits:
+//
+//   dock_post    (id, kind, org_key, org_zh, org_en, org_kind, author_account, author_name,
+//                 title_zh/en, fields "a,b", description_zh/en, extra_zh/en, budget_min/max,
+//                 deadline_ms, contact, readiness, achievements JSON, hidden, withdrawn_ms NULL
+//                 while on the board, created_ms, updated_ms)
+//   meeting      (id, post, topic_zh/en, requester/responder account, name, org, org_key,
+//                 session, slot, start_ms, minutes, table_id, state, waiting_for, by_organizer,
+//                 notes, outcome, agreement_id, agreement_title, reminded, called, created/updated)
+//   agreement_draft (id, meeting, title, party_a, party_b, created_ms)
+//   card         (account_id, name, org, title, phone, email)       one's own business card
+//   card_exchange (id, from_account, to_account, state, asked_ms, answered_ms)
+//   visit        (id, account_id, booth, enter_ms, leave_ms)
+//
+// Later records come as new migrations appended to kMigrations; a migration is never edited
+// once released.
 #include "server/store/sqlite_store.h"
 
 #include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -69,6 +85,99 @@ constexpr const char* kMigrations[] = {
         unix_ms          INTEGER NOT NULL,
         text             TEXT    NOT NULL
     );
+    )sql",
+    // 1 -> 2: the docking board, meetings, agreement drafts, business cards, booth visits.
+    R"sql(
+    CREATE TABLE dock_post (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind           TEXT    NOT NULL,
+        org_key        TEXT    NOT NULL,
+        org_zh         TEXT    NOT NULL,
+        org_en         TEXT    NOT NULL,
+        org_kind       TEXT    NOT NULL,
+        author_account INTEGER NOT NULL,
+        author_name    TEXT    NOT NULL,
+        title_zh       TEXT    NOT NULL,
+        title_en       TEXT    NOT NULL,
+        fields         TEXT    NOT NULL,
+        description_zh TEXT    NOT NULL,
+        description_en TEXT    NOT NULL,
+        extra_zh       TEXT    NOT NULL,
+        extra_en       TEXT    NOT NULL,
+        budget_min     INTEGER NOT NULL,
+        budget_max     INTEGER NOT NULL,
+        deadline_ms    INTEGER NOT NULL,
+        contact        TEXT    NOT NULL,
+        readiness      INTEGER NOT NULL,
+        achievements   TEXT    NOT NULL,
+        hidden         INTEGER NOT NULL DEFAULT 0,
+        withdrawn_ms   INTEGER,
+        created_ms     INTEGER NOT NULL,
+        updated_ms     INTEGER NOT NULL
+    );
+    CREATE INDEX dock_post_by_org ON dock_post (org_key);
+    CREATE TABLE meeting (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        post              INTEGER NOT NULL,
+        topic_zh          TEXT    NOT NULL,
+        topic_en          TEXT    NOT NULL,
+        requester_account INTEGER NOT NULL,
+        requester_name    TEXT    NOT NULL,
+        requester_org     TEXT    NOT NULL,
+        requester_org_key TEXT    NOT NULL,
+        responder_account INTEGER NOT NULL,
+        responder_name    TEXT    NOT NULL,
+        responder_org     TEXT    NOT NULL,
+        responder_org_key TEXT    NOT NULL,
+        session           INTEGER NOT NULL,
+        slot              INTEGER NOT NULL,
+        start_ms          INTEGER NOT NULL,
+        minutes           INTEGER NOT NULL,
+        table_id          INTEGER NOT NULL,
+        state             TEXT    NOT NULL,
+        waiting_for       INTEGER NOT NULL,
+        by_organizer      INTEGER NOT NULL,
+        notes             TEXT    NOT NULL DEFAULT '',
+        outcome           TEXT    NOT NULL DEFAULT 'none',
+        agreement_id      INTEGER NOT NULL DEFAULT 0,
+        agreement_title   TEXT    NOT NULL DEFAULT '',
+        reminded          INTEGER NOT NULL DEFAULT 0,
+        called            INTEGER NOT NULL DEFAULT 0,
+        created_ms        INTEGER NOT NULL,
+        updated_ms        INTEGER NOT NULL
+    );
+    CREATE TABLE agreement_draft (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        meeting       INTEGER NOT NULL REFERENCES meeting (id),
+        title         TEXT    NOT NULL,
+        party_a       TEXT    NOT NULL,
+        party_b       TEXT    NOT NULL,
+        created_ms    INTEGER NOT NULL
+    );
+    CREATE TABLE card (
+        account_id    INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL,
+        org           TEXT    NOT NULL,
+        title         TEXT    NOT NULL,
+        phone         TEXT    NOT NULL,
+        email         TEXT    NOT NULL
+    );
+    CREATE TABLE card_exchange (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        from_account  INTEGER NOT NULL,
+        to_account    INTEGER NOT NULL,
+        state         TEXT    NOT NULL,
+        asked_ms      INTEGER NOT NULL,
+        answered_ms   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE visit (
+        id            INTEGER PRIMARY KEY,
+        account_id    INTEGER NOT NULL,
+        booth         INTEGER NOT NULL,
+        enter_ms      INTEGER NOT NULL,
+        leave_ms      INTEGER NOT NULL
+    );
+    CREATE INDEX visit_by_booth ON visit (booth, enter_ms);
     )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
@@ -479,6 +588,413 @@ uint64_t SqliteStore::chatCount() {
         return 0;
     }
     return uint64_t(q.integer(0));
+}
+
+// --- docking board ------------------------------------------------------------------------------
+
+namespace {
+
+const char* dockKindName(net::DockKind k) { return k == net::DockKind::Need ? "need" : "capability"; }
+
+std::string joinFields(const std::vector<std::string>& fields) {
+    std::string out;
+    for (const auto& f : fields) {
+        if (!out.empty()) out += ',';
+        out += f;
+    }
+    return out;
+}
+
+std::vector<std::string> splitFields(const std::string& s) {
+    std::vector<std::string> out;
+    size_t b = 0;
+    while (b < s.size()) {
+        size_t e = s.find(',', b);
+        if (e == std::string::npos) e = s.size();
+        if (e > b) out.push_back(s.substr(b, e - b));
+        b = e + 1;
+    }
+    return out;
+}
+
+std::string achievementsJson(const std::vector<net::DockAchievement>& list) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& a : list)
+        j.push_back({{"kind", a.kind}, {"zh", a.title.zh}, {"en", a.title.en}, {"ref", a.reference}});
+    return j.dump();
+}
+
+std::vector<net::DockAchievement> achievementsFrom(const std::string& text) {
+    std::vector<net::DockAchievement> out;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& e : j) {
+        net::DockAchievement a;
+        a.kind = uint8_t(std::clamp(e.value("kind", 4), 0, 4));
+        a.title.zh = e.value("zh", "");
+        a.title.en = e.value("en", "");
+        a.reference = e.value("ref", "");
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+// Binds the post's content columns in the order of kPostColumns.
+void bindPost(Query& q, const DockPostRow& r) {
+    const net::PostView& p = r.post;
+    q.bind(dockKindName(p.kind)).bind(r.orgKey).bind(p.org.zh).bind(p.org.en).bind(net::orgKindName(p.orgKind));
+    q.bind(int64_t(r.authorAccount)).bind(p.author).bind(p.title.zh).bind(p.title.en).bind(joinFields(p.fields));
+    q.bind(p.description.zh).bind(p.description.en).bind(p.extra.zh).bind(p.extra.en);
+    q.bind(p.budgetMin).bind(p.budgetMax).bind(p.deadlineMs).bind(p.contact).bind(int64_t(p.readiness));
+    q.bind(achievementsJson(p.achievements)).bind(int64_t(p.hidden ? 1 : 0));
+}
+
+}  // namespace
+
+std::optional<uint32_t> SqliteStore::insertPost(const DockPostRow& row) {
+    std::optional<uint32_t> id;
+    bool ok = inTransaction("insert post", [&] {
+        Query q(statement(
+            "INSERT INTO dock_post (kind, org_key, org_zh, org_en, org_kind, author_account, author_name, title_zh, "
+            "title_en, fields, description_zh, description_en, extra_zh, extra_en, budget_min, budget_max, "
+            "deadline_ms, contact, readiness, achievements, hidden, created_ms, updated_ms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        if (!q) return false;
+        bindPost(q, row);
+        q.bind(row.createdMs).bind(row.post.updatedMs);
+        if (q.step() != SQLITE_DONE) return fail("insert post");
+        id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return id;
+}
+
+bool SqliteStore::updatePost(const DockPostRow& row) {
+    return inTransaction("update post", [&] {
+        Query q(statement(
+            "UPDATE dock_post SET kind = ?, org_key = ?, org_zh = ?, org_en = ?, org_kind = ?, author_account = ?, "
+            "author_name = ?, title_zh = ?, title_en = ?, fields = ?, description_zh = ?, description_en = ?, "
+            "extra_zh = ?, extra_en = ?, budget_min = ?, budget_max = ?, deadline_ms = ?, contact = ?, readiness = ?, "
+            "achievements = ?, hidden = ?, updated_ms = ? WHERE id = ? AND withdrawn_ms IS NULL"));
+        if (!q) return false;
+        bindPost(q, row);
+        q.bind(row.post.updatedMs).bind(int64_t(row.post.id));
+        if (q.step() != SQLITE_DONE) return fail("update post");
+        if (sqlite3_changes(m_db) != 1) {
+            m_lastError = m_path + ": update post: no post " + std::to_string(row.post.id) + " on the board";
+            return false;
+        }
+        return true;
+    });
+}
+
+bool SqliteStore::setPostHidden(uint32_t post, bool hidden, int64_t nowMs) {
+    return inTransaction("hide post", [&] {
+        Query q(statement("UPDATE dock_post SET hidden = ?, updated_ms = ? WHERE id = ? AND withdrawn_ms IS NULL"));
+        if (!q || q.bind(int64_t(hidden ? 1 : 0)).bind(nowMs).bind(int64_t(post)).step() != SQLITE_DONE)
+            return fail("hide post");
+        return sqlite3_changes(m_db) == 1;
+    });
+}
+
+bool SqliteStore::withdrawPost(uint32_t post, int64_t nowMs) {
+    return inTransaction("withdraw post", [&] {
+        Query q(statement("UPDATE dock_post SET withdrawn_ms = ? WHERE id = ? AND withdrawn_ms IS NULL"));
+        if (!q || q.bind(nowMs).bind(int64_t(post)).step() != SQLITE_DONE) return fail("withdraw post");
+        return sqlite3_changes(m_db) == 1;
+    });
+}
+
+std::vector<DockPostRow> SqliteStore::posts() {
+    std::vector<DockPostRow> out;
+    Query q(statement(
+        "SELECT id, kind, org_key, org_zh, org_en, org_kind, author_account, author_name, title_zh, title_en, fields, "
+        "description_zh, description_en, extra_zh, extra_en, budget_min, budget_max, deadline_ms, contact, readiness, "
+        "achievements, hidden, created_ms, updated_ms FROM dock_post WHERE withdrawn_ms IS NULL ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        DockPostRow r;
+        net::PostView& p = r.post;
+        p.id = uint32_t(q.integer(0));
+        p.kind = q.text(1) == "need" ? net::DockKind::Need : net::DockKind::Capability;
+        r.orgKey = q.text(2);
+        p.org = {q.text(3), q.text(4)};
+        if (!net::parseOrgKind(q.text(5), p.orgKind)) p.orgKind = net::OrgKind::Enterprise;
+        r.authorAccount = uint32_t(q.integer(6));
+        p.author = q.text(7);
+        p.title = {q.text(8), q.text(9)};
+        p.fields = splitFields(q.text(10));
+        p.description = {q.text(11), q.text(12)};
+        p.extra = {q.text(13), q.text(14)};
+        p.budgetMin = q.integer(15);
+        p.budgetMax = q.integer(16);
+        p.deadlineMs = q.integer(17);
+        p.contact = q.text(18);
+        p.readiness = uint8_t(std::clamp<int64_t>(q.integer(19), 0, 15));
+        p.achievements = achievementsFrom(q.text(20));
+        p.hidden = q.integer(21) != 0;
+        r.createdMs = q.integer(22);
+        p.updatedMs = q.integer(23);
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        fail("posts");
+        return {};
+    }
+    return out;
+}
+
+uint64_t SqliteStore::postsEverStored() {
+    Query q(statement("SELECT count(*) FROM dock_post"));
+    if (!q) return 0;
+    if (q.step() != SQLITE_ROW) {
+        fail("posts ever stored");
+        return 0;
+    }
+    return uint64_t(q.integer(0));
+}
+
+// --- meetings ------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kMeetingColumns =
+    "post, topic_zh, topic_en, requester_account, requester_name, requester_org, requester_org_key, "
+    "responder_account, responder_name, responder_org, responder_org_key, session, slot, start_ms, minutes, table_id, "
+    "state, waiting_for, by_organizer, notes, outcome, agreement_id, agreement_title, reminded, called, created_ms, "
+    "updated_ms";
+
+void bindMeeting(Query& q, const MeetingRow& r) {
+    const net::MeetingView& m = r.view;
+    q.bind(int64_t(m.post)).bind(m.topic.zh).bind(m.topic.en);
+    q.bind(int64_t(m.requester.account)).bind(m.requester.name).bind(m.requester.org).bind(r.requesterOrgKey);
+    q.bind(int64_t(m.responder.account)).bind(m.responder.name).bind(m.responder.org).bind(r.responderOrgKey);
+    q.bind(int64_t(m.slot.session)).bind(int64_t(m.slot.index)).bind(m.startMs).bind(int64_t(m.minutes));
+    q.bind(int64_t(m.table)).bind(net::meetingStateName(m.state)).bind(int64_t(m.waitingFor));
+    q.bind(int64_t(m.byOrganizer ? 1 : 0)).bind(m.notes).bind(net::meetingOutcomeName(m.outcome));
+    q.bind(int64_t(m.agreementId)).bind(m.agreementTitle).bind(int64_t(r.reminded ? 1 : 0));
+    q.bind(int64_t(r.called ? 1 : 0)).bind(r.createdMs).bind(r.updatedMs);
+}
+
+}  // namespace
+
+std::optional<uint32_t> SqliteStore::insertMeeting(const MeetingRow& row) {
+    static const std::string sql = std::string("INSERT INTO meeting (") + kMeetingColumns +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    std::optional<uint32_t> id;
+    bool ok = inTransaction("insert meeting", [&] {
+        Query q(statement(sql.c_str()));
+        if (!q) return false;
+        bindMeeting(q, row);
+        if (q.step() != SQLITE_DONE) return fail("insert meeting");
+        id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return id;
+}
+
+bool SqliteStore::writeMeeting(const MeetingRow& row) {
+    static const std::string sql =
+        "UPDATE meeting SET post = ?, topic_zh = ?, topic_en = ?, requester_account = ?, requester_name = ?, "
+        "requester_org = ?, requester_org_key = ?, responder_account = ?, responder_name = ?, responder_org = ?, "
+        "responder_org_key = ?, session = ?, slot = ?, start_ms = ?, minutes = ?, table_id = ?, state = ?, "
+        "waiting_for = ?, by_organizer = ?, notes = ?, outcome = ?, agreement_id = ?, agreement_title = ?, "
+        "reminded = ?, called = ?, created_ms = ?, updated_ms = ? WHERE id = ?";
+    Query q(statement(sql.c_str()));
+    if (!q) return false;
+    bindMeeting(q, row);
+    if (q.bind(int64_t(row.view.id)).step() != SQLITE_DONE) return fail("update meeting");
+    if (sqlite3_changes(m_db) != 1) {
+        m_lastError = m_path + ": update meeting: no meeting " + std::to_string(row.view.id);
+        return false;
+    }
+    return true;
+}
+
+bool SqliteStore::updateMeeting(const MeetingRow& row) {
+    return inTransaction("update meeting", [&] { return writeMeeting(row); });
+}
+
+std::optional<uint32_t> SqliteStore::recordOutcome(const MeetingRow& row, const AgreementDraftRow* draft) {
+    uint32_t draftId = 0;
+    bool ok = inTransaction("record outcome", [&] {
+        MeetingRow copy = row;
+        if (draft) {
+            Query q(statement(
+                "INSERT INTO agreement_draft (meeting, title, party_a, party_b, created_ms) VALUES (?, ?, ?, ?, ?)"));
+            if (!q) return false;
+            q.bind(int64_t(draft->meeting)).bind(draft->title).bind(draft->partyA).bind(draft->partyB);
+            if (q.bind(draft->createdMs).step() != SQLITE_DONE) return fail("record outcome: draft");
+            draftId = uint32_t(sqlite3_last_insert_rowid(m_db));
+            copy.view.agreementId = draftId;
+            copy.view.agreementTitle = draft->title;
+        }
+        return writeMeeting(copy);
+    });
+    if (!ok) return std::nullopt;
+    return draftId;
+}
+
+std::vector<MeetingRow> SqliteStore::meetings() {
+    static const std::string sql = std::string("SELECT id, ") + kMeetingColumns + " FROM meeting ORDER BY id";
+    std::vector<MeetingRow> out;
+    Query q(statement(sql.c_str()));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        MeetingRow r;
+        net::MeetingView& m = r.view;
+        m.id = uint32_t(q.integer(0));
+        m.post = uint32_t(q.integer(1));
+        m.topic = {q.text(2), q.text(3)};
+        m.requester = {uint32_t(q.integer(4)), q.text(5), q.text(6)};
+        r.requesterOrgKey = q.text(7);
+        m.responder = {uint32_t(q.integer(8)), q.text(9), q.text(10)};
+        r.responderOrgKey = q.text(11);
+        m.slot = {uint8_t(q.integer(12)), uint16_t(q.integer(13))};
+        m.startMs = q.integer(14);
+        m.minutes = uint16_t(q.integer(15));
+        m.table = uint16_t(q.integer(16));
+        if (!net::parseMeetingState(q.text(17), m.state)) m.state = net::MeetingState::Cancelled;
+        m.waitingFor = uint32_t(q.integer(18));
+        m.byOrganizer = q.integer(19) != 0;
+        m.notes = q.text(20);
+        if (!net::parseMeetingOutcome(q.text(21), m.outcome)) m.outcome = net::MeetingOutcome::None;
+        m.agreementId = uint32_t(q.integer(22));
+        m.agreementTitle = q.text(23);
+        r.reminded = q.integer(24) != 0;
+        r.called = q.integer(25) != 0;
+        r.createdMs = q.integer(26);
+        r.updatedMs = q.integer(27);
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        fail("meetings");
+        return {};
+    }
+    return out;
+}
+
+std::vector<AgreementDraftRow> SqliteStore::agreementDrafts() {
+    std::vector<AgreementDraftRow> out;
+    Query q(statement("SELECT id, meeting, title, party_a, party_b, created_ms FROM agreement_draft ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({uint32_t(q.integer(0)), uint32_t(q.integer(1)), q.text(2), q.text(3), q.text(4), q.integer(5)});
+    if (rc != SQLITE_DONE) {
+        fail("agreement drafts");
+        return {};
+    }
+    return out;
+}
+
+// --- business cards ------------------------------------------------------------------------------
+
+namespace {
+const char* contactStateName(net::ContactState s) {
+    switch (s) {
+        case net::ContactState::Asked: return "asked";
+        case net::ContactState::Exchanged: return "exchanged";
+        case net::ContactState::Declined: return "declined";
+        default: return "asked";
+    }
+}
+net::ContactState contactStateFrom(const std::string& s) {
+    if (s == "exchanged") return net::ContactState::Exchanged;
+    if (s == "declined") return net::ContactState::Declined;
+    return net::ContactState::Asked;
+}
+}  // namespace
+
+bool SqliteStore::setCard(uint32_t account, const net::BusinessCard& c) {
+    return inTransaction("set card", [&] {
+        Query q(statement(
+            "INSERT INTO card (account_id, name, org, title, phone, email) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, org = excluded.org, title = excluded.title, "
+            "phone = excluded.phone, email = excluded.email"));
+        if (!q) return false;
+        q.bind(int64_t(account)).bind(c.name).bind(c.org).bind(c.title).bind(c.phone).bind(c.email);
+        if (q.step() != SQLITE_DONE) return fail("set card");
+        return true;
+    });
+}
+
+std::optional<net::BusinessCard> SqliteStore::card(uint32_t account) {
+    Query q(statement("SELECT name, org, title, phone, email FROM card WHERE account_id = ?"));
+    if (!q) return std::nullopt;
+    int rc = q.bind(int64_t(account)).step();
+    if (rc == SQLITE_ROW) return net::BusinessCard{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)};
+    if (rc != SQLITE_DONE) fail("card");
+    return std::nullopt;
+}
+
+std::optional<uint32_t> SqliteStore::insertExchange(const CardExchangeRow& row) {
+    std::optional<uint32_t> id;
+    bool ok = inTransaction("insert exchange", [&] {
+        Query q(statement(
+            "INSERT INTO card_exchange (from_account, to_account, state, asked_ms, answered_ms) VALUES (?, ?, ?, ?, ?)"));
+        if (!q) return false;
+        q.bind(int64_t(row.from)).bind(int64_t(row.to)).bind(contactStateName(row.state)).bind(row.askedMs);
+        if (q.bind(row.answeredMs).step() != SQLITE_DONE) return fail("insert exchange");
+        id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return id;
+}
+
+bool SqliteStore::updateExchange(const CardExchangeRow& row) {
+    return inTransaction("update exchange", [&] {
+        Query q(statement("UPDATE card_exchange SET state = ?, answered_ms = ? WHERE id = ?"));
+        if (!q || q.bind(contactStateName(row.state)).bind(row.answeredMs).bind(int64_t(row.id)).step() != SQLITE_DONE)
+            return fail("update exchange");
+        return sqlite3_changes(m_db) == 1;
+    });
+}
+
+std::vector<CardExchangeRow> SqliteStore::exchanges() {
+    std::vector<CardExchangeRow> out;
+    Query q(statement("SELECT id, from_account, to_account, state, asked_ms, answered_ms FROM card_exchange ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({uint32_t(q.integer(0)), uint32_t(q.integer(1)), uint32_t(q.integer(2)), contactStateFrom(q.text(3)),
+                       q.integer(4), q.integer(5)});
+    if (rc != SQLITE_DONE) {
+        fail("exchanges");
+        return {};
+    }
+    return out;
+}
+
+// --- visits --------------------------------------------------------------------------------------
+
+bool SqliteStore::appendVisit(const VisitRow& row) {
+    return inTransaction("append visit", [&] {
+        Query q(statement("INSERT INTO visit (account_id, booth, enter_ms, leave_ms) VALUES (?, ?, ?, ?)"));
+        if (!q || q.bind(int64_t(row.account)).bind(int64_t(row.booth)).bind(row.enterMs).bind(row.leaveMs).step() !=
+                      SQLITE_DONE)
+            return fail("append visit");
+        return true;
+    });
+}
+
+std::vector<VisitRow> SqliteStore::visits() {
+    std::vector<VisitRow> out;
+    Query q(statement("SELECT account_id, booth, enter_ms, leave_ms FROM visit ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({uint32_t(q.integer(0)), uint16_t(q.integer(1)), q.integer(2), q.integer(3)});
+    if (rc != SQLITE_DONE) {
+        fail("visits");
+        return {};
+    }
+    return out;
 }
 
 }  // namespace server

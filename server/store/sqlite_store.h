@@ -42,7 +42,7 @@ struct SqliteStoreDesc {
 class SqliteStore final : public EventStore {
 public:
     // The schema version this code writes: the number of migrations it knows.
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens (creating if needed) and migrates the database at `path` (":memory:" for none on disk).
     // Returns nullptr on failure with a message for the user in *error (if error is not null).
@@ -67,6 +67,24 @@ public:
     bool appendChat(const net::ChatLine& line) override;
     std::vector<net::ChatLine> recentChat(size_t n) override;
     uint32_t lastChatId() override;
+    std::optional<uint32_t> insertPost(const DockPostRow& row) override;
+    bool updatePost(const DockPostRow& row) override;
+    bool setPostHidden(uint32_t post, bool hidden, int64_t nowMs) override;
+    bool withdrawPost(uint32_t post, int64_t nowMs) override;
+    std::vector<DockPostRow> posts() override;
+    uint64_t postsEverStored() override;
+    std::optional<uint32_t> insertMeeting(const MeetingRow& row) override;
+    bool updateMeeting(const MeetingRow& row) override;
+    std::vector<MeetingRow> meetings() override;
+    std::optional<uint32_t> recordOutcome(const MeetingRow& row, const AgreementDraftRow* draft) override;
+    std::vector<AgreementDraftRow> agreementDrafts() override;
+    bool setCard(uint32_t account, const net::BusinessCard& card) override;
+    std::optional<net::BusinessCard> card(uint32_t account) override;
+    std::optional<uint32_t> insertExchange(const CardExchangeRow& row) override;
+    bool updateExchange(const CardExchangeRow& row) override;
+    std::vector<CardExchangeRow> exchanges() override;
+    bool appendVisit(const VisitRow& row) override;
+    std::vector<VisitRow> visits() override;
 
     // --- for reports --------------------------------------------------------------------------
     uint64_t chatCount();                                    // 0 when empty or on error
@@ -86,6 +104,7 @@ private:
     bool exec(const char* sql);                         // uncached, for one-off statements
     bool inTransaction(const char* what, const std::function<bool()>& body);
     bool fail(const char* what);                        // records the SQLite error; returns false
+    bool writeMeeting(const MeetingRow& row);           // UPDATE inside a transaction
 
     sqlite3* m_db = nullptr;
     std::string m_path;
