@@ -4,6 +4,11 @@
 // and m_peers maps the handle back to the peer. A server peer gets its handle on its Connect event;
 // the client's one peer (the server) gets its handle when connect() starts. A Disconnect event
 // removes both. ENet reuses peer slots, never our handles.
+//
+// Secure link (secure.h): m_links holds each handle's handshake state and session. A handshake
+// packet goes raw on channel 1 (one ENet packet, never bundled); everything after it is sealed:
+// an unreliable packet on its own, a reliable bundle as a whole. Connect is reported to the
+// caller when the link is up, and Disconnect only for peers whose Connect was reported.
 #include "net/transport/enet_transport.h"
 
 #include <enet/enet.h>
@@ -24,6 +29,7 @@ constexpr uint32_t kDefaultClientSocketBuffer = 1u << 20;
 constexpr uint32_t kDefaultConnectTimeoutMs = 5000;
 constexpr uint32_t kUdpIpv4HeaderBytes = 28;               // 20 B IPv4 + 8 B UDP
 constexpr size_t kMaxEventsPerService = 65536;             // a flood cannot pin service() forever
+constexpr uint32_t kDefaultHandshakeTimeoutMs = 5000;
 
 // Peer timeouts (enet_peer_timeout): a peer is dropped when a reliable command has gone
 // unacknowledged for kPeerTimeoutMaxMs, or for kPeerTimeoutMinMs after its retransmit timeout
@@ -76,6 +82,14 @@ void setSocketBuffers(ENetHost* host, uint32_t recvBytes, uint32_t sendBytes) {
     enet_socket_set_option(host->socket, ENET_SOCKOPT_SNDBUF, int(sendBytes));
 }
 
+void addCounters(LinkCounters& into, const LinkCounters& c) {
+    into.sealed += c.sealed;
+    into.opened += c.opened;
+    into.replayed += c.replayed;
+    into.forged += c.forged;
+    into.malformed += c.malformed;
+}
+
 uint64_t steadyMs() {
     using namespace std::chrono;
     return uint64_t(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
@@ -117,7 +131,16 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetServerDesc& desc,
     }
     setSocketBuffers(host, desc.socketRecvBuffer ? desc.socketRecvBuffer : kDefaultServerSocketBuffer,
                      desc.socketSendBuffer ? desc.socketSendBuffer : kDefaultServerSocketBuffer);
-    return std::unique_ptr<EnetTransport>(new EnetTransport(host));
+    std::unique_ptr<EnetTransport> t(new EnetTransport(host));
+    if (!linkCryptoInit()) {
+        setError(error, "libsodium cannot start (no entropy source)");
+        return nullptr;
+    }
+    t->m_isServer = true;
+    t->m_serverKey = desc.key ? *desc.key : generateLinkKeyPair();
+    t->m_linkKey = t->m_serverKey.publicKey;
+    t->m_handshakeTimeoutMs = desc.handshakeTimeoutMs ? desc.handshakeTimeoutMs : kDefaultHandshakeTimeoutMs;
+    return t;
 }
 
 std::unique_ptr<EnetTransport> EnetTransport::connect(const EnetClientDesc& desc, std::string* error) {
@@ -148,6 +171,20 @@ std::unique_ptr<EnetTransport> EnetTransport::connect(const EnetClientDesc& desc
     setSocketBuffers(host, desc.socketRecvBuffer ? desc.socketRecvBuffer : kDefaultClientSocketBuffer,
                      desc.socketSendBuffer ? desc.socketSendBuffer : kDefaultClientSocketBuffer);
     std::unique_ptr<EnetTransport> t(new EnetTransport(host));  // from here its destructor cleans up
+    if (!linkCryptoInit()) {
+        setError(error, "libsodium cannot start (no entropy source)");
+        return nullptr;
+    }
+    t->m_expectedKey = desc.serverKey;
+    t->m_serverName = hostName + ":" + std::to_string(desc.port);
+    if (!desc.serverKey && !desc.knownServersPath.empty()) {
+        t->m_knownServers = std::make_unique<KnownServers>();
+        std::string why;
+        if (!t->m_knownServers->load(desc.knownServersPath, why)) {
+            setError(error, why);
+            return nullptr;
+        }
+    }
 
     ENetPeer* peer = enet_host_connect(host, &address, channels, 0);
     if (!peer) {
@@ -160,6 +197,9 @@ std::unique_ptr<EnetTransport> EnetTransport::connect(const EnetClientDesc& desc
     t->m_serverPeer = newHandle();
     setHandle(peer, t->m_serverPeer);
     t->m_peers[t->m_serverPeer.v] = peer;
+    Link& link = t->m_links[t->m_serverPeer.v];
+    link.state = LinkState::AwaitConnect;
+    link.client = std::make_unique<ClientHandshake>();
     t->m_connectDeadlineMs = steadyMs() + timeoutMs;
     return t;
 }
@@ -209,6 +249,8 @@ void EnetTransport::configurePeer(_ENetPeer* peer) {
 
 bool EnetTransport::queueReliable(PeerHandle h, _ENetPeer* peer, uint8_t channel, std::span<const uint8_t> data) {
     if (peer->state != ENET_PEER_STATE_CONNECTED) return false;  // as enet_peer_send would answer
+    auto link = m_links.find(h.v);
+    if (link == m_links.end() || link->second.state != LinkState::Up) return false;
     Bundles& b = m_bundles[h.v];
     b.peer = peer;
     std::vector<uint8_t>& q = b.bytes[channel == kChannelEvents ? 0 : 1];
@@ -228,9 +270,59 @@ bool EnetTransport::queueReliable(PeerHandle h, _ENetPeer* peer, uint8_t channel
 
 void EnetTransport::sendBundle(_ENetPeer* peer, uint8_t channel, std::vector<uint8_t>& bundle) {
     if (bundle.empty()) return;
-    ENetPacket* packet = enet_packet_create(bundle.data(), bundle.size(), ENET_PACKET_FLAG_RELIABLE);
+    ENetPacket* packet = sealPacket(handleOf(peer), channel, bundle, ENET_PACKET_FLAG_RELIABLE);
     if (packet && enet_peer_send(peer, channel, packet) != 0) enet_packet_destroy(packet);
     bundle.clear();
+}
+
+// --- secure link (secure.h) ----------------------------------------------------------------------
+
+// One sealed ENet packet for the peer's session; nullptr if its link is not up.
+_ENetPacket* EnetTransport::sealPacket(PeerHandle h, uint8_t channel, std::span<const uint8_t> plain, uint32_t flags) {
+    auto it = m_links.find(h.v);
+    if (it == m_links.end() || it->second.state != LinkState::Up) return nullptr;
+    m_sealed.clear();
+    if (!it->second.session.seal(channel, plain, m_sealed)) return nullptr;
+    return enet_packet_create(m_sealed.data(), m_sealed.size(), flags);
+}
+
+void EnetTransport::sendRaw(_ENetPeer* peer, std::span<const uint8_t> data) {
+    ENetPacket* packet = enet_packet_create(data.data(), data.size(), ENET_PACKET_FLAG_RELIABLE);
+    if (packet && enet_peer_send(peer, kChannelEvents, packet) != 0) enet_packet_destroy(packet);
+}
+
+void EnetTransport::refusePeer(PeerHandle h, _ENetPeer* peer, LinkError why) {
+    auto it = m_links.find(h.v);
+    if (it != m_links.end()) {
+        addCounters(m_goneCounters, it->second.session.counters());
+        m_links.erase(it);
+    }
+    if (why == LinkError::Forged) m_goneCounters.forged += 1;
+    else if (why == LinkError::Replayed) m_goneCounters.replayed += 1;
+    else m_goneCounters.malformed += 1;
+    m_peers.erase(h.v);
+    setHandle(peer, PeerHandle{});
+    enet_peer_disconnect(peer, linkDisconnectReason(why));  // its DISCONNECT event has no handle: unseen
+}
+
+// Server: peers whose handshake is overdue are dropped. Deadlines are queued in order.
+void EnetTransport::expireHandshakes() {
+    if (m_handshakeDeadlines.empty()) return;
+    const uint64_t now = steadyMs();
+    while (!m_handshakeDeadlines.empty() && m_handshakeDeadlines.front().first <= now) {
+        const uint32_t h = m_handshakeDeadlines.front().second;
+        m_handshakeDeadlines.pop_front();
+        auto link = m_links.find(h);
+        auto peer = m_peers.find(h);
+        if (link == m_links.end() || peer == m_peers.end() || link->second.state == LinkState::Up) continue;
+        refusePeer(PeerHandle{h}, peer->second, LinkError::HandshakeTimeout);
+    }
+}
+
+LinkCounters EnetTransport::linkCounters() const {
+    LinkCounters sum = m_goneCounters;
+    for (const auto& [h, link] : m_links) addCounters(sum, link.session.counters());
+    return sum;
 }
 
 void EnetTransport::flushBundles() {
@@ -257,7 +349,7 @@ bool EnetTransport::send(PeerHandle peer, uint8_t channel, std::span<const uint8
     // sending them reliably, which would stall the state channel behind retransmissions.
     const enet_uint32 flags = channel == kChannelState ? ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT
                                                        : ENET_PACKET_FLAG_RELIABLE;
-    ENetPacket* packet = enet_packet_create(data.data(), data.size(), flags);  // copies
+    ENetPacket* packet = sealPacket(peer, channel, data, flags);  // fails until the link is up
     if (!packet) return false;
     if (enet_peer_send(it->second, channel, packet) != 0) {  // fails unless CONNECTED
         enet_packet_destroy(packet);                         // on failure the packet is still ours
@@ -278,16 +370,20 @@ size_t EnetTransport::sendToMany(std::span<const PeerHandle> peers, uint8_t chan
         }
         return n;
     }
+    // Each peer has its own keys, so each gets its own sealed packet.
     const enet_uint32 flags = channel == kChannelState ? ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT : ENET_PACKET_FLAG_RELIABLE;
-    ENetPacket* packet = enet_packet_create(data.data(), data.size(), flags);
-    if (!packet) return 0;
     size_t n = 0;
     for (PeerHandle h : peers) {
         auto it = m_peers.find(h.v);
-        if (it == m_peers.end() || enet_peer_send(it->second, channel, packet) != 0) continue;
-        ++n;  // each queued send holds a reference; ENet frees the packet after the last
+        if (it == m_peers.end()) continue;
+        ENetPacket* packet = sealPacket(h, channel, data, flags);
+        if (!packet) continue;
+        if (enet_peer_send(it->second, channel, packet) != 0) {
+            enet_packet_destroy(packet);
+            continue;
+        }
+        ++n;
     }
-    if (packet->referenceCount == 0) enet_packet_destroy(packet);  // nobody took it: still ours
     m_stats.packetsOut += n;
     m_stats.bytesOut += n * data.size();
     return n;
@@ -311,6 +407,7 @@ void EnetTransport::disconnect(PeerHandle peer, uint32_t reason) {
         enet_peer_disconnect(p, reason);
         setHandle(p, PeerHandle{});
         m_peers.erase(it);
+        m_links.erase(peer.v);
         m_pending.push_back(TransportEvent{.kind = TransportEvent::Kind::Disconnect, .peer = peer});
         m_connectDeadlineMs = 0;
         break;
@@ -333,19 +430,25 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
         waitMs = 0;
     }
 
-    // A client whose connect is overdue gives up (see connect()).
+    // A client whose connect (secure handshake included) is overdue gives up (see connect()).
     if (m_connectDeadlineMs != 0) {
         auto it = m_peers.find(m_serverPeer.v);
-        if (it == m_peers.end() || it->second->state == ENET_PEER_STATE_CONNECTED) {
+        auto link = m_links.find(m_serverPeer.v);
+        if (it == m_peers.end() || (link != m_links.end() && link->second.state == LinkState::Up)) {
             m_connectDeadlineMs = 0;
         } else if (steadyMs() >= m_connectDeadlineMs) {
+            if (link != m_links.end() && link->second.state == LinkState::AwaitServerHello)
+                m_linkError = LinkError::HandshakeTimeout;  // ENet connected, the link did not come up
             enet_peer_reset(it->second);
             setHandle(it->second, PeerHandle{});
             m_peers.erase(it);
-            out.push_back(TransportEvent{.kind = TransportEvent::Kind::Disconnect, .peer = m_serverPeer});
+            m_links.erase(m_serverPeer.v);
+            out.push_back(TransportEvent{.kind = TransportEvent::Kind::Disconnect, .peer = m_serverPeer,
+                                         .reason = m_linkError == LinkError::None ? 0u : linkDisconnectReason(m_linkError)});
             m_connectDeadlineMs = 0;
         }
     }
+    if (m_isServer) expireHandshakes();
 
     // The first call may wait; the following ones do not. Each enet_host_service call sends,
     // receives (up to 256 datagrams), sends the acknowledgements and dispatches, so looping until
@@ -356,59 +459,30 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
     int r = enet_host_service(m_host, &ev, waitMs);
     for (size_t n = 0; r > 0 && n < kMaxEventsPerService; ++n) {
         switch (ev.type) {
-        case ENET_EVENT_TYPE_CONNECT: {
-            PeerHandle h = handleOf(ev.peer);
-            if (h.v == 0 || m_peers.find(h.v) == m_peers.end()) {  // a server's new peer
-                h = newHandle();
-                setHandle(ev.peer, h);
-                m_peers[h.v] = ev.peer;
-            }
-            if (h == m_serverPeer) m_connectDeadlineMs = 0;
-            configurePeer(ev.peer);
-            out.push_back(TransportEvent{.kind = TransportEvent::Kind::Connect, .peer = h});
+        case ENET_EVENT_TYPE_CONNECT:
+            onConnect(ev.peer, out);
             break;
-        }
         case ENET_EVENT_TYPE_DISCONNECT: {
             PeerHandle h = handleOf(ev.peer);
             setHandle(ev.peer, PeerHandle{});
             if (h.v != 0 && m_peers.erase(h.v) != 0) {
                 if (h == m_serverPeer) m_connectDeadlineMs = 0;
-                out.push_back(TransportEvent{
-                    .kind = TransportEvent::Kind::Disconnect, .peer = h, .reason = ev.data});
+                auto link = m_links.find(h.v);
+                bool wasUp = link != m_links.end() && link->second.state == LinkState::Up;
+                if (link != m_links.end()) addCounters(m_goneCounters, link->second.session.counters());
+                m_links.erase(h.v);
+                LinkError why = linkErrorFromReason(ev.data);
+                if (h == m_serverPeer && why != LinkError::None) m_linkError = why;
+                // The caller hears of a peer it saw connect; a client always hears of its server.
+                if (wasUp || h == m_serverPeer)
+                    out.push_back(TransportEvent{
+                        .kind = TransportEvent::Kind::Disconnect, .peer = h, .reason = ev.data});
             }
             break;
         }
         case ENET_EVENT_TYPE_RECEIVE: {
             PeerHandle h = handleOf(ev.peer);
-            if (h.v != 0 && ev.channelID == kChannelState) {
-                TransportEvent e{.kind = TransportEvent::Kind::Receive, .peer = h, .channel = ev.channelID};
-                e.data.assign(ev.packet->data, ev.packet->data + ev.packet->dataLength);
-                m_stats.packetsIn += 1;
-                m_stats.bytesIn += ev.packet->dataLength;
-                out.push_back(std::move(e));
-            } else if (h.v != 0) {
-                // A reliable bundle: LEB128 length, message, ... A bad frame drops the rest.
-                const uint8_t* p = ev.packet->data;
-                const uint8_t* end = p + ev.packet->dataLength;
-                while (p < end) {
-                    size_t len = 0;
-                    int shift = 0;
-                    bool ok = false;
-                    while (p < end && shift < 35) {
-                        uint8_t byte = *p++;
-                        len |= size_t(byte & 0x7F) << shift;
-                        shift += 7;
-                        if (!(byte & 0x80)) { ok = true; break; }
-                    }
-                    if (!ok || len > size_t(end - p)) break;
-                    TransportEvent e{.kind = TransportEvent::Kind::Receive, .peer = h, .channel = ev.channelID};
-                    e.data.assign(p, p + len);
-                    p += len;
-                    m_stats.packetsIn += 1;
-                    m_stats.bytesIn += len;
-                    out.push_back(std::move(e));
-                }
-            }
+            if (h.v != 0) onReceive(h, ev.peer, ev.channelID, {ev.packet->data, ev.packet->dataLength}, out);
             enet_packet_destroy(ev.packet);  // a received packet is ours to free
             break;
         }
@@ -418,6 +492,134 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
         r = enet_host_service(m_host, &ev, 0);
     }
     collectCounters();
+}
+
+void EnetTransport::onConnect(_ENetPeer* peer, std::vector<TransportEvent>& out) {
+    (void)out;
+    PeerHandle h = handleOf(peer);
+    configurePeer(peer);
+    if (h.v == 0 || m_peers.find(h.v) == m_peers.end()) {  // a server's new peer: await its hello
+        h = newHandle();
+        setHandle(peer, h);
+        m_peers[h.v] = peer;
+        m_links[h.v].state = LinkState::AwaitClientHello;
+        m_handshakeDeadlines.emplace_back(steadyMs() + m_handshakeTimeoutMs, h.v);
+        return;
+    }
+    auto link = m_links.find(h.v);
+    if (h == m_serverPeer && link != m_links.end() && link->second.state == LinkState::AwaitConnect) {
+        sendRaw(peer, link->second.client->hello());
+        link->second.state = LinkState::AwaitServerHello;
+    }
+}
+
+void EnetTransport::onReceive(PeerHandle h, _ENetPeer* peer, uint8_t channel, std::span<const uint8_t> data,
+                              std::vector<TransportEvent>& out) {
+    auto it = m_links.find(h.v);
+    if (it == m_links.end()) return;
+    Link& link = it->second;
+    switch (link.state) {
+    case LinkState::AwaitConnect:
+        return;
+    case LinkState::AwaitServerHello:
+        onServerHello(h, peer, link, data, out);
+        return;
+    case LinkState::AwaitClientHello: {
+        std::vector<uint8_t> reply;
+        LinkError e = channel == kChannelEvents ? serverHandshake(m_serverKey, data, reply, link.session)
+                                                : LinkError::NoSession;
+        if (e != LinkError::None) {
+            refusePeer(h, peer, e);  // no reply: a refused hello gets nothing back
+            return;
+        }
+        sendRaw(peer, reply);  // never longer than the hello (secure.h)
+        link.state = LinkState::AwaitConfirm;
+        return;
+    }
+    case LinkState::AwaitConfirm: {
+        LinkError e = link.session.open(channel, data, m_opened);
+        if (e != LinkError::None) {
+            refusePeer(h, peer, e);
+            return;
+        }
+        link.state = LinkState::Up;
+        out.push_back(TransportEvent{.kind = TransportEvent::Kind::Connect, .peer = h});
+        deliver(h, channel, m_opened, out);
+        return;
+    }
+    case LinkState::Up:
+        if (link.session.open(channel, data, m_opened) == LinkError::None) deliver(h, channel, m_opened, out);
+        return;  // a packet that does not open is dropped and counted; the peer stays
+    }
+}
+
+void EnetTransport::onServerHello(PeerHandle h, _ENetPeer* peer, Link& link, std::span<const uint8_t> data,
+                                  std::vector<TransportEvent>& out) {
+    const LinkPublicKey* expected = m_expectedKey ? &*m_expectedKey : nullptr;
+    LinkError e = link.client->finish(data, expected, link.session);
+    if (e == LinkError::None && !expected && m_knownServers) {
+        const LinkPublicKey& key = link.client->serverKey();
+        switch (m_knownServers->check(m_serverName, key)) {
+        case KnownServers::Check::Pinned: break;
+        case KnownServers::Check::Changed: e = LinkError::KeyChanged; break;
+        case KnownServers::Check::FirstUse: {
+            std::string why;
+            m_pinnedNow = m_knownServers->pin(m_serverName, key, why);  // unwritable file: joins unpinned
+            break;
+        }
+        }
+    }
+    if (e != LinkError::None) {
+        m_linkError = e;
+        m_links.erase(h.v);
+        m_peers.erase(h.v);
+        setHandle(peer, PeerHandle{});
+        enet_peer_disconnect(peer, linkDisconnectReason(e));
+        m_connectDeadlineMs = 0;
+        out.push_back(TransportEvent{.kind = TransportEvent::Kind::Disconnect, .peer = h, .reason = linkDisconnectReason(e)});
+        return;
+    }
+    m_linkKey = link.client->serverKey();
+    link.client.reset();
+    link.state = LinkState::Up;
+    m_connectDeadlineMs = 0;
+    // An empty sealed packet tells the server at once that this side holds the keys.
+    if (ENetPacket* confirm = sealPacket(h, kChannelEvents, {}, ENET_PACKET_FLAG_RELIABLE))
+        if (enet_peer_send(peer, kChannelEvents, confirm) != 0) enet_packet_destroy(confirm);
+    out.push_back(TransportEvent{.kind = TransportEvent::Kind::Connect, .peer = h});
+}
+
+// Hands opened bytes to the caller: one message on channel 0, a bundle of them on the others.
+void EnetTransport::deliver(PeerHandle h, uint8_t channel, std::span<const uint8_t> plain, std::vector<TransportEvent>& out) {
+    if (channel == kChannelState) {
+        TransportEvent e{.kind = TransportEvent::Kind::Receive, .peer = h, .channel = channel};
+        e.data.assign(plain.begin(), plain.end());
+        m_stats.packetsIn += 1;
+        m_stats.bytesIn += plain.size();
+        out.push_back(std::move(e));
+        return;
+    }
+    // A reliable bundle: LEB128 length, message, ... A bad frame drops the rest.
+    const uint8_t* p = plain.data();
+    const uint8_t* end = p + plain.size();
+    while (p < end) {
+        size_t len = 0;
+        int shift = 0;
+        bool ok = false;
+        while (p < end && shift < 35) {
+            uint8_t byte = *p++;
+            len |= size_t(byte & 0x7F) << shift;
+            shift += 7;
+            if (!(byte & 0x80)) { ok = true; break; }
+        }
+        if (!ok || len > size_t(end - p)) break;
+        TransportEvent e{.kind = TransportEvent::Kind::Receive, .peer = h, .channel = channel};
+        e.data.assign(p, p + len);
+        p += len;
+        m_stats.packetsIn += 1;
+        m_stats.bytesIn += len;
+        out.push_back(std::move(e));
+    }
 }
 
 void EnetTransport::flush() {

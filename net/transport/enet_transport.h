@@ -23,21 +23,34 @@
 // matching acknowledgements against long per-peer lists (quadratic), and 2,000 joiners stall the
 // server for seconds. The receiving EnetTransport unbundles, so callers see single messages.
 //
+// Every connection is encrypted (secure.h): after ENet connects, the client sends a ClientHello
+// and the server answers with a ServerHello; only then does either side report Connect, and every
+// packet after that is sealed (ChaCha20-Poly1305, a counter and replay window per channel). A
+// server peer that does not finish the handshake within handshakeTimeoutMs is dropped, and one
+// whose handshake fails is dropped with the LinkError as disconnect reason; neither ever reaches
+// the caller. A packet that fails to open is dropped and counted (linkCounters()). The client
+// checks the server's key against EnetClientDesc::serverKey, or pins it on first use in a
+// known-servers file; a refusal is a Disconnect whose reason linkErrorFromReason() explains.
+//
 // This header does not include <enet/enet.h>; the ENet types are forward-declared as ENet
 // declares them. Not thread-safe: use one EnetTransport from one thread.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "net/transport/secure.h"
 #include "net/transport/transport.h"
 
 struct _ENetHost;
 struct _ENetPeer;
+struct _ENetPacket;
 
 namespace net {
 
@@ -54,6 +67,9 @@ struct EnetServerDesc {
     uint32_t outgoingBandwidth = 0;      // bytes/s the host may send, 0 = unlimited
     uint32_t socketRecvBuffer = 0;       // SO_RCVBUF bytes, 0 = 4 MiB (the kernel caps it at
     uint32_t socketSendBuffer = 0;       // SO_SNDBUF bytes,    net.core.rmem_max / wmem_max)
+    std::optional<LinkKeyPair> key;      // the long-term key (loadOrCreateKeyFile); none = a new one
+                                         // for this run only, so clients can but pin it per run
+    uint32_t handshakeTimeoutMs = 0;     // drop a peer whose secure handshake is not done by then, 0 = 5000
 };
 
 // Options for a client. A zero field means its default.
@@ -64,6 +80,9 @@ struct EnetClientDesc {
     uint8_t channelCount = 0;            // 0 = kChannelCount (3); must match the server's
     uint32_t socketRecvBuffer = 0;       // 0 = 1 MiB
     uint32_t socketSendBuffer = 0;       // 0 = 1 MiB
+    std::optional<LinkPublicKey> serverKey;  // the server's key from the invitation: refuse any other
+    std::string knownServersPath;        // without serverKey: pin the key per HOST:PORT in this file
+                                         // on first use, refuse a changed one ("" = accept any key)
 };
 
 class EnetTransport final : public Transport {
@@ -103,10 +122,43 @@ public:
     // dockhall-bots). Only to wait for readability: reading it directly would lose ENet's data.
     int socketFd() const;
 
+    // Server: its public key. Client: the server's, once connected (zeros before).
+    const LinkPublicKey& linkKey() const { return m_linkKey; }
+    // Client: why the link was refused (by either side), LinkError::None if it was not.
+    LinkError linkError() const { return m_linkError; }
+    // Client: true when the server's key was pinned just now (first use of a known-servers file).
+    bool linkKeyPinnedNow() const { return m_pinnedNow; }
+    // Packets sealed, opened and refused, over every peer (also those gone).
+    LinkCounters linkCounters() const;
+
 private:
     explicit EnetTransport(_ENetHost* host);
     void configurePeer(_ENetPeer* peer);
     void collectCounters() const;  // moves ENet's 32-bit host counters into m_stats
+
+    // The secure link of each peer with a handle (see the header comment).
+    enum class LinkState : uint8_t {
+        AwaitConnect,      // client: ENet is connecting
+        AwaitServerHello,  // client: ClientHello sent
+        AwaitClientHello,  // server: ENet connected, nothing heard yet
+        AwaitConfirm,      // server: ServerHello sent, waiting for the first sealed packet
+        Up,                // Connect reported; everything sealed
+    };
+    struct Link {
+        LinkState state = LinkState::AwaitConnect;
+        LinkSession session;
+        std::unique_ptr<ClientHandshake> client;  // client only, until Up
+    };
+    void onConnect(_ENetPeer* peer, std::vector<TransportEvent>& out);
+    void onReceive(PeerHandle h, _ENetPeer* peer, uint8_t channel, std::span<const uint8_t> data,
+                   std::vector<TransportEvent>& out);
+    void onServerHello(PeerHandle h, _ENetPeer* peer, Link& link, std::span<const uint8_t> data,
+                       std::vector<TransportEvent>& out);
+    void deliver(PeerHandle h, uint8_t channel, std::span<const uint8_t> plain, std::vector<TransportEvent>& out);
+    void refusePeer(PeerHandle h, _ENetPeer* peer, LinkError why);  // server: drop without a word to the caller
+    void sendRaw(_ENetPeer* peer, std::span<const uint8_t> data);  // a handshake packet, reliable, channel 1
+    _ENetPacket* sealPacket(PeerHandle h, uint8_t channel, std::span<const uint8_t> plain, uint32_t flags);
+    void expireHandshakes();
 
     bool queueReliable(PeerHandle h, _ENetPeer* peer, uint8_t channel, std::span<const uint8_t> data);
     void sendBundle(_ENetPeer* peer, uint8_t channel, std::vector<uint8_t>& bundle);
@@ -124,6 +176,20 @@ private:
     uint64_t m_connectDeadlineMs = 0;                  // client: steady-clock ms to give up, 0 = none
     std::vector<TransportEvent> m_pending;             // made up here, handed out by service()
     mutable TransportStats m_stats;                    // wire counters are folded in lazily
+
+    bool m_isServer = false;
+    LinkKeyPair m_serverKey;                           // server only
+    LinkPublicKey m_linkKey{};                         // see linkKey()
+    std::optional<LinkPublicKey> m_expectedKey;        // client: from the invitation
+    std::unique_ptr<KnownServers> m_knownServers;      // client: pins on first use
+    std::string m_serverName;                          // client: "HOST:PORT" as pinned
+    bool m_pinnedNow = false;
+    LinkError m_linkError = LinkError::None;
+    uint32_t m_handshakeTimeoutMs = 0;                 // server: EnetServerDesc::handshakeTimeoutMs
+    std::unordered_map<uint32_t, Link> m_links;        // handle -> link
+    std::deque<std::pair<uint64_t, uint32_t>> m_handshakeDeadlines;  // server: (steady ms, handle)
+    LinkCounters m_goneCounters;                       // counters of peers that left, and refusals
+    std::vector<uint8_t> m_sealed, m_opened;           // scratch buffers, reused
 };
 
 }  // namespace net
