@@ -55,6 +55,9 @@ vec3 environment(vec3 r, float roughness) {
     return mix(sharp, avg, roughness * roughness);
 }
 
+// How much of the key light reaches the point being shaded (a shadow map sets it; 1 = all).
+float gKeyLight = 1.0;
+
 vec3 shade(vec3 albedo, float metallic, float roughness, vec3 N, vec3 V) {
     roughness = clamp(roughness, 0.04, 1.0);
     vec3 L = uLightDir.xyz;
@@ -73,7 +76,7 @@ vec3 shade(vec3 albedo, float metallic, float roughness, vec3 N, vec3 V) {
     vec3 F = F0 + (1.0 - F0) * pow(1.0 - VdotH, 5.0);
     vec3 spec = D * G * F / max(4.0 * NdotL * NdotV, 1e-4);
     vec3 kd = (1.0 - F) * (1.0 - metallic);
-    vec3 direct = (kd * albedo / PI + spec) * uLightColor.rgb * uLightDir.w * NdotL;
+    vec3 direct = (kd * albedo / PI + spec) * uLightColor.rgb * uLightDir.w * NdotL * gKeyLight;
 
     float hemi = N.y * 0.5 + 0.5;
     vec3 ambient = mix(uGroundColor.rgb, uSkyColor.rgb, hemi);

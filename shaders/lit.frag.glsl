@@ -8,6 +8,27 @@ in vec2 vUv;
 flat in int vBooth;
 
 uniform sampler2D uTexture;  // base colour (sRGB texture), white when the surface has none
+#ifdef INSPECT
+uniform vec4 uSection;       // keep dot(xyz, p) <= w; xyz = 0: no section
+uniform vec4 uCapColor;      // linear colour of the cut face
+uniform int uPass;           // 0 shaded, 1 stencil count / shadow depth (clip only), 2 cut face,
+                             // 3 wireframe lines, 4 the floor under the part
+uniform sampler2DShadow uShadowMap;  // the key light's depth (texture unit 1)
+uniform mat4 uLightViewProj;
+uniform float uFloorRadius;
+
+// Share of the key light reaching p: 3x3 percentage-closer filtering of the shadow map.
+float keyLightVisibility(vec3 p, vec3 n) {
+    vec4 c = uLightViewProj * vec4(p + n * 0.002, 1.0);
+    vec3 q = c.xyz / c.w * 0.5 + 0.5;
+    if (any(lessThan(q, vec3(0.0))) || any(greaterThan(q, vec3(1.0)))) return 1.0;
+    vec2 texel = 1.0 / vec2(textureSize(uShadowMap, 0));
+    float sum = 0.0;
+    for (int y = -1; y <= 1; ++y)
+        for (int x = -1; x <= 1; ++x) sum += texture(uShadowMap, vec3(q.xy + vec2(x, y) * texel, q.z - 0.0015));
+    return sum / 9.0;
+}
+#endif
 
 out vec4 fragColor;
 
@@ -31,7 +52,58 @@ float sdRect(vec2 p, vec4 r) {
     return length(max(d, 0.0)) + min(max(d.x, d.y), 0.0);
 }
 
+#ifdef INSPECT
+// The cut face, drawn on the section plane where the stencil says the plane lies inside the part:
+// lit with the plane's normal, hatched along the plane like a drawing's section.
+vec3 capColor() {
+    vec3 n = uSection.xyz;
+    vec3 p = vWorldPos;
+    vec3 a = abs(n).x > 0.5 ? vec3(0, 1, 0) : vec3(1, 0, 0);
+    vec3 u = normalize(cross(n, a)), v = cross(n, u);
+    float s = (dot(p, u) + dot(p, v)) / 0.004;  // 45-degree hatch, 2.8 mm apart
+    float w = fwidth(s);
+    float hatch = 1.0 - smoothstep(0.08 - w, 0.08 + w, abs(fract(s) - 0.5));
+    vec3 albedo = uCapColor.rgb * (1.0 - 0.35 * hatch);
+    vec3 V = normalize(uCameraPos.xyz - p);
+    vec3 N = dot(n, V) > 0.0 ? n : -n;
+    gKeyLight = keyLightVisibility(p, N);
+    return shade(albedo, 0.0, 0.7, N, V);
+}
+
+// A soft grey studio floor under the part, fading out at its edge, catching the part's shadow.
+vec4 floorColor() {
+    float r = length(vWorldPos.xz) / uFloorRadius;
+    gKeyLight = keyLightVisibility(vWorldPos, vec3(0, 1, 0));
+    vec3 V = normalize(uCameraPos.xyz - vWorldPos);
+    vec3 c = shade(vec3(0.07), 0.0, 0.9, vec3(0, 1, 0), V);
+    return vec4(toneMap(c), 1.0 - smoothstep(0.55, 1.0, r));
+}
+#endif
+
 void main() {
+#ifdef INSPECT
+    if (uPass == 2) {
+        fragColor = vec4(toneMap(capColor()), 1.0);
+        return;
+    }
+    if (uPass == 4) {
+        fragColor = floorColor();
+        return;
+    }
+    bool sectioned = dot(uSection.xyz, uSection.xyz) > 0.5;
+    if (sectioned && dot(uSection.xyz, vWorldPos) > uSection.w + 1e-5) discard;
+    if (uPass == 1) {
+        fragColor = vec4(0.0);
+        return;
+    }
+    if (uPass == 3) {
+        fragColor = vec4(0.02, 0.03, 0.04, 1.0);
+        return;
+    }
+    // Inside faces seen through the cut: hidden under the cut face drawn later.
+    if (sectioned && !gl_FrontFacing) discard;
+    gKeyLight = keyLightVisibility(vWorldPos, normalize(gl_FrontFacing ? vNormal : -vNormal));
+#endif
     vec3 albedo = vColor.rgb * texture(uTexture, vUv).rgb;
     float metallic = vMaterial.x;
     float roughness = vMaterial.y;
@@ -40,6 +112,21 @@ void main() {
     vec3 glow = vec3(0.0);
     vec3 N = normalize(vNormal);
     if (!gl_FrontFacing) N = -N;
+#ifdef INSPECT
+    // Close up, steel shows how it was finished: as-forged (rough) surfaces carry mottled scale,
+    // a few millimetres across; machined and polished ones stay clean and get sharper highlights.
+    if (metallic > 0.5 && pattern == kPatternPlain) {
+        vec3 q = vWorldPos * 350.0;
+        float fade = 1.0 - smoothstep(0.25, 0.8, length(fwidth(q)));
+        if (roughness > 0.55) {
+            float n = 0.6 * hash12(floor(q.xy) + floor(q.z) * 7.31) + 0.4 * hash12(floor(q.yz * 0.37) + 3.7);
+            albedo *= mix(1.0, 0.7 + 0.5 * n, fade);
+            roughness = clamp(roughness + (n - 0.5) * 0.2 * fade, 0.04, 1.0);
+        } else {
+            roughness *= mix(1.0, 0.8, fade);
+        }
+    }
+#endif
 
     if (pattern == kPatternFloor) {
         vec2 p = vWorldPos.xz;
@@ -101,6 +188,8 @@ void main() {
         glow += kHighlightColor * (0.06 + 0.45 * rim) * uHighlight.y;
     }
     color += glow;
+#ifndef INSPECT
     color = applyFog(color, vWorldPos);
+#endif
     fragColor = vec4(toneMap(color), 1.0);
 }

@@ -5,14 +5,18 @@
 #include "client/render/renderer.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include <glm/gtc/matrix_transform.hpp>
 
 #include "client/render/detail/avatar_mesh.h"
+#include "client/render/detail/baked_loader.h"
 #include "client/render/detail/gl.h"
 #include "client/render/detail/hall_mesh.h"
 #include "client/render/detail/model_loader.h"
@@ -29,6 +33,8 @@ namespace {
 constexpr float kExhibitMinSize = 0.3f;     // metres, largest dimension
 constexpr float kExhibitMaxSize = 1.4f;
 constexpr float kExhibitMaxFootprint = 1.1f; // wider than this overhangs the 0.8 m pedestal too much
+constexpr size_t kMaxExhibitLods = 8;        // net::asset::Limits::maxLods
+constexpr float kLodPixelError = 1.0f;       // a coarser level is used while its error stays under this
 constexpr float kPlaceholderSize = 0.35f;
 constexpr float kFlatRatio = 0.4f;           // height below this x width: a flat part, stood up
 constexpr float kStandUpDegrees = 78.0f;
@@ -123,7 +129,7 @@ net::Rect boothRect(const net::Booth& b) {
 
 struct Renderer::Impl {
     // Programs.
-    GlProgram litStatic, litExhibit, avatar, label, blob, sky, shadow;
+    GlProgram litStatic, litExhibit, inspect, avatar, label, blob, sky, shadow;
     GlBuffer frameUbo;
     GlTexture white;
     GlVertexArray emptyVao;
@@ -154,8 +160,12 @@ struct Renderer::Impl {
         GLint baseVertex = 0;
         int texture = -1;         // index into exhibitTextures, -1 = white
     };
-    struct ExhibitModel {
+    struct ExhibitLod {
         std::vector<ExhibitDraw> draws;
+        float error = 0;          // metres in model space (LOD 0: 0)
+    };
+    struct ExhibitModel {
+        std::vector<ExhibitLod> lods;  // at least one
         uint32_t firstInstance = 0, instanceCount = 0;
     };
     GlVertexArray exhibitVao;
@@ -164,6 +174,26 @@ struct Renderer::Impl {
     std::vector<GlTexture> exhibitTextures;
     std::vector<ExhibitInstance> exhibitInstances;        // all of them, grouped by model
     std::vector<glm::vec4> exhibitSpheres;                // world bounding sphere per instance
+    std::vector<float> exhibitScales;                     // model -> world scale per instance
+    struct ExhibitRef { int model = 0, booth = -1, exhibit = -1; };
+    std::vector<ExhibitRef> exhibitRefs;                  // per instance
+    struct ExhibitCpu {                                   // what the inspector measures and explodes
+        std::vector<glm::vec3> positions;
+        std::vector<uint8_t> group;
+        std::vector<uint32_t> indices;                    // LOD 0
+        std::vector<glm::vec3> groupOffset;               // group centre - model centre
+        glm::vec3 boundsMin{0}, boundsMax{0};
+        bool placeholder = false;
+    };
+    std::vector<ExhibitCpu> exhibitCpu;                   // per model
+    GlVertexArray inspectVao, capVao;
+    GlBuffer capVbo;                                      // the cut face's / floor's quad, streamed
+    GlTexture shadowMap;                                  // the inspector's key light depth
+    uint32_t shadowFbo = 0;
+    ~Impl() {
+        if (shadowFbo) deleteFramebuffer(shadowFbo);
+    }
+    bool ensureShadowMap();
     std::vector<ExhibitInstance> exhibitScratch;
     size_t exhibitStreamBytes = 0;
 
@@ -262,6 +292,8 @@ bool Renderer::Impl::buildPrograms(std::string* error) {
     if (!litStatic) return false;
     litExhibit = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "#define EXHIBIT 1", error);
     if (!litExhibit) return false;
+    inspect = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "#define INSPECT 1", error);
+    if (!inspect) return false;
     avatar = buildProgram({"common.glsl", "avatar.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "", error);
     if (!avatar) return false;
     label = buildProgram({"common.glsl", "label.vert.glsl"}, {"common.glsl", "label.frag.glsl"}, "", error);
@@ -413,36 +445,55 @@ void Renderer::Impl::buildShadows(const std::vector<FloorShadow>& shadows) {
 }
 
 void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placements, const std::string& assetsDir) {
-    // Load each distinct file once; a failure becomes the shared placeholder box.
+    // Each distinct file once, decoded on worker threads (baked files; an unbaked source goes
+    // through Assimp there too, with a warning); a failure becomes the shared placeholder box.
     std::map<std::string, int> modelOf;
+    std::vector<std::string> assets;
+    for (const ExhibitPlacement& p : placements)
+        if (modelOf.emplace(p.asset, int(assets.size())).second) assets.push_back(p.asset);
+    std::vector<LoadedModel> loaded(assets.size());
+    std::vector<std::string> loadErrors(assets.size());
+    std::vector<char> loadedOk(assets.size(), 0);
+    {
+        std::atomic<size_t> next{0};
+        auto work = [&] {
+            for (size_t i; (i = next.fetch_add(1)) < assets.size();) {
+                if (assets[i].empty()) {
+                    loadErrors[i] = "an exhibit has no model file";
+                    continue;
+                }
+                loadedOk[i] = loadExhibitModel(assetsDir, assets[i], loaded[i], &loadErrors[i]);
+            }
+        };
+        const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+        std::vector<std::thread> pool;
+        for (size_t t = 1; t < std::min(threads, assets.size()); ++t) pool.emplace_back(work);
+        work();
+        for (auto& t : pool) t.join();
+    }
     std::vector<LoadedModel> models;
     int placeholder = -1;
+    std::vector<int> idOfAsset(assets.size(), -1);
     std::vector<int> modelForPlacement;
     for (const ExhibitPlacement& p : placements) {
-        auto it = modelOf.find(p.asset);
-        if (it == modelOf.end()) {
-            LoadedModel m;
-            std::string err;
-            const std::string path = (std::filesystem::path(assetsDir) / p.asset).string();
-            int id = -1;
-            if (p.asset.empty()) err = "an exhibit has no model file";
-            if (!p.asset.empty() && loadModel(path, m, &err)) {
-                id = int(models.size());
-                if (!m.note.empty()) warnings.push_back(path + ": " + m.note);
+        const size_t a = size_t(modelOf[p.asset]);
+        if (idOfAsset[a] < 0 && loadedOk[a]) {
+            idOfAsset[a] = int(models.size());
+            if (!loaded[a].note.empty())
+                warnings.push_back((std::filesystem::path(assetsDir) / p.asset).string() + ": " + loaded[a].note);
+            models.push_back(std::move(loaded[a]));
+        } else if (idOfAsset[a] < 0) {
+            warnings.push_back(loadErrors[a] + "; showing a placeholder box (booth " + std::to_string(p.booth) +
+                               ", exhibit " + std::to_string(p.exhibit) + ")");
+            if (placeholder < 0) {
+                LoadedModel m;
+                makePlaceholderModel(m, kPlaceholderSize);
+                placeholder = int(models.size());
                 models.push_back(std::move(m));
-            } else {
-                warnings.push_back(err + "; showing a placeholder box (booth " +
-                                   std::to_string(p.booth) + ", exhibit " + std::to_string(p.exhibit) + ")");
-                if (placeholder < 0) {
-                    makePlaceholderModel(m, kPlaceholderSize);
-                    placeholder = int(models.size());
-                    models.push_back(std::move(m));
-                }
-                id = placeholder;
             }
-            it = modelOf.emplace(p.asset, id).first;
+            idOfAsset[a] = placeholder;
         }
-        modelForPlacement.push_back(it->second);
+        modelForPlacement.push_back(idOfAsset[a]);
     }
     if (models.empty()) return;
 
@@ -467,17 +518,35 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
             staticBytes += img.rgba.size() * 4 / 3;
             exhibitTextures.push_back(std::move(tex));
         }
+        ExhibitCpu& cpu = exhibitCpu.emplace_back();
+        cpu.boundsMin = m.boundsMin;
+        cpu.boundsMax = m.boundsMax;
+        cpu.placeholder = int(mi) == placeholder;
+        for (const ModelVertex& v : m.vertices) {
+            cpu.positions.emplace_back(v.pos[0], v.pos[1], v.pos[2]);
+            cpu.group.push_back(v.material[3]);
+        }
+        for (const ModelPart& part : m.parts)
+            cpu.indices.insert(cpu.indices.end(), m.indices.begin() + part.firstIndex,
+                               m.indices.begin() + part.firstIndex + part.indexCount);
+        const glm::vec3 modelCenter = (m.boundsMin + m.boundsMax) * 0.5f;
+        for (const ModelGroup& g : m.groups) cpu.groupOffset.push_back((g.boundsMin + g.boundsMax) * 0.5f - modelCenter);
         const GLint baseVertex = GLint(vertices.size());
         const size_t baseIndex = indices.size();
         vertices.insert(vertices.end(), m.vertices.begin(), m.vertices.end());
         indices.insert(indices.end(), m.indices.begin(), m.indices.end());
-        for (const ModelPart& part : m.parts) {
-            ExhibitDraw draw;
-            draw.indexCount = GLsizei(part.indexCount);
-            draw.indexOffset = (baseIndex + part.firstIndex) * sizeof(uint32_t);
-            draw.baseVertex = baseVertex;
-            draw.texture = part.image >= 0 ? textureBase + part.image : -1;
-            em.draws.push_back(draw);
+        const size_t levels = std::max<size_t>(1, m.lods.size());
+        em.lods.resize(levels);
+        for (size_t l = 0; l < levels; ++l) {
+            em.lods[l].error = m.lods.empty() ? 0.0f : m.lods[l].error;
+            for (const ModelPart& part : m.lods.empty() ? m.parts : m.lods[l].parts) {
+                ExhibitDraw draw;
+                draw.indexCount = GLsizei(part.indexCount);
+                draw.indexOffset = (baseIndex + part.firstIndex) * sizeof(uint32_t);
+                draw.baseVertex = baseVertex;
+                draw.texture = part.image >= 0 ? textureBase + part.image : -1;
+                em.lods[l].draws.push_back(draw);
+            }
         }
     }
 
@@ -522,6 +591,8 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
             inst.booth = float(p.booth + 1);
             instances.push_back(inst);
             exhibitSpheres.push_back(glm::vec4(glm::vec3(t * glm::vec4(rawCenter, 1.0f)), rawRadius * s * 1.01f + 0.01f));
+            exhibitScales.push_back(s);
+            exhibitRefs.push_back({int(mi), p.booth, p.exhibit});
         }
         em.instanceCount = uint32_t(instances.size()) - em.firstInstance;
     }
@@ -536,6 +607,27 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
     setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, color));
     setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, material));
     setFloatAttrib(5, 2, GL_FLOAT, false, vs, offsetof(ModelVertex, uv));
+    // The inspector draws the same buffers without instances.
+    inspectVao = makeVertexArray();
+    glBindVertexArray(inspectVao.id());
+    glBindBuffer(GL_ARRAY_BUFFER, exhibitVbo.id());
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, exhibitIbo.id());
+    setFloatAttrib(0, 3, GL_FLOAT, false, vs, offsetof(ModelVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, vs, offsetof(ModelVertex, normal));
+    setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, color));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, material));
+    setFloatAttrib(5, 2, GL_FLOAT, false, vs, offsetof(ModelVertex, uv));
+    capVao = makeVertexArray();
+    capVbo = makeBuffer();
+    glBindVertexArray(capVao.id());
+    glBindBuffer(GL_ARRAY_BUFFER, capVbo.id());
+    glBufferData(GL_ARRAY_BUFFER, 4 * sizeof(ModelVertex), nullptr, GL_STREAM_DRAW);
+    setFloatAttrib(0, 3, GL_FLOAT, false, vs, offsetof(ModelVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, vs, offsetof(ModelVertex, normal));
+    setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, color));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, vs, offsetof(ModelVertex, material));
+    setFloatAttrib(5, 2, GL_FLOAT, false, vs, offsetof(ModelVertex, uv));
+    glBindVertexArray(exhibitVao.id());
     exhibitInstanceVbo = makeBuffer();
     exhibitInstances = std::move(instances);
     exhibitStreamBytes = exhibitInstances.size() * sizeof(ExhibitInstance);
@@ -847,20 +939,34 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
     // are drawn.
     if (!d.exhibitModels.empty()) {
         d.exhibitScratch.clear();
-        std::vector<uint32_t> firstVisible(d.exhibitModels.size()), visibleCount(d.exhibitModels.size());
+        // Level of detail per instance: the coarsest whose error stays under kLodPixelError
+        // pixels on screen at the instance's distance.
+        const float pixelsPerRadian = float(height) / (2.0f * std::tan(glm::radians(cam.fovYDeg) * 0.5f));
+        struct Run { uint32_t first = 0, count = 0; };
+        std::vector<std::array<Run, kMaxExhibitLods>> runs(d.exhibitModels.size());
+        std::array<std::vector<ExhibitInstance>, kMaxExhibitLods> byLod;
         for (size_t mi = 0; mi < d.exhibitModels.size(); ++mi) {
             const Impl::ExhibitModel& m = d.exhibitModels[mi];
-            firstVisible[mi] = uint32_t(d.exhibitScratch.size());
+            for (auto& v : byLod) v.clear();
             for (uint32_t k = m.firstInstance; k < m.firstInstance + m.instanceCount; ++k) {
                 const glm::vec4& sphere = d.exhibitSpheres[k];
                 if (!sphereInFrustum(frustum, glm::vec3(sphere), sphere.w)) {
                     d.stats.exhibitsCulled++;
                     continue;
                 }
-                d.exhibitScratch.push_back(d.exhibitInstances[k]);
+                const float dist = std::max(glm::length(glm::vec3(sphere) - cam.eye) - sphere.w, cam.nearZ);
+                size_t lod = 0;
+                while (lod + 1 < std::min(m.lods.size(), kMaxExhibitLods) &&
+                       m.lods[lod + 1].error * d.exhibitScales[k] * pixelsPerRadian / dist <= kLodPixelError)
+                    ++lod;
+                byLod[lod].push_back(d.exhibitInstances[k]);
+                d.stats.exhibitsDrawn++;
+                if (lod > 0) d.stats.exhibitsAtCoarserLod++;
             }
-            visibleCount[mi] = uint32_t(d.exhibitScratch.size()) - firstVisible[mi];
-            d.stats.exhibitsDrawn += int(visibleCount[mi]);
+            for (size_t l = 0; l < kMaxExhibitLods; ++l) {
+                runs[mi][l] = {uint32_t(d.exhibitScratch.size()), uint32_t(byLod[l].size())};
+                d.exhibitScratch.insert(d.exhibitScratch.end(), byLod[l].begin(), byLod[l].end());
+            }
         }
         glDisable(GL_CULL_FACE);
         glUseProgram(d.litExhibit.id());
@@ -875,19 +981,22 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
         constexpr GLsizei is = sizeof(ExhibitInstance);
         for (size_t mi = 0; mi < d.exhibitModels.size(); ++mi) {
             const Impl::ExhibitModel& m = d.exhibitModels[mi];
-            const uint32_t instanceCount = visibleCount[mi];
-            if (instanceCount == 0) continue;
-            const size_t first = size_t(firstVisible[mi]) * is;
-            for (GLuint r = 0; r < 3; ++r) setFloatAttrib(6 + r, 4, GL_FLOAT, false, is, first + r * 16, 1);
-            setFloatAttrib(9, 1, GL_FLOAT, false, is, first + offsetof(ExhibitInstance, booth), 1);
-            for (const Impl::ExhibitDraw& draw : m.draws) {
-                glBindTexture(GL_TEXTURE_2D, draw.texture >= 0 ? d.exhibitTextures[size_t(draw.texture)].id() : d.white.id());
-                glDrawElementsInstancedBaseVertex(GL_TRIANGLES, draw.indexCount, GL_UNSIGNED_INT,
-                                                  reinterpret_cast<const void*>(draw.indexOffset), GLsizei(instanceCount),
-                                                  draw.baseVertex);
-                d.stats.drawCalls++;
-                d.stats.exhibitDraws++;
-                d.stats.triangles += int64_t(draw.indexCount / 3) * instanceCount;
+            for (size_t l = 0; l < std::min(m.lods.size(), kMaxExhibitLods); ++l) {
+                const uint32_t instanceCount = runs[mi][l].count;
+                if (instanceCount == 0) continue;
+                const size_t first = size_t(runs[mi][l].first) * is;
+                for (GLuint r = 0; r < 3; ++r) setFloatAttrib(6 + r, 4, GL_FLOAT, false, is, first + r * 16, 1);
+                setFloatAttrib(9, 1, GL_FLOAT, false, is, first + offsetof(ExhibitInstance, booth), 1);
+                for (const Impl::ExhibitDraw& draw : m.lods[l].draws) {
+                    glBindTexture(GL_TEXTURE_2D, draw.texture >= 0 ? d.exhibitTextures[size_t(draw.texture)].id() : d.white.id());
+                    glDrawElementsInstancedBaseVertex(GL_TRIANGLES, draw.indexCount, GL_UNSIGNED_INT,
+                                                      reinterpret_cast<const void*>(draw.indexOffset),
+                                                      GLsizei(instanceCount), draw.baseVertex);
+                    d.stats.drawCalls++;
+                    d.stats.exhibitDraws++;
+                    d.stats.triangles += int64_t(draw.indexCount / 3) * instanceCount;
+                    d.stats.exhibitTriangles += int64_t(draw.indexCount / 3) * instanceCount;
+                }
             }
         }
         glBindTexture(GL_TEXTURE_2D, d.white.id());
@@ -1047,6 +1156,362 @@ size_t Renderer::gpuBytes() const {
     if (!m_impl) return 0;
     return m_impl->staticBytes + m_impl->labelBytes + m_impl->avatarInstanceBytes + m_impl->exhibitStreamBytes +
            sizeof(FrameBlock);
+}
+
+// --- the inspector -------------------------------------------------------------------------------
+
+constexpr int kShadowMapSize = 2048;
+
+bool Renderer::Impl::ensureShadowMap() {
+    if (shadowFbo) return true;
+    shadowMap = makeTexture();
+    glBindTexture(GL_TEXTURE_2D, shadowMap.id());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, kShadowMapSize, kShadowMapSize, 0, GL_DEPTH_COMPONENT, GL_FLOAT, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_MODE, GL_COMPARE_REF_TO_TEXTURE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_FUNC, GL_LEQUAL);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glGenFramebuffers(1, &shadowFbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, shadowFbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_TEXTURE_2D, shadowMap.id(), 0);
+    glDrawBuffer(GL_NONE);
+    glReadBuffer(GL_NONE);
+    const bool ok = glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
+    staticBytes += size_t(kShadowMapSize) * kShadowMapSize * 4;
+    return ok;
+}
+
+namespace {
+
+// The section plane in inspector space: keep dot(n, p) <= d. n = 0 when there is none.
+glm::vec4 sectionPlane(const InspectorView& v) {
+    if (v.sectionAxis < 0 || v.sectionAxis > 2) return glm::vec4(0);
+    glm::vec3 n(0);
+    n[v.sectionAxis] = v.sectionFlip ? -1.0f : 1.0f;
+    return glm::vec4(n, v.sectionFlip ? -v.sectionOffset : v.sectionOffset);
+}
+
+// Möller-Trumbore: distance along the ray to the triangle, or -1.
+float rayTriangle(glm::vec3 o, glm::vec3 d, glm::vec3 a, glm::vec3 b, glm::vec3 c) {
+    const glm::vec3 e1 = b - a, e2 = c - a, p = glm::cross(d, e2);
+    const float det = glm::dot(e1, p);
+    if (std::abs(det) < 1e-12f) return -1;
+    const float inv = 1.0f / det;
+    const glm::vec3 t = o - a;
+    const float u = glm::dot(t, p) * inv;
+    if (u < 0 || u > 1) return -1;
+    const glm::vec3 q = glm::cross(t, e1);
+    const float v = glm::dot(d, q) * inv;
+    if (v < 0 || u + v > 1) return -1;
+    const float dist = glm::dot(e2, q) * inv;
+    return dist > 0 ? dist : -1;
+}
+
+}  // namespace
+
+int Renderer::pickExhibit(glm::vec3 origin, glm::vec3 dir) const {
+    if (!m_impl) return -1;
+    const Impl& d = *m_impl;
+    dir = glm::normalize(dir);
+    int best = -1;
+    float bestT = 1e30f;
+    for (size_t i = 0; i < d.exhibitSpheres.size(); ++i) {
+        const glm::vec3 c(d.exhibitSpheres[i]);
+        const float r = d.exhibitSpheres[i].w;
+        const glm::vec3 oc = origin - c;
+        const float b = glm::dot(oc, dir), q = glm::dot(oc, oc) - r * r;
+        const float disc = b * b - q;
+        if (disc < 0) continue;
+        const float t = -b - std::sqrt(disc);
+        const float hit = t > 0 ? t : (q < 0 ? 0.0f : -1.0f);
+        if (hit >= 0 && hit < bestT) {
+            bestT = hit;
+            best = int(i);
+        }
+    }
+    return best;
+}
+
+bool Renderer::inspectedExhibit(int instance, InspectedExhibit& out) const {
+    if (!m_impl || instance < 0 || size_t(instance) >= m_impl->exhibitRefs.size()) return false;
+    const Impl& d = *m_impl;
+    const Impl::ExhibitRef& ref = d.exhibitRefs[size_t(instance)];
+    const Impl::ExhibitCpu& cpu = d.exhibitCpu[size_t(ref.model)];
+    out.booth = ref.booth;
+    out.exhibit = ref.exhibit;
+    out.size = cpu.boundsMax - cpu.boundsMin;
+    out.radius = glm::length(out.size) * 0.5f;
+    out.nodes = int(cpu.groupOffset.size());
+    out.triangles = int(cpu.indices.size() / 3);
+    out.placeholder = cpu.placeholder;
+    out.hallCenter = glm::vec3(d.exhibitSpheres[size_t(instance)]);
+    return true;
+}
+
+glm::mat4 Renderer::inspectorViewProj(const InspectorView& v, int width, int height) const {
+    InspectedExhibit info;
+    const float r = inspectedExhibit(v.instance, info) ? std::max(info.radius, 0.01f) : 1.0f;
+    const float dist = glm::length(v.eye - v.target);
+    const float nearZ = std::max(dist - 3.0f * r, r * 0.01f), farZ = dist + 3.0f * r;
+    const glm::mat4 proj = glm::perspective(glm::radians(v.fovYDeg), float(width) / float(std::max(height, 1)), nearZ, farZ);
+    return proj * glm::lookAt(v.eye, v.target, glm::vec3(0, 1, 0));
+}
+
+bool Renderer::pickInspector(const InspectorView& v, glm::vec3 origin, glm::vec3 dir, glm::vec3& hit) const {
+    if (!m_impl || v.instance < 0 || size_t(v.instance) >= m_impl->exhibitRefs.size()) return false;
+    const Impl& d = *m_impl;
+    const Impl::ExhibitCpu& cpu = d.exhibitCpu[size_t(d.exhibitRefs[size_t(v.instance)].model)];
+    const glm::vec3 center = (cpu.boundsMin + cpu.boundsMax) * 0.5f;
+    const glm::vec4 plane = sectionPlane(v);
+    const bool cut = plane.x != 0 || plane.y != 0 || plane.z != 0;
+    dir = glm::normalize(dir);
+    auto place = [&](uint32_t i) {
+        glm::vec3 p = cpu.positions[i] - center;
+        const uint8_t g = cpu.group[i];
+        if (g < cpu.groupOffset.size()) p += cpu.groupOffset[g] * v.explode;
+        return p;
+    };
+    // Where the ray enters the kept half: a surface hit before that point is cut away.
+    float enter = 0;
+    if (cut) {
+        const glm::vec3 n(plane);
+        const float side = glm::dot(n, origin) - plane.w, along = glm::dot(n, dir);
+        if (side > 0) {
+            if (along >= 0) return false;
+            enter = -side / along;
+        }
+    }
+    // Every crossing beyond the entry: back faces minus front faces tell whether the entry point
+    // on the plane lies inside the part (the cut face is drawn there, by the same rule).
+    float best = 1e30f;
+    int winding = 0;
+    for (size_t t = 0; t + 2 < cpu.indices.size(); t += 3) {
+        const glm::vec3 a = place(cpu.indices[t]), b = place(cpu.indices[t + 1]), c = place(cpu.indices[t + 2]);
+        const float dist = rayTriangle(origin, dir, a, b, c);
+        if (dist < 0 || (cut && dist < enter)) continue;
+        const bool front = glm::dot(glm::cross(b - a, c - a), dir) < 0;
+        winding += front ? -1 : 1;
+        if (dist < best && (front || !cut)) best = dist;
+    }
+    if (cut && winding != 0) {
+        hit = origin + dir * enter;
+        return true;
+    }
+    if (best >= 1e30f) return false;
+    hit = origin + dir * best;
+    return true;
+}
+
+void Renderer::renderInspector(const InspectorView& v, int width, int height) {
+    if (!m_impl || width <= 0 || height <= 0) return;
+    Impl& d = *m_impl;
+    d.stats = {};
+    const GLboolean srgbWas = glIsEnabled(GL_FRAMEBUFFER_SRGB);
+    glEnable(GL_FRAMEBUFFER_SRGB);
+    glViewport(0, 0, width, height);
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
+    glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    glDepthMask(GL_TRUE);
+    const glm::vec3 background = srgbToLinear(0x2B3138);
+    glClearColor(background.r, background.g, background.b, 1.0f);
+    glClearDepth(1.0);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    if (v.instance < 0 || size_t(v.instance) >= d.exhibitRefs.size()) {
+        if (!srgbWas) glDisable(GL_FRAMEBUFFER_SRGB);
+        return;
+    }
+    const Impl::ExhibitRef& ref = d.exhibitRefs[size_t(v.instance)];
+    const Impl::ExhibitCpu& cpu = d.exhibitCpu[size_t(ref.model)];
+    const Impl::ExhibitModel& model = d.exhibitModels[size_t(ref.model)];
+
+    FrameBlock frame{};
+    CameraView cam;
+    cam.eye = v.eye;
+    cam.target = v.target;
+    d.fillFrame(frame, cam, -1);
+    frame.viewProj = inspectorViewProj(v, width, height);
+    frame.invViewProj = glm::inverse(frame.viewProj);
+    frame.fog.w = 0;
+    // The key light high and over the viewer's shoulder, so what the engineer looks at is lit
+    // and the part's shadow falls on the floor beside it.
+    const glm::vec3 toEye = glm::normalize(v.eye - v.target);
+    frame.lightDir = glm::vec4(glm::normalize(toEye * 0.6f + glm::vec3(-0.35f, 1.2f, 0.1f)), 2.9f);
+    frame.skyColor = glm::vec4(0.85f, 0.88f, 0.95f, 0);   // a bright studio, not the dim hall
+    frame.groundColor = glm::vec4(0.42f, 0.40f, 0.38f, 0);
+    glBindBuffer(GL_UNIFORM_BUFFER, d.frameUbo.id());
+    glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &frame);
+    glBindBuffer(GL_UNIFORM_BUFFER, 0);
+    glBindBufferBase(GL_UNIFORM_BUFFER, 0, d.frameUbo.id());
+
+    glUseProgram(d.inspect.id());
+    const GLuint prog = d.inspect.id();
+    const glm::mat4 modelMatrix = glm::translate(glm::mat4(1.0f), -(cpu.boundsMin + cpu.boundsMax) * 0.5f);
+    glUniformMatrix4fv(glGetUniformLocation(prog, "uModel"), 1, GL_FALSE, &modelMatrix[0][0]);
+    glm::vec4 explode[64] = {};
+    for (size_t g = 0; g < std::min<size_t>(63, cpu.groupOffset.size()); ++g) explode[g] = glm::vec4(cpu.groupOffset[g] * v.explode, 0);
+    glUniform4fv(glGetUniformLocation(prog, "uExplode"), 64, &explode[0].x);
+    const glm::vec4 plane = sectionPlane(v);
+    glUniform4fv(glGetUniformLocation(prog, "uSection"), 1, &plane.x);
+    const glm::vec3 cap = srgbToLinear(0xC9872E);  // the cut face: warm, unmistakably not a surface
+    glUniform4f(glGetUniformLocation(prog, "uCapColor"), cap.r, cap.g, cap.b, 1.0f);
+    const GLint pass = glGetUniformLocation(prog, "uPass");
+    glUniform1i(pass, 0);
+
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LEQUAL);
+    glDisable(GL_CULL_FACE);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(d.inspectVao.id());
+
+    // The key light's shadow map: an orthographic view along the light over the (exploded) part
+    // and the floor near it, the cut-away half left out like everywhere else.
+    const float radius = glm::length(cpu.boundsMax - cpu.boundsMin) * 0.5f + 1e-3f;
+    const float reach = radius * (1.0f + v.explode) * 1.6f;
+    const glm::vec3 L(frame.lightDir);
+    const glm::mat4 lightViewProj =
+        glm::ortho(-reach, reach, -reach, reach, 0.0f, 4.0f * reach) *
+        glm::lookAt(L * 2.0f * reach, glm::vec3(0), std::abs(L.y) > 0.95f ? glm::vec3(1, 0, 0) : glm::vec3(0, 1, 0));
+    GLint drawFbo = 0, readFbo = 0, viewport[4] = {};
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &drawFbo);
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &readFbo);
+    glGetIntegerv(GL_VIEWPORT, viewport);
+    const bool shadows = d.ensureShadowMap();
+    glUniformMatrix4fv(glGetUniformLocation(prog, "uLightViewProj"), 1, GL_FALSE, &lightViewProj[0][0]);
+    glUniform1i(glGetUniformLocation(prog, "uShadowMap"), 1);
+    if (shadows) {
+        glBindFramebuffer(GL_FRAMEBUFFER, d.shadowFbo);
+        glViewport(0, 0, kShadowMapSize, kShadowMapSize);
+        glClear(GL_DEPTH_BUFFER_BIT);
+        FrameBlock lightFrame = frame;
+        lightFrame.viewProj = lightViewProj;
+        glBindBuffer(GL_UNIFORM_BUFFER, d.frameUbo.id());
+        glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &lightFrame);
+        glUniform1i(pass, 1);
+        glEnable(GL_POLYGON_OFFSET_FILL);
+        glPolygonOffset(2.0f, 4.0f);
+        for (const Impl::ExhibitDraw& draw : model.lods[0].draws)
+            glDrawElementsBaseVertex(GL_TRIANGLES, draw.indexCount, GL_UNSIGNED_INT,
+                                     reinterpret_cast<const void*>(draw.indexOffset), draw.baseVertex);
+        glDisable(GL_POLYGON_OFFSET_FILL);
+        glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &frame);
+        glBindBuffer(GL_UNIFORM_BUFFER, 0);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(drawFbo));
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(readFbo));
+        glUniform1i(pass, 0);
+    }
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(drawFbo));  // also after a first-time creation
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(readFbo));
+    glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, d.shadowMap.id());
+    glActiveTexture(GL_TEXTURE0);
+    auto drawAll = [&] {
+        for (const Impl::ExhibitDraw& draw : model.lods[0].draws) {
+            glBindTexture(GL_TEXTURE_2D, draw.texture >= 0 ? d.exhibitTextures[size_t(draw.texture)].id() : d.white.id());
+            glDrawElementsBaseVertex(GL_TRIANGLES, draw.indexCount, GL_UNSIGNED_INT,
+                                     reinterpret_cast<const void*>(draw.indexOffset), draw.baseVertex);
+            d.stats.drawCalls++;
+            d.stats.triangles += draw.indexCount / 3;
+        }
+    };
+    if (v.wireframe) {
+        glEnable(GL_POLYGON_OFFSET_FILL);
+        glPolygonOffset(1.0f, 1.0f);
+    }
+    drawAll();
+    if (v.wireframe) glDisable(GL_POLYGON_OFFSET_FILL);
+    {
+        // The studio floor just under the (exploded) part, blended out at its edge.
+        const float floorY = -(cpu.boundsMax.y - cpu.boundsMin.y) * 0.5f * (1.0f + v.explode) - 1e-3f;
+        const float fr = radius * 2.5f;
+        ModelVertex quad[4] = {};
+        const glm::vec2 corners[4] = {{-fr, -fr}, {fr, -fr}, {fr, fr}, {-fr, fr}};
+        for (int k = 0; k < 4; ++k) {
+            quad[k].pos[0] = corners[k].x;
+            quad[k].pos[1] = floorY;
+            quad[k].pos[2] = corners[k].y;
+            quad[k].normal[1] = 1;
+            quad[k].material[3] = 63;  // a group never exploded
+        }
+        glBindVertexArray(d.capVao.id());
+        glBindBuffer(GL_ARRAY_BUFFER, d.capVbo.id());
+        glBufferData(GL_ARRAY_BUFFER, sizeof(quad), quad, GL_STREAM_DRAW);
+        const glm::mat4 identity(1.0f);
+        glUniformMatrix4fv(glGetUniformLocation(prog, "uModel"), 1, GL_FALSE, &identity[0][0]);
+        glUniform1f(glGetUniformLocation(prog, "uFloorRadius"), fr);
+        glUniform1i(pass, 4);
+        glEnable(GL_BLEND);
+        glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+        glDrawArrays(GL_TRIANGLE_FAN, 0, 4);
+        glDisable(GL_BLEND);
+        d.stats.drawCalls++;
+        d.stats.triangles += 2;
+        glUniformMatrix4fv(glGetUniformLocation(prog, "uModel"), 1, GL_FALSE, &modelMatrix[0][0]);
+        glUniform1i(pass, 0);
+        glBindVertexArray(d.inspectVao.id());
+    }
+    if (v.wireframe) {
+        glPolygonMode(GL_FRONT_AND_BACK, GL_LINE);
+        glUniform1i(pass, 3);
+        drawAll();
+        glPolygonMode(GL_FRONT_AND_BACK, GL_FILL);
+    }
+    if (plane.x != 0 || plane.y != 0 || plane.z != 0) {
+        // The cut face: count, per pixel, back faces minus front faces of the kept half (the
+        // non-zero rule: overlapping parts count as one solid); where the count is not zero the
+        // plane lies inside the part and a quad on the plane is drawn there.
+        glEnable(GL_STENCIL_TEST);
+        glClearStencil(0);
+        glClear(GL_STENCIL_BUFFER_BIT);
+        glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+        glDepthMask(GL_FALSE);
+        glDisable(GL_DEPTH_TEST);
+        glStencilFunc(GL_ALWAYS, 0, 0xFF);
+        glStencilOpSeparate(GL_BACK, GL_KEEP, GL_KEEP, GL_INCR_WRAP);
+        glStencilOpSeparate(GL_FRONT, GL_KEEP, GL_KEEP, GL_DECR_WRAP);
+        glUniform1i(pass, 1);
+        drawAll();
+        glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        glDepthMask(GL_TRUE);
+        glEnable(GL_DEPTH_TEST);
+        glStencilFunc(GL_NOTEQUAL, 0, 0xFF);
+        glStencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
+        // A square on the plane, larger than the (exploded) part.
+        const glm::vec3 n(plane);
+        const glm::vec3 a = std::abs(n.x) > 0.5f ? glm::vec3(0, 1, 0) : glm::vec3(1, 0, 0);
+        const glm::vec3 u = glm::normalize(glm::cross(n, a)), w = glm::cross(n, u);
+        const float r = glm::length(cpu.boundsMax - cpu.boundsMin) * 2.0f + 0.01f;
+        const glm::vec3 o = n * plane.w;
+        ModelVertex quad[4] = {};
+        const glm::vec3 corners[4] = {o - u * r - w * r, o + u * r - w * r, o + u * r + w * r, o - u * r + w * r};
+        for (int k = 0; k < 4; ++k) {
+            for (int c = 0; c < 3; ++c) {
+                quad[k].pos[c] = corners[k][c];
+                quad[k].normal[c] = n[c];
+            }
+            quad[k].material[3] = 63;  // a group never exploded
+        }
+        glBindVertexArray(d.capVao.id());
+        glBindBuffer(GL_ARRAY_BUFFER, d.capVbo.id());
+        glBufferData(GL_ARRAY_BUFFER, sizeof(quad), quad, GL_STREAM_DRAW);
+        const glm::mat4 identity(1.0f);
+        glUniformMatrix4fv(glGetUniformLocation(prog, "uModel"), 1, GL_FALSE, &identity[0][0]);
+        glUniform1i(pass, 2);
+        glDrawArrays(GL_TRIANGLE_FAN, 0, 4);
+        d.stats.drawCalls++;
+        d.stats.triangles += 2;
+        glDisable(GL_STENCIL_TEST);
+    }
+    glBindTexture(GL_TEXTURE_2D, d.white.id());
+    glBindVertexArray(0);
+    glUseProgram(0);
+    glDisable(GL_DEPTH_TEST);
+    for (GLenum e = glGetError(); e != GL_NO_ERROR && d.stats.glErrors < 16; e = glGetError()) d.stats.glErrors++;
+    if (!srgbWas) glDisable(GL_FRAMEBUFFER_SRGB);
 }
 
 void Renderer::shutdown() { m_impl.reset(); }

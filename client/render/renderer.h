@@ -67,7 +67,9 @@ struct FrameStats {
     int avatarDraws = 0;      // instanced draws for the crowd's bodies (at most one per level)
     int exhibitsDrawn = 0;    // exhibit instances in view
     int exhibitsCulled = 0;   // exhibit instances outside the view
-    int exhibitDraws = 0;     // instanced exhibit draws (one per distinct model part in view)
+    int exhibitDraws = 0;     // instanced exhibit draws (one per distinct model part and level of detail in view)
+    int exhibitsAtCoarserLod = 0;  // exhibit instances drawn with a simplified level (small on screen)
+    int64_t exhibitTriangles = 0;  // of `triangles`, those of exhibits
     int hallChunksDrawn = 0;  // pieces of the static hall batch in view (of hallChunks)
     int hallChunks = 0;
     // GPU time of the latest earlier frame whose timer query has come back (GL_TIME_ELAPSED,
@@ -89,6 +91,29 @@ struct HallLabel {
     glm::vec3 normal{};       // the side it is read from
     float width = 0, height = 0;
     std::vector<std::string> lines;  // as laid out: the wanted language first, the other below
+};
+
+// One exhibit in the inspector: the model alone at true size, its bounds' centre at the origin
+// (metres, y up as baked), seen from `eye`.
+struct InspectorView {
+    int instance = -1;              // an exhibit instance (pickExhibit)
+    glm::vec3 eye{0, 0, 1}, target{0, 0, 0};
+    float fovYDeg = 35;
+    int sectionAxis = -1;           // -1 none, 0 x, 1 y, 2 z: the half beyond the plane is cut away
+    float sectionOffset = 0;        // the plane's distance from the centre along the axis, metres
+    bool sectionFlip = false;       // keep the other half
+    float explode = 0;              // 0 assembled .. 1 each node moved out to twice its distance
+    bool wireframe = false;         // triangle edges over the shaded surface
+};
+
+struct InspectedExhibit {
+    int booth = -1, exhibit = -1;   // where it stands (layout indices)
+    glm::vec3 size{0};              // true overall dimensions, metres (x, y, z as baked)
+    float radius = 0;               // of the bounding sphere, metres
+    int nodes = 0;                  // node groups the exploded view moves apart
+    int triangles = 0;              // LOD 0
+    bool placeholder = false;       // its model failed to load: the amber box
+    glm::vec3 hallCenter{0};        // where it stands in the hall (its bounding sphere's centre)
 };
 
 class Renderer {
@@ -129,6 +154,19 @@ public:
     // proves the text reached the GPU. False if `i` is out of range or GL refuses.
     bool readLabelCoverage(size_t i, std::vector<uint8_t>& coverage, int& width, int& height) const;
 
+    // The exhibit instance whose bounding sphere the ray (world space) enters first; -1 = none.
+    int pickExhibit(glm::vec3 origin, glm::vec3 dir) const;
+    bool inspectedExhibit(int instance, InspectedExhibit& out) const;
+
+    // Draws the inspector's view of one exhibit (clears the framebuffer; same state contract as
+    // render()). Nothing is drawn for an unknown instance.
+    void renderInspector(const InspectorView& view, int width, int height);
+    glm::mat4 inspectorViewProj(const InspectorView& view, int width, int height) const;
+
+    // Ray (inspector space) against the exhibit's triangles as the view shows them (exploded,
+    // the cut-away half ignored; a hit inside the cut lands on the cut face). The nearest point.
+    bool pickInspector(const InspectorView& view, glm::vec3 origin, glm::vec3 dir, glm::vec3& hit) const;
+
     // Bytes of GPU memory the renderer's buffers and textures hold (approximate).
     size_t gpuBytes() const;
 
@@ -140,7 +178,7 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// A multisampled offscreen framebuffer (SRGB8_ALPHA8 colour + 24-bit depth) for screenshots,
+// A multisampled offscreen framebuffer (SRGB8_ALPHA8 colour + 24-bit depth, 8-bit stencil) for screenshots,
 // benchmarks and tests. Needs a current context; destroy() (or the destructor) frees it.
 class OffscreenTarget {
 public:

@@ -34,13 +34,25 @@ struct ModelPart {          // triangles sharing one texture (-1: none)
     int image = -1;
 };
 
+struct ModelLod {           // one level of detail: its draws and how far it strays from LOD 0
+    std::vector<ModelPart> parts;
+    float error = 0;        // metres
+};
+
+struct ModelGroup {         // the triangles of one node (ModelVertex::material[3] is the group)
+    std::string name;
+    glm::vec3 boundsMin{0}, boundsMax{0};
+};
+
 struct LoadedModel {
     std::vector<ModelVertex> vertices;
     std::vector<uint32_t> indices;
-    std::vector<ModelPart> parts;
+    std::vector<ModelPart> parts;          // LOD 0
     std::vector<ModelImage> images;
     glm::vec3 boundsMin{0}, boundsMax{0};  // metres
     std::string note;                      // a remark for the warning list (units guessed...)
+    std::vector<ModelLod> lods;            // baked models: lods[0].parts == parts; empty otherwise
+    std::vector<ModelGroup> groups;        // baked models: one per node with triangles
 };
 
 // Loads `path`. False with a message naming the file when it is missing or unreadable.
