@@ -2,11 +2,13 @@
 //
 //   dockhall                                   host a hall here (UDP 7777) and join it
 //   dockhall --connect 10.0.0.5:7777 --name 王磊 --org 寧夏力成電氣集團 --role exhibitor
+//   dockhall --connect 10.0.0.5:7777 --server-key 3f9a...   (the key from the invitation)
 //   dockhall --screenshot hall.png --frames 60 --camera 40,12,48,180,25
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <thread>
@@ -45,6 +47,19 @@ std::optional<Address> parseAddress(const std::string& text) {
     return a;
 }
 
+// Where server keys are pinned on first use: $XDG_CONFIG_HOME/dockhall or ~/.config/dockhall.
+std::string defaultKnownServersPath() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    std::filesystem::path dir;
+    if (xdg && *xdg) dir = std::filesystem::path(xdg) / "dockhall";
+    else if (home && *home) dir = std::filesystem::path(home) / ".config" / "dockhall";
+    else return "";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return ec ? "" : (dir / "known_servers").string();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +74,10 @@ int main(int argc, char** argv) {
     uint16_t port = 7777;
     int width = 1280, height = 720, frames = 60;
     cli.add_option("--connect", connect, "join the hall at HOST:PORT instead of hosting one here");
+    std::string serverKey, knownServers = defaultKnownServersPath();
+    cli.add_option("--server-key", serverKey,
+                   "the hall's key from the invitation (64 hex digits); without it the key met first is pinned");
+    cli.add_option("--known-servers", knownServers, "file of server keys pinned on first use")->capture_default_str();
     cli.add_option("--name", name, "your name; given, the join dialog is skipped");
     cli.add_option("--org", org, "your organization (enterprise, university, institute, ...)");
     cli.add_option("--role", roleName, "attendee | exhibitor | university | organizer")
@@ -134,6 +153,7 @@ int main(int argc, char** argv) {
         desc.host = "127.0.0.1";
         desc.port = host.port();
         desc.embeddedServer = true;
+        desc.serverKey = host.linkPublicKey();  // our own hall: its key is known, nothing to pin
         net::EventLayout layout;
         if (server::loadEventFile(eventPath, layout, error)) desc.preview = std::move(layout);
     } else {
@@ -144,6 +164,17 @@ int main(int argc, char** argv) {
         }
         desc.host = address->host;
         desc.port = address->port;
+        if (!serverKey.empty()) {
+            net::LinkPublicKey key{};
+            if (!net::parsePublicKeyHex(serverKey, key)) {
+                std::fprintf(stderr, "dockhall: --server-key wants the 64 hex digits of the invitation, got \"%s\"\n",
+                             serverKey.c_str());
+                return 2;
+            }
+            desc.serverKey = key;
+        } else {
+            desc.knownServersPath = knownServers;
+        }
     }
 
     int rc = 0;

@@ -1,6 +1,6 @@
 // dockhall-server: a dedicated, headless event server.
 //
-//   dockhall-server --port 7777 --event assets/events/sample.json --db event.sqlite
+//   dockhall-server --port 7777 --event assets/events/sample.json --db event.sqlite --key-file server.key
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
     app.add_option("--stats-window-seconds", desc.statsWindowSeconds,
                    "tick percentiles and rates in the stats cover the last this many seconds")
         ->check(CLI::Range(1, 3600))->capture_default_str();
+    std::string keyFile = "dockhall-server.key";
+    app.add_option("--key-file", keyFile,
+                   "the encrypted link's key pair, created on first start; its public key goes in invitations "
+                   "(\"\" = a new key each start, which clients cannot pin)")
+        ->capture_default_str();
     bool noInterest = false;
     app.add_flag("--no-interest", noInterest,
                  "naive full broadcast: every avatar to everyone every tick (a baseline for benchmarks)");
@@ -39,13 +44,28 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
-    server::Host host;
     std::string error;
+    if (!keyFile.empty()) {
+        net::LinkKeyPair key;
+        bool created = false;
+        if (!net::loadOrCreateKeyFile(keyFile, key, &created, error)) {
+            spdlog::error("cannot start: {}", error);
+            return 1;
+        }
+        if (created) spdlog::info("created the server key {} (keep it; clients pin its public key)", keyFile);
+        desc.linkKey = key;
+    } else {
+        spdlog::warn("no --key-file: a new link key for this run only; clients that pinned the last one will refuse");
+    }
+
+    server::Host host;
     if (!host.start(desc, error)) {
         spdlog::error("cannot start: {}", error);
         return 1;
     }
     spdlog::info("serving {} on {}:{} (db {})", desc.eventPath, desc.bindAddress, desc.port, desc.dbPath);
+    spdlog::info("server key for invitations: dockhall --connect HOST:{} --server-key {}", host.port(),
+                 net::publicKeyHex(host.linkPublicKey()));
     host.run(g_stop);
     auto s = host.tickStats();
     spdlog::info("stopped: tick p50 {:.3f} ms, p99 {:.3f} ms, max {:.3f} ms", s.p50Ms, s.p99Ms, s.maxMs);

@@ -66,7 +66,7 @@ void Connection::update(uint64_t nowMs) {
                     net::WriteStream w;
                     uint32_t t = uint32_t(net::MsgType::Hello), magic = net::kProtocolMagic;
                     int64_t v = hello.version;
-                    w.serializeBits(t, 4);
+                    w.serializeBits(t, net::kMsgTypeBits);
                     w.serializeBits(magic, 32);
                     w.serializeInt(v, 0, 65535);
                     bytes = w.finish();
@@ -85,6 +85,11 @@ void Connection::update(uint64_t nowMs) {
                 break;
             case net::TransportEvent::Kind::Receive: onPacket(ev.data, nowMs); break;
         }
+    }
+    if (m_state == ConnState::Joined) {
+        auto outbox = m_docking.takeOutbox();
+        for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
+        if (!outbox.empty()) m_transport.flush();
     }
     if ((m_state == ConnState::Connecting || m_state == ConnState::Handshaking) && nowMs - m_startMs > kHandshakeTimeoutMs) {
         m_state = ConnState::Lost;
@@ -140,7 +145,7 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             if ((ok = net::decode(data, n))) m_world.onNotice(n);
             break;
         }
-        default: ok = false; break;
+        default: ok = net::isDockingType(*type) && m_docking.onPacket(*type, data); break;
     }
     if (!ok) ++m_stats.malformed;
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "client/core/docking_state.h"
 #include "client/core/world.h"
 #include "net/transport/transport.h"
 
@@ -86,6 +87,8 @@ public:
     const std::string& refusalText() const { return m_refusalText; }
     World& world() { return m_world; }
     const World& world() const { return m_world; }
+    DockingState& docking() { return m_docking; }  // board, meetings, contacts; its requests go out on update()
+    const DockingState& docking() const { return m_docking; }
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
     // Next input sequence number to use.
@@ -104,6 +107,7 @@ private:
     uint64_t m_nowMs = 0;  // time of the last update()
     uint32_t m_inputSeq = 0;
     World m_world;
+    DockingState m_docking;
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

@@ -247,6 +247,7 @@ void App::startJoin() {
     leave();
     m_wasInHall = false;
     m_chat.clear();
+    m_dockingPanels.clear();
     m_camera.reset();
     m_cameraAimed = false;
     m_inputClock = {};
@@ -255,7 +256,9 @@ void App::startJoin() {
     m_joinedAtMs = 0;
     std::string error;
     m_failedUnreachable = false;
-    m_transport = net::EnetTransport::connect({.host = m_desc.host, .port = m_desc.port, .timeoutMs = kConnectTimeoutMs}, &error);
+    m_transport = net::EnetTransport::connect({.host = m_desc.host, .port = m_desc.port, .timeoutMs = kConnectTimeoutMs,
+                                               .serverKey = m_desc.serverKey, .knownServersPath = m_desc.knownServersPath},
+                                              &error);
     if (!m_transport) {
         m_phase = Phase::Failed;
         m_failedText = m_desc.host + ":" + std::to_string(m_desc.port) + ": " + error;
@@ -313,6 +316,10 @@ void App::updateConnection(uint64_t nowMs) {
         m_phase = Phase::Failed;
         m_failedUnreachable = state == ConnState::Lost && before == ConnState::Connecting;
         m_failedText = m_conn->refusalText();
+        if (m_transport && m_transport->linkError() != net::LinkError::None) {  // the encrypted link said no
+            m_failedUnreachable = false;
+            m_failedText = net::linkErrorText(m_transport->linkError(), isChinese(m_lang));
+        }
         m_font.want(m_failedText);
         spdlog::warn("{}: {}", connStateName(state), m_failedText);
     }
@@ -357,6 +364,11 @@ void App::handleHallInput() {
         if (auto pick = pickHall(ray, world.event(), world.parts())) {
             const net::Booth* booth = pick->booth >= 0 ? &world.event().booths[size_t(pick->booth)] : nullptr;
             m_hoverBooth = pick->booth;
+            // A click on an exhibit opens it in the inspector; anywhere else walks there.
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && m_rendererReady) {
+                const int exhibit = m_renderer->pickExhibit(ray.origin, ray.dir);
+                if (exhibit >= 0 && m_inspector.open(exhibit, *m_renderer, world.event(), m_font)) return;
+            }
             if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                 net::Vec2 goal = booth ? boothVisitSpot(*booth) : net::Vec2{pick->floor.x, pick->floor.y};
                 spdlog::debug("walk to ({:.1f}, {:.1f}), booth {}", goal.x, goal.y, pick->booth);
@@ -399,6 +411,7 @@ void App::drawPanels() {
     }
     top.state = m_conn ? m_conn->state() : ConnState::Connecting;
     top.fps = m_fps;
+    top.showDocking = &m_showDocking;
     if (m_desc.embeddedServer) top.serverNote = formatText(UiText::ServerEmbedded, m_lang, m_desc.port);
     const bool hallShown = m_phase == Phase::Hall || (m_phase == Phase::Failed && m_conn && m_wasInHall);
     if (hallShown) m_topBarHeight = drawTopBar(top, m_lang, m_showHelp);
@@ -418,6 +431,7 @@ void App::drawPanels() {
         }
         m_focusChat = false;
         drawParticipants(m_conn->world(), m_lang, m_topBarHeight);
+        if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, m_topBarHeight, m_font, m_showDocking);
         const auto& booths = m_conn->world().event().booths;
         if (m_hoverBooth >= 0 && size_t(m_hoverBooth) < booths.size() && m_phase == Phase::Hall)
             drawBoothTooltip(booths[size_t(m_hoverBooth)], m_lang);
@@ -565,7 +579,12 @@ void App::frame() {
 
     // Input, then one MoveInput per tick.
     const bool inHall = m_phase == Phase::Hall && m_conn && m_conn->state() == ConnState::Joined;
-    if (inHall) {
+    if (inHall && m_inspector.isOpen()) {
+        m_inspector.handleInput(*m_renderer);
+        m_keyForward = m_keyRight = 0;
+        for (int due = m_inputClock.advance(nowMs); due > 0; --due) sendInputTick();
+        m_conn->transport().flush();
+    } else if (inHall) {
         handleHallInput();
         for (int due = m_inputClock.advance(nowMs); due > 0; --due) sendInputTick();
         m_conn->transport().flush();
@@ -582,9 +601,12 @@ void App::frame() {
     m_haveViewProj = showHall && fbW > 0 && fbH > 0;
     if (m_haveViewProj) {
         m_lastViewProj = m_renderer->viewProj(view, fbW, fbH);
-        if (m_phase != Phase::Join && m_phase != Phase::Connecting) collectNameTags(m_lastViewProj, view.eye, m_avatars);
+        if (m_phase != Phase::Join && m_phase != Phase::Connecting && !m_inspector.isOpen())
+            collectNameTags(m_lastViewProj, view.eye, m_avatars);
     }
     drawPanels();
+    if (inHall && m_inspector.isOpen()) m_inspector.drawPanel(*m_renderer, m_lang);
+    if (!inHall) m_inspector.close();
 
     // Draw: the 3D hall in linear light onto the sRGB framebuffer, then ImGui in sRGB as is.
     if (m_rendererReady && m_rendererLang != m_lang) {
@@ -592,7 +614,9 @@ void App::frame() {
         m_rendererLang = m_lang;
     }
     glViewport(0, 0, fbW, fbH);
-    if (showHall && fbW > 0 && fbH > 0) {
+    if (showHall && fbW > 0 && fbH > 0 && m_inspector.isOpen()) {
+        m_inspector.render(*m_renderer, fbW, fbH);
+    } else if (showHall && fbW > 0 && fbH > 0) {
         glEnable(GL_FRAMEBUFFER_SRGB);
         m_renderer->render(view, m_avatars, fbW, fbH, m_hoverBooth);
         glDisable(GL_FRAMEBUFFER_SRGB);

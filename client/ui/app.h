@@ -26,9 +26,12 @@
 #include "client/core/connection.h"
 #include "client/core/pilot.h"
 #include "client/ui/camera.h"
+#include "client/ui/docking_panels.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
+#include "client/ui/inspector.h"
 #include "client/ui/panels.h"
+#include "net/transport/secure.h"
 
 struct GLFWwindow;
 
@@ -46,6 +49,8 @@ struct AppDesc {
     std::string host = "127.0.0.1";       // server to join
     uint16_t port = 7777;
     bool embeddedServer = false;           // the server runs in this process (on `port`)
+    std::optional<net::LinkPublicKey> serverKey;  // the server's key (invitation); none = pin it
+    std::string knownServersPath;          // keys pinned on first use ("" = accept any key)
     JoinRequest join;                      // prefills the join dialog
     bool joinAtOnce = false;               // skip the dialog and join with `join`
     Language language = Language::Chinese;
@@ -110,6 +115,9 @@ private:
     UiFont m_font;
     float m_contentScale = 1.0f;
     ChatPanel m_chat;
+    Inspector m_inspector;          // open: the clicked exhibit replaces the hall view
+    DockingPanels m_dockingPanels;
+    bool m_showDocking = true;
     JoinForm m_form;
     Language m_lang = Language::Chinese;
     Language m_rendererLang = Language::Count;
@@ -125,9 +133,9 @@ private:
     OrbitCamera m_camera;
     bool m_cameraAimed = false;     // the orbit yaw was set from the avatar's facing
     float m_facing = 0;             // last facing sent, kept while idle
-    client::InputClock m_inputClock;  // one MoveInput per server tick, whatever the frame rate
     double m_frameSeconds = 0;         // the last frame's duration, unclamped
     std::vector<float> m_hallFrameMs;  // screenshot run: frame times in the hall
+    client::InputClock m_inputClock;  // one MoveInput per server tick, whatever the frame rate
     float m_keyForward = 0, m_keyRight = 0;
     bool m_keyRun = false;
     int m_hoverBooth = -1;          // index of the booth under the mouse, -1 = none

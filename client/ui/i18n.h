@@ -83,6 +83,116 @@ enum class UiText : uint16_t {
     ModalUnreachable,     // "%s" = host:port: nothing answered there
     // Embedded server
     ServerEmbedded,       // "hosting on port %u"
+    // Docking board, meetings, contacts, leads (docking_panels.h)
+    TopDocking,
+    DockTitle,
+    DockTabBoard,
+    DockTabForYou,
+    DockTabPost,
+    DockTabMeetings,
+    DockTabContacts,
+    DockTabLeads,
+    DockSearchHint,
+    DockSearch,
+    DockKindAll,
+    DockKindNeeds,
+    DockKindCaps,
+    DockAnyField,
+    DockOrgKinds,
+    DockNoResults,
+    DockNeedLabel,
+    DockCapLabel,
+    DockHidden,
+    DockMine,
+    DockAskMeeting,
+    DockSlot,
+    DockNoSessions,
+    DockEdit,
+    DockWithdraw,
+    DockHide,
+    DockShow,
+    DockForYouEmpty,
+    DockMatchScore,
+    DockWhy,
+    DockTitleZh,
+    DockTitleEn,
+    DockDescZh,
+    DockDescEn,
+    DockExtraNeed,
+    DockExtraCap,
+    DockBudget,
+    DockReadiness,
+    DockContact,
+    DockFields,
+    DockSubmit,
+    DockSaveEdit,
+    DockNewPost,
+    DockCantPost,
+    DockScheduleEmpty,
+    DockStateRequested,
+    DockStateAccepted,
+    DockStateDeclined,
+    DockStateCancelled,
+    DockWaitingYou,
+    DockTable,
+    DockAccept,
+    DockDecline,
+    DockPropose,
+    DockCancel,
+    DockGoToTable,
+    DockNotes,
+    DockOutcome,
+    DockOutcomeNone,
+    DockOutcomeFollowUp,
+    DockOutcomeIntent,
+    DockOutcomeNoFit,
+    DockSaveNotes,
+    DockAgreement,
+    DockTableChat,
+    DockCallReminder,
+    DockCallStart,
+    DockMyCard,
+    DockCardTitle,
+    DockCardPhone,
+    DockCardEmail,
+    DockSaveCard,
+    DockExchangeWith,
+    DockExchange,
+    DockContactAsked,
+    DockContactAskedOfMe,
+    DockContactExchanged,
+    DockContactDeclined,
+    DockExportVCard,
+    DockExported,
+    DockLeadsEmpty,
+    DockLeadLine,
+    DockSchedule,
+    DockWith,
+    DockByOrganizer,
+    DockSelectHint,
+    DockAllMeetings,
+    // Exhibit inspector
+    InspTitle,            // window title
+    InspPlaceholder,      // the model failed to load
+    InspMaterial,         // label: material grade
+    InspProcess,          // label: process
+    InspMass,             // label: mass
+    InspMassValue,        // "%.2f kg"
+    InspDimensions,       // label: overall size
+    InspDimensionsValue,  // "%.1f x %.1f x %.1f mm" (x, y, z)
+    InspParts,            // "%d parts, %d triangles"
+    InspSection,          // label: section plane
+    InspSectionNone,      // radio: no section
+    InspSectionPosition,  // slider: plane position
+    InspSectionFlip,      // checkbox: keep the other half
+    InspExplode,          // slider: exploded view
+    InspWireframe,        // checkbox
+    InspMeasure,          // checkbox: measuring mode
+    InspDistance,         // "%.2f mm" between the two points
+    InspClear,            // button: clear the points
+    InspResetView,        // button
+    InspClose,            // button
+    InspHelp,             // mouse help line
     Count
 };
 

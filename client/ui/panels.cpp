@@ -171,7 +171,8 @@ float drawTopBar(const TopBarInfo& info, Language& lang, bool& showHelp) {
             std::snprintf(people, sizeof people, tr(UiText::TopPeople, lang), info.people);
             std::snprintf(fps, sizeof fps, tr(UiText::TopFps, lang), double(info.fps));
             std::string rest = std::string(tr(UiText::TopConnection, lang)) + connStateText(info.state, lang) + people +
-                               info.serverNote + tr(UiText::TopLanguage, lang) + tr(UiText::TopHelp, lang) + fps;
+                               info.serverNote + tr(UiText::TopLanguage, lang) + tr(UiText::TopHelp, lang) + fps +
+                               (info.showDocking ? tr(UiText::TopDocking, lang) : "");
             float restWidth = ImGui::CalcTextSize(rest.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 16;
             float room = ImGui::GetIO().DisplaySize.x - ImGui::GetCursorPosX() - restWidth;
             std::string name = fitText(info.eventName, std::max(room, ImGui::GetFontSize() * 4));
@@ -196,6 +197,9 @@ float drawTopBar(const TopBarInfo& info, Language& lang, bool& showHelp) {
                 if (ImGui::MenuItem(languageName(Language(i)), nullptr, lang == Language(i))) lang = Language(i);
             ImGui::EndMenu();
         }
+        if (info.showDocking &&
+            ImGui::MenuItem(labelled(UiText::TopDocking, lang, "docking").c_str(), nullptr, *info.showDocking))
+            *info.showDocking = !*info.showDocking;
         if (ImGui::MenuItem(labelled(UiText::TopHelp, lang, "help").c_str(), nullptr, showHelp)) showHelp = !showHelp;
         // FPS at the right edge.
         char fps[48];

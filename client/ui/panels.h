@@ -53,6 +53,7 @@ struct TopBarInfo {
     int people = 0;
     float fps = 0;
     std::string serverNote;   // e.g. "hosting on port 7777", empty when not hosting
+    bool* showDocking = nullptr;  // set: a menu item toggles the docking window
 };
 
 // Draws the main menu bar. May change `lang` and toggle `showHelp`. Returns the bar's height.

@@ -5,7 +5,8 @@ namespace net {
 
 namespace {
 
-constexpr int kTypeBits = 4;
+constexpr int kTypeBits = kMsgTypeBits;
+constexpr int kV1TypeBits = 4;  // protocol 1's type field (for reading old Hellos)
 
 template <typename T>
 Bytes encodeTyped(MsgType type, const T& msg) {
@@ -52,6 +53,29 @@ const char* msgTypeName(MsgType t) {
         case MsgType::ChatSend: return "ChatSend";
         case MsgType::ChatLine: return "ChatLine";
         case MsgType::Notice: return "Notice";
+        case MsgType::PostSave: return "PostSave";
+        case MsgType::PostWithdraw: return "PostWithdraw";
+        case MsgType::PostHide: return "PostHide";
+        case MsgType::BoardSearch: return "BoardSearch";
+        case MsgType::BoardResults: return "BoardResults";
+        case MsgType::PostSaved: return "PostSaved";
+        case MsgType::ForYou: return "ForYou";
+        case MsgType::DockReply: return "DockReply";
+        case MsgType::DockSessions: return "DockSessions";
+        case MsgType::MeetingAsk: return "MeetingAsk";
+        case MsgType::MeetingAnswer: return "MeetingAnswer";
+        case MsgType::MeetingSchedule: return "MeetingSchedule";
+        case MsgType::MeetingUpdate: return "MeetingUpdate";
+        case MsgType::MeetingNotes: return "MeetingNotes";
+        case MsgType::MeetingCall: return "MeetingCall";
+        case MsgType::GoToTable: return "GoToTable";
+        case MsgType::TableChatSend: return "TableChatSend";
+        case MsgType::TableChatLine: return "TableChatLine";
+        case MsgType::CardAsk: return "CardAsk";
+        case MsgType::CardAnswer: return "CardAnswer";
+        case MsgType::CardSet: return "CardSet";
+        case MsgType::ContactUpdate: return "ContactUpdate";
+        case MsgType::VisitLeads: return "VisitLeads";
         case MsgType::Count: break;
     }
     return "?";
@@ -82,20 +106,24 @@ bool decode(std::span<const uint8_t> p, Notice& out) { return decodeTyped(p, Msg
 
 std::optional<MsgType> peekType(std::span<const uint8_t> packet) {
     if (packet.empty()) return std::nullopt;
-    uint32_t t = packet[0] & 0x0f;
+    uint32_t t = packet[0];
     if (t >= uint32_t(MsgType::Count)) return std::nullopt;
     return MsgType(t);
 }
 
 bool peekHelloVersion(std::span<const uint8_t> packet, uint16_t& version) {
-    ReadStream r(packet.data(), packet.size());
-    uint32_t t = 0, magic = 0;
-    int64_t v = 0;
-    if (!r.serializeBits(t, kTypeBits) || t != uint32_t(MsgType::Hello)) return false;
-    if (!r.serializeBits(magic, 32) || magic != kProtocolMagic) return false;
-    if (!r.serializeInt(v, 0, 65535)) return false;
-    version = uint16_t(v);
-    return true;
+    // This protocol's layout first, then protocol 1's (a 4-bit type field).
+    for (int typeBits : {kTypeBits, kV1TypeBits}) {
+        ReadStream r(packet.data(), packet.size());
+        uint32_t t = 0, magic = 0;
+        int64_t v = 0;
+        if (!r.serializeBits(t, typeBits) || t != uint32_t(MsgType::Hello)) continue;
+        if (!r.serializeBits(magic, 32) || magic != kProtocolMagic) continue;
+        if (!r.serializeInt(v, 0, 65535)) continue;
+        version = uint16_t(v);
+        return true;
+    }
+    return false;
 }
 
 // --- snapshots -------------------------------------------------------------------------------

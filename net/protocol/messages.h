@@ -8,18 +8,23 @@
 // Every ENet packet carries exactly one message. Layout, bit-packed little-endian (serialize.h):
 //
 //   +--------+---------------------------------------------------------------+
-//   | type:4 | body: the message's serialize(), strings byte-aligned          |
+//   | type:8 | body: the message's serialize(), strings byte-aligned          |
 //   +--------+---------------------------------------------------------------+
 //
-// Hello is special: its first 48 bits are fixed across versions so any server can read them and
-// refuse an old client with words instead of a decode error:
+// Hello is special: its first 56 bits are fixed so any server can read them and refuse another
+// version's client with words instead of a decode error. Protocol 1 had a 4-bit type field
+// (type:4 | magic:32 | version:16); peekHelloVersion() reads both layouts, so a version 1 client
+// is still told in words that it must be updated.
 //
-//   Hello   = type:4 | magic:32 ('DKHL') | version:16 | name | org | role:2 | password
-//   Welcome = type:4 | you:12 | role:2 | tickRate | serverTick:32 | EventLayout
-//   Refuse  = type:4 | reason:3 | text
-//   Input   = type:4 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
+//   Hello   = type:8 | magic:32 ('DKHL') | version:16 | name | org | role:2 | password
+//   Welcome = type:8 | you:12 | role:2 | tickRate | serverTick:32 | EventLayout
+//   Refuse  = type:8 | reason:3 | text
+//   Input   = type:8 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
 //             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
-//   Snapshot= type:4 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | delta (snapshot.h)
+//   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | delta (snapshot.h)
+//
+// The docking board, meetings, business cards and booth visits (types from PostSave on) are
+// laid out in docking_msgs.h.
 //
 // A reader checks every range; a message that fails to decode is dropped and counted, and the
 // sender's session is not trusted more for it. Message sizes are bounded by kMaxMessageBytes.
@@ -39,7 +44,8 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 1;
+constexpr uint16_t kProtocolVersion = 2;
+constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
 constexpr uint8_t kChannelAssets = 2;
@@ -59,9 +65,33 @@ enum class MsgType : uint8_t {
     ChatSend,       // C->S  a line for the hall chat
     ChatLine,       // S->C  a chat line, with its id and sender (history on join, then live)
     Notice,         // S->C  a message for the user: refused action, rate limit, announcement
+    // Docking board, meetings, contacts, visits (docking_msgs.h)
+    PostSave,       // C->S  create or edit a need / capability of my organization
+    PostWithdraw,   // C->S  withdraw a post of my organization
+    PostHide,       // C->S  organizer: hide or show any post
+    BoardSearch,    // C->S  search the board by keyword, field, kind, organization kind
+    BoardResults,   // S->C  the posts found (also the answer to a post fetch)
+    PostSaved,      // S->C  a post is stored (the save's acknowledgement, with its matches)
+    ForYou,         // S->C  my organization's posts with their ranked matches
+    DockReply,      // S->C  the outcome of a docking request, by request id
+    DockSessions,   // S->C  the event's meeting sessions, slots and tables
+    MeetingAsk,     // C->S  request a meeting about a post, proposing a slot
+    MeetingAnswer,  // C->S  accept, decline, propose another slot, or cancel
+    MeetingSchedule,// C->S  organizer: book a meeting between a need's and a capability's owners
+    MeetingUpdate,  // S->C  a meeting I am part of (or any, for the organizer) changed
+    MeetingNotes,   // C->S  notes and outcome of a meeting
+    MeetingCall,    // S->C  a meeting is about to start (reminder) or starts now (go to table)
+    GoToTable,      // C->S  take me to my meeting's table
+    TableChatSend,  // C->S  a line for the table I am seated at
+    TableChatLine,  // S->C  a line from my table
+    CardAsk,        // C->S  ask someone for a business card exchange
+    CardAnswer,     // C->S  accept or decline an exchange
+    CardSet,        // C->S  my own business card's details
+    ContactUpdate,  // S->C  an exchange asked of me, or a contact I now have
+    VisitLeads,     // S->C  exhibitor: who visited my organization's booth
     Count
 };
-static_assert(int(MsgType::Count) <= 16, "type field is 4 bits");
+static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");
 const char* msgTypeName(MsgType t);
 
 enum class RefuseReason : uint8_t {
@@ -81,6 +111,9 @@ enum class NoticeCode : uint8_t {
     ChatEmpty,        // nothing to send
     NotAllowed,       // the role may not do that
     Announcement,     // from the organizer
+    Refused,          // a docking request was refused (the text says why and what to do)
+    Match,            // a new post matches one of my organization's posts
+    Meeting,          // a meeting request, answer, reminder or call to the table
     Count
 };
 

@@ -43,9 +43,27 @@ struct EventServer::Session {
     uint64_t chatLastMs = 0;
 };
 
+// The docking service's view of the server: send to one participant, move them, see where they are.
+struct EventServer::DockLink final : DockingLink {
+    EventServer& server;
+    explicit DockLink(EventServer& s) : server(s) {}
+    void send(net::ParticipantId to, const net::Bytes& packet) override {
+        if (const Session* s = to.v <= net::kMaxParticipants ? server.m_byId[to.v] : nullptr; s && !s->closing)
+            server.m_transport.send(s->peer, net::kChannelEvents, packet);
+    }
+    void teleport(net::ParticipantId who, net::Vec2 to) override { server.m_hall.teleport(who, to); }
+    std::optional<net::Vec2> position(net::ParticipantId who) const override {
+        const net::AvatarState* a = server.m_hall.find(who);
+        if (!a) return std::nullopt;
+        return net::Vec2{a->x, a->z};
+    }
+};
+
 EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport,
                          EventStore* store)
     : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest) {
+    m_dockLink = std::make_unique<DockLink>(*this);
+    m_docking = std::make_unique<DockingService>(m_desc.docking, m_hall.layout(), m_store, *m_dockLink);
     m_byId.assign(size_t(net::kMaxParticipants) + 1, nullptr);
     m_desc.maxParticipants = std::clamp<uint16_t>(m_desc.maxParticipants, 1, net::kMaxParticipants);
     for (uint16_t i = 1; i <= net::kMaxParticipants; ++i) m_freeIds.push_back(i);
@@ -114,6 +132,7 @@ void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
         --m_joinedCount;
         m_freeIds.push_back(s.who.id.v);  // FIFO: an id is reused as late as possible
         if (m_store) m_store->recordLeave(s.accountId, now.unixMs);
+        m_docking->onLeave(s.who.id, now.unixMs);
         net::Bytes leave = net::encode(net::PresenceLeave{s.who.id});
         s.joined = false;
         broadcast(leave, net::kChannelEvents, &s);
@@ -127,6 +146,11 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
     if (it == m_sessions.end()) return;
     Session& s = *it->second;
     if (s.closing) return;
+    uint16_t helloVersion = 0;
+    if (!s.joined && channel == net::kChannelEvents && net::peekHelloVersion(data, helloVersion)) {
+        onHello(s, data, now);  // also another protocol version's Hello, refused in words
+        return;
+    }
     auto type = net::peekType(data);
     if (!type) { ++m_stats.malformedPackets; return; }
     if (!s.joined) {
@@ -137,7 +161,10 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
     switch (*type) {
         case net::MsgType::Input: onInput(s, data); break;
         case net::MsgType::ChatSend: onChat(s, data, now); break;
-        default: ++m_stats.malformedPackets; break;  // server-to-client types, or a second Hello
+        default:
+            if (!net::isDockingType(*type) || !m_docking->onMessage(s.who.id, *type, data, now.unixMs))
+                ++m_stats.malformedPackets;
+            break;  // server-to-client types, or a second Hello
     }
 }
 
@@ -214,6 +241,7 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
         for (const auto& line : m_store->recentChat(m_desc.chatHistory))
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
     broadcast(s.presence, net::kChannelEvents, &s);
+    m_docking->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
 }
 
 void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
@@ -281,7 +309,8 @@ void EventServer::sendPresenceBatch(Session& s) {
     s.presenceCursor = id > net::kMaxParticipants ? 0 : id;
 }
 
-void EventServer::runTick(const Now&) {
+void EventServer::runTick(const Now& now) {
+    m_docking->update(now.unixMs);
     // Dense by participant id: a stable order and no hash-map walk.
     for (Session* sp : m_byId) {
         if (!sp) continue;

@@ -19,6 +19,7 @@
 
 #include "net/protocol/messages.h"
 #include "net/transport/transport.h"
+#include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
 #include "server/core/store.h"
@@ -34,6 +35,7 @@ struct ServerDesc {
     uint32_t chatHistory = 50;          // lines a newcomer receives
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
+    DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
 };
 
 struct Now {
@@ -76,9 +78,11 @@ public:
     // ceremony). Replaces the previous set; an empty span clears it.
     void setAlwaysRelevant(std::span<const net::ParticipantId> ids) { m_interest.setAlwaysRelevant(ids); }
     uint32_t tick() const { return m_tick; }
+    DockingService& docking() { return *m_docking; }
 
 private:
     struct Session;
+    struct DockLink;
 
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
@@ -111,6 +115,8 @@ private:
     ServerStats m_stats;
     std::vector<net::TransportEvent> m_events;
     std::vector<net::PeerHandle> m_peersScratch;
+    std::unique_ptr<DockLink> m_dockLink;
+    std::unique_ptr<DockingService> m_docking;
 };
 
 }  // namespace server

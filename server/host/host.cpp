@@ -91,7 +91,8 @@ bool Host::start(const HostDesc& desc, std::string& error) {
         return false;
     }
     m->transport = net::EnetTransport::listen(
-        {.bindAddress = desc.bindAddress, .port = desc.port, .maxPeers = uint16_t(std::min<int>(4095, desc.maxParticipants + 64))},
+        {.bindAddress = desc.bindAddress, .port = desc.port, .maxPeers = uint16_t(std::min<int>(4095, desc.maxParticipants + 64)),
+         .key = desc.linkKey},
         &error);
     if (!m->transport) return false;
     m->server = std::make_unique<EventServer>(
@@ -104,6 +105,8 @@ bool Host::start(const HostDesc& desc, std::string& error) {
 }
 
 uint16_t Host::port() const { return m->transport ? m->transport->port() : m->desc.port; }
+
+net::LinkPublicKey Host::linkPublicKey() const { return m->transport ? m->transport->linkKey() : net::LinkPublicKey{}; }
 
 void Host::run(const std::atomic<bool>& stop) {
     m->startMs = monoMs();

@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "net/transport/secure.h"
 #include "server/core/event_server.h"
 
 namespace server {
@@ -23,6 +25,7 @@ struct HostDesc {
     std::string statsJsonPath;          // written every second and on exit when set
     uint32_t statsWindowSeconds = 10;   // tick percentiles and rates cover this recent window
     bool interest = true;               // false: naive full broadcast (every avatar, every tick)
+    std::optional<net::LinkKeyPair> linkKey;  // the encrypted link's long-term key; none = one for this run
 };
 
 // Figures over the recent window (HostDesc::statsWindowSeconds), plus running totals.
@@ -54,6 +57,8 @@ public:
     // Tick and traffic figures over the recent window.
     TickStats tickStats() const;
     uint16_t port() const;
+    // The public half of the link key: what invitations carry (dockhall --server-key HEX).
+    net::LinkPublicKey linkPublicKey() const;
 
 private:
     struct Impl;

@@ -77,6 +77,15 @@ TEST(Protocol, HelloVersionIsReadableFromAnyVersion) {
     EXPECT_EQ(v, 999);
     Bytes notHello = encode(ChatSend{"hi"});
     EXPECT_FALSE(peekHelloVersion(notHello, v));
+    // Protocol 1 had a 4-bit type field: its Hello still tells its version.
+    WriteStream w;
+    uint32_t t = uint32_t(MsgType::Hello), magic = kProtocolMagic;
+    int64_t one = 1;
+    w.serializeBits(t, 4);
+    w.serializeBits(magic, 32);
+    w.serializeInt(one, 0, 65535);
+    ASSERT_TRUE(peekHelloVersion(w.finish(), v));
+    EXPECT_EQ(v, 1);
 }
 
 TEST(Protocol, WelcomeCarriesTheWholeEvent) {
@@ -150,7 +159,7 @@ TEST(Protocol, InvalidTextIsRefusedOnRead) {
     for (std::string bad : {std::string("a\x01z"), std::string("\xe4\xbd"), std::string("\xc0\xaf")}) {
         WriteStream w;
         uint32_t t = uint32_t(MsgType::ChatSend);
-        w.serializeBits(t, 4);
+        w.serializeBits(t, kMsgTypeBits);
         int64_t len = int64_t(bad.size());
         w.serializeInt(len, 0, kMaxChatBytes * 4);
         w.serializeBytes(reinterpret_cast<uint8_t*>(bad.data()), bad.size());
@@ -169,12 +178,12 @@ TEST(Protocol, OutOfRangeValuesAreRefused) {
     // Ids are coded relative to 1 in 12 bits; the all-ones pattern would be id 4096: refused.
     WriteStream w;
     uint32_t t = uint32_t(MsgType::PresenceLeave), tooBig = 4095;
-    w.serializeBits(t, 4);
+    w.serializeBits(t, kMsgTypeBits);
     w.serializeBits(tooBig, bitsRequired(kMaxParticipants - 1));
     PresenceLeave l;
     EXPECT_FALSE(decode(w.finish(), l));
     // Unknown message types.
-    Bytes unknown = {0x0f};
+    Bytes unknown = {0xff};
     EXPECT_FALSE(peekType(unknown).has_value());
     // Trailing garbage after a valid message is malformed.
     Bytes withTail = encode(PresenceLeave{{5}});

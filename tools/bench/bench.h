@@ -8,5 +8,7 @@ namespace bench {
 int net(int argc, char** argv);     // bench_net.cpp: server + N bot processes over ENet
 int render(int argc, char** argv);  // bench_render.cpp: the sample hall with N avatars, headless EGL
 int match(int argc, char** argv);   // bench_match.cpp: needs x capabilities matching
+int bake(int argc, char** argv);    // bench_bake.cpp: Assimp import vs baked load of an N-triangle part
+int crypto(int argc, char** argv);  // bench_crypto.cpp: the encrypted link's cost per packet
 
 }  // namespace bench

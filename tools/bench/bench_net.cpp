@@ -137,7 +137,8 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
     const int cap = std::min(4095, o.clients + 16);
     std::vector<std::string> sargs = {server, "--bind", "127.0.0.1", "--port", std::to_string(port), "--db", ":memory:",
                                       "--max-participants", std::to_string(cap), "--stats-json", statsPath.string(),
-                                      "--stats-window-seconds", std::to_string(std::max(1, int(o.seconds)))};
+                                      "--stats-window-seconds", std::to_string(std::max(1, int(o.seconds))),
+                                      "--key-file", (tmp / "server.key").string()};
     if (!interest) sargs.push_back("--no-interest");
     pid_t spid = spawn(sargs, (tmp / ("server-" + tag + ".log")).string());
     if (spid < 0) return Json{{"error", "cannot start dockhall-server"}};

@@ -3,6 +3,8 @@
 //   dockhall-bench net    --clients 2000 --seconds 30 --json net.json [--baseline]
 //   dockhall-bench render --avatars 2000 --seconds 10 --json render.json
 //   dockhall-bench match  --needs 20000 --capabilities 20000 --json match.json
+//   dockhall-bench bake   --triangles 1000000 --json bake.json
+//   dockhall-bench crypto --json crypto.json
 #include <cstdio>
 #include <cstring>
 
@@ -22,6 +24,12 @@ constexpr Command kCommands[] = {
 #endif
 #ifdef DOCKHALL_BENCH_RENDER
     {"render", bench::render, "the sample hall with N moving avatars, offscreen through EGL"},
+#endif
+#ifdef DOCKHALL_BENCH_BAKE
+    {"bake", bench::bake, "a part of N triangles: Assimp import vs baked load, codecs, LODs"},
+#endif
+#ifdef DOCKHALL_BENCH_CRYPTO
+    {"crypto", bench::crypto, "the encrypted link: seal and open per packet, handshake"},
 #endif
 #ifdef DOCKHALL_BENCH_MATCH
     {"match", bench::match, "needs x capabilities: index, top 10 for all, one new post"},
