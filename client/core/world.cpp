@@ -135,6 +135,7 @@ void World::onWelcome(const net::Welcome& w, uint64_t) {
     m_colliders = net::FloorColliders(m_parts, m_event.hallSize);
     m_frames.clear();
     m_latestTick = 0;
+    m_people = 0;
     m_pending.clear();
     m_predicted.reset();
     m_errX = m_errZ = 0;
@@ -236,6 +237,7 @@ bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs) {
     }
     ++m_snapshotsReceived;
     m_latestTick = msg.tick;
+    m_people = msg.people;
     m_clock.onSnapshot(msg.tick, nowMs);
     m_frames.push_back(std::move(msg.frame));
     while (m_frames.size() > kKeptFrames) m_frames.pop_front();

@@ -154,6 +154,9 @@ public:
     // Own avatar, predicted; nullopt before the first snapshot.
     std::optional<net::AvatarState> selfState() const;
     uint32_t latestTick() const { return m_latestTick; }
+    // Everyone in the hall (from the newest snapshot). participants() holds only those this client
+    // has been told about: the people who have come into its view, and itself.
+    uint32_t peopleInHall() const { return std::max<uint32_t>(m_people, uint32_t(m_participants.size())); }
     uint32_t snapshotsReceived() const { return m_snapshotsReceived; }
     uint32_t lateSnapshots() const { return m_lateSnapshots; }  // older than the newest (not dropped)
     double playbackTick() const { return m_clock.playbackTick(); }
@@ -182,6 +185,7 @@ private:
     std::deque<net::SnapshotFrame> m_frames;  // decoded, ascending tick
     uint32_t m_latestTick = 0;
     uint32_t m_snapshotsReceived = 0;
+    uint32_t m_people = 0;
     uint32_t m_lateSnapshots = 0;
     PlaybackClock m_clock;
     bool m_tracking = false;                  // interpolate() has been called: keep tracks

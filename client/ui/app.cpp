@@ -405,7 +405,7 @@ void App::drawPanels() {
     TopBarInfo top;
     if (m_conn && (m_phase == Phase::Hall || m_phase == Phase::Failed)) {
         top.eventName = m_conn->world().event().name.in(isChinese(m_lang));
-        top.people = int(m_conn->world().participants().size());
+        top.people = int(m_conn->world().peopleInHall());
     } else if (m_desc.preview) {
         top.eventName = m_desc.preview->name.in(isChinese(m_lang));
     }

@@ -339,7 +339,7 @@ void drawParticipants(const World& world, Language lang, float topBarHeight) {
     ImGui::SetNextWindowBgAlpha(0.72f);
     if (ImGui::Begin(labelled(UiText::PeopleTitle, lang, "people").c_str())) {
         const auto& all = world.participants();
-        ImGui::Text(tr(UiText::PeopleCount, lang), int(all.size()));
+        ImGui::Text(tr(UiText::PeopleCount, lang), int(world.peopleInHall()));  // the list: those met so far
         ImGui::Separator();
         std::vector<const net::Participant*> list;
         list.reserve(all.size());

@@ -134,6 +134,7 @@ bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
     DH_SERIALIZE_U32(s, m.tick);
     DH_SERIALIZE_U32(s, m.baselineTick);
     DH_SERIALIZE_U32(s, m.lastInput);
+    DH_SERIALIZE_INT(s, m.people, 0, kMaxParticipants);
     return true;
 }
 }  // namespace
@@ -145,7 +146,7 @@ Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline) {
     uint32_t t = uint32_t(MsgType::Snapshot);
     w.serializeBits(t, kTypeBits);
     // The header fields by copy; the frame is only read by the writer (no copy of the avatars).
-    SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .frame = {}};
+    SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .people = m.people, .frame = {}};
     if (!serializeSnapshotHeader(w, header)) return {};
     if (!serializeSnapshotDelta(w, baseline, const_cast<SnapshotFrame&>(m.frame)) || w.failed()) return {};
     return w.finish();

@@ -21,7 +21,7 @@
 //   Refuse  = type:8 | reason:3 | text
 //   Input   = type:8 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
 //             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
-//   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | delta (snapshot.h)
+//   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | people:12 | delta (snapshot.h)
 //
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
 // laid out in docking_msgs.h.
@@ -60,8 +60,8 @@ enum class MsgType : uint8_t {
     Refuse,         // S->C  you are not in, and why (then the server disconnects)
     Input,          // C->S  movement intent for the last few ticks + snapshot ack
     Snapshot,       // S->C  avatar states, delta-encoded against an acknowledged baseline
-    PresenceJoin,   // S->C  someone is in the hall (also sent for everyone present on join)
-    PresenceLeave,  // S->C  someone left
+    PresenceJoin,   // S->C  who someone is: sent once, when that person first enters your interest
+    PresenceLeave,  // S->C  someone you were told about left
     ChatSend,       // C->S  a line for the hall chat
     ChatLine,       // S->C  a chat line, with its id and sender (history on join, then live)
     Notice,         // S->C  a message for the user: refused action, rate limit, announcement
@@ -148,6 +148,7 @@ struct SnapshotMsg {
     uint32_t tick = 0;
     uint32_t baselineTick = 0;           // 0 = full snapshot
     uint32_t lastInput = 0;              // newest input seq the server applied for the receiver
+    uint16_t people = 0;                 // everyone in the hall now (the frame holds only those of interest)
     SnapshotFrame frame;                 // reader: filled from baseline + delta
 };
 

@@ -3,17 +3,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 
 namespace server {
 
 namespace {
 
 constexpr size_t kFrameHistory = 32;  // snapshots kept per client as delta baselines (~1 s)
-// A newcomer learns who is present in batches of up to this many per tick (the first with the
-// Welcome). Measured with 1,000 bots joining at once: trickling (128 a tick) kept the server
-// busier for longer and lost joiners, so today the whole list goes with the Welcome; the batch
-// mechanism stays for a smarter schedule (a global per-tick budget).
-constexpr uint16_t kPresencePerTick = net::kMaxParticipants;
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -30,8 +26,11 @@ struct EventServer::Session {
     bool closing = false;
     uint64_t connectedMs = 0;
     net::Participant who;
-    net::Bytes presence;           // who, encoded once as PresenceJoin (sent to every newcomer)
-    uint32_t presenceCursor = 0;   // next participant id this newcomer is to be told about (0 = done)
+    net::Bytes presence;           // who, encoded once as PresenceJoin
+    // Presence follows interest: a client is told who someone is (PresenceJoin) when that person
+    // first appears in its snapshot frame, and told they left only if it was told they came. A
+    // full list for every newcomer would cost the square of the crowd (200 MB for 2,000 people).
+    std::bitset<size_t(net::kMaxParticipants) + 1> told;
     uint32_t accountId = 0;
     std::deque<net::MoveInput> inputs;
     uint32_t lastInputSeq = 0;     // newest input seq received
@@ -135,7 +134,13 @@ void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
         m_docking->onLeave(s.who.id, now.unixMs);
         net::Bytes leave = net::encode(net::PresenceLeave{s.who.id});
         s.joined = false;
-        broadcast(leave, net::kChannelEvents, &s);
+        m_peersScratch.clear();
+        for (Session* o : m_byId) {
+            if (!o || o == &s || !o->told.test(s.who.id.v)) continue;
+            o->told.reset(s.who.id.v);
+            if (!o->closing) m_peersScratch.push_back(o->peer);
+        }
+        m_transport.sendToMany(m_peersScratch, net::kChannelEvents, leave);
     }
     m_sessions.erase(it);
     m_stats.participants = m_joinedCount;
@@ -233,14 +238,14 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
     w.serverTick = m_tick;
     w.event = m_hall.layout();
     m_transport.send(s.peer, net::kChannelEvents, net::encode(w));
-    // Everyone present (the newcomer included), then recent chat, then tell the others.
+    // Who you are, then recent chat; the others learn of the newcomer (and it of them) as they
+    // enter each other's interest (sendSnapshot).
     s.presence = net::encode(s.who);
-    s.presenceCursor = 1;
-    sendPresenceBatch(s);
+    m_transport.send(s.peer, net::kChannelEvents, s.presence);
+    s.told.set(s.who.id.v);
     if (m_store)
         for (const auto& line : m_store->recentChat(m_desc.chatHistory))
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
-    broadcast(s.presence, net::kChannelEvents, &s);
     m_docking->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
 }
 
@@ -298,17 +303,6 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
     broadcast(net::encode(line), net::kChannelEvents);
 }
 
-void EventServer::sendPresenceBatch(Session& s) {
-    uint32_t sent = 0, id = s.presenceCursor;
-    for (; id <= net::kMaxParticipants && sent < kPresencePerTick; ++id) {
-        if (const Session* o = m_byId[id]) {
-            m_transport.send(s.peer, net::kChannelEvents, o->presence);
-            ++sent;
-        }
-    }
-    s.presenceCursor = id > net::kMaxParticipants ? 0 : id;
-}
-
 void EventServer::runTick(const Now& now) {
     m_docking->update(now.unixMs);
     // Dense by participant id: a stable order and no hash-map walk.
@@ -328,8 +322,6 @@ void EventServer::runTick(const Now& now) {
             m_hall.apply(s.who.id, idle, net::kTickSeconds);
         }
     }
-    for (Session* sp : m_byId)
-        if (sp && sp->presenceCursor && !sp->closing) sendPresenceBatch(*sp);
     m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
     for (Session* sp : m_byId)
         if (sp && !sp->closing) sendSnapshot(*sp);
@@ -351,6 +343,16 @@ void EventServer::sendSnapshot(Session& s) {
     net::SnapshotFrame& slot = s.sent[msg.tick % kFrameHistory];
     slot.tick = 0;
     m_interest.build(s.interest, s.who.id, base, msg.tick, slot);
+    // Tell who someone is before (or with) the first snapshot that shows them. Reliable and
+    // unreliable channels may cross; the client shows an avatar without a name until it knows.
+    for (const net::AvatarState& a : slot.avatars) {
+        if (s.told.test(a.id.v)) continue;
+        if (const Session* o = m_byId[a.id.v]) {
+            m_transport.send(s.peer, net::kChannelEvents, o->presence);
+            s.told.set(a.id.v);
+        }
+    }
+    msg.people = uint16_t(m_joinedCount);
     msg.frame.tick = msg.tick;
     msg.frame.avatars.swap(slot.avatars);
     net::Bytes packet = net::encodeSnapshot(msg, base);

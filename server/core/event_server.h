@@ -93,7 +93,6 @@ private:
     void refuse(Session& s, net::RefuseReason reason, const std::string& text);
     void notice(Session& s, net::NoticeCode code, const std::string& text);
     void runTick(const Now& now);
-    void sendPresenceBatch(Session& s);
     void sendSnapshot(Session& s);
     void broadcast(const net::Bytes& packet, uint8_t channel, const Session* except = nullptr);
     net::ParticipantId allocateId();

@@ -6,13 +6,15 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "net/protocol/messages.h"
+
 namespace server {
 
 namespace {
 
-// Snapshot message bits before the first avatar: type, tick, baselineTick, lastInput, the two
-// counts (messages.h, snapshot.h), plus up to 7 bits of padding to the last byte.
-constexpr uint32_t kSnapshotHeaderBits = 4 + 32 + 32 + 32 + 12 + 12 + 7;
+// Snapshot message bits before the first avatar: type, tick, baselineTick, lastInput, people,
+// the two counts (messages.h, snapshot.h), plus up to 7 bits of padding to the last byte.
+constexpr uint32_t kSnapshotHeaderBits = uint32_t(net::kMsgTypeBits) + 32 + 32 + 32 + 12 + 12 + 12 + 7;
 constexpr uint32_t kIdGapBits = 12;
 
 uint32_t bitsFor(int64_t lo, int64_t hi) {
