@@ -208,16 +208,7 @@ int bake(int argc, char** argv) {
         {"timing", "wall clock, one thread; load_ms: median of runs, readBaked (checksum) + decodeMesh of all LODs; "
                    "lod_triangles_per_second: LOD 0 triangles / CPU time of the whole chain (_wall: wall clock)"},
     };
-    const std::string text = out.dump(2);
-    std::printf("%s\n", text.c_str());
-    if (!jsonPath.empty()) {
-        std::ofstream f(jsonPath);
-        f << text << "\n";
-        if (!f) {
-            std::fprintf(stderr, "dockhall-bench bake: cannot write %s\n", jsonPath.c_str());
-            return 1;
-        }
-    }
+    if (!writeFigures(out, jsonPath, "bake")) return 1;
     if (modelPath.empty()) std::filesystem::remove(path);
     return 0;
 }

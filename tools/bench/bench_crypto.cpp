@@ -143,15 +143,6 @@ int bench::crypto(int argc, char** argv) {
         {"target_core_share", 0.05},
         {"meets_targets", us512 <= 1.0 && coreShare <= 0.05},
     };
-    const std::string text = out.dump(2);
-    std::printf("%s\n", text.c_str());
-    if (!jsonPath.empty()) {
-        std::ofstream f(jsonPath);
-        f << text << "\n";
-        if (!f) {
-            std::fprintf(stderr, "dockhall-bench crypto: cannot write %s\n", jsonPath.c_str());
-            return 1;
-        }
-    }
+    if (!writeFigures(out, jsonPath, "crypto")) return 1;
     return 0;
 }

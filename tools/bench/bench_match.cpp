@@ -382,15 +382,6 @@ int bench::match(int argc, char** argv) {
         {"postings", st.postings},
         {"sample_top3_of_need_1", sampleJson},
     };
-    const std::string text = out.dump(2);
-    std::printf("%s\n", text.c_str());
-    if (!jsonPath.empty()) {
-        std::ofstream f(jsonPath);
-        f << text << "\n";
-        if (!f) {
-            std::fprintf(stderr, "dockhall-bench match: cannot write %s\n", jsonPath.c_str());
-            return 1;
-        }
-    }
+    if (!writeFigures(out, jsonPath, "match")) return 1;
     return 0;
 }

@@ -266,8 +266,6 @@ int bench::net(int argc, char** argv) {
         result["baseline"] = base;
     }
     result["logs"] = tmp.string();
-    std::string out = result.dump(2);
-    std::printf("%s\n", out.c_str());
-    if (!o.jsonPath.empty()) std::ofstream(o.jsonPath) << out << "\n";
+    if (!writeFigures(result, o.jsonPath, "net")) return 1;
     return result.contains("error") ? 1 : 0;
 }

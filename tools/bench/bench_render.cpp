@@ -304,16 +304,7 @@ int render(int argc, char** argv) {
         {"timing", "frame_ms: render() + glFinish() per frame, wall clock, simulation excluded; "
                    "cpu_submit_ms: render() alone; gpu_ms: GL_TIME_ELAPSED around render()"},
     };
-    const std::string text = out.dump(2);
-    std::printf("%s\n", text.c_str());
-    if (!jsonPath.empty()) {
-        std::ofstream f(jsonPath);
-        f << text << "\n";
-        if (!f) {
-            std::fprintf(stderr, "dockhall-bench render: cannot write %s\n", jsonPath.c_str());
-            return 1;
-        }
-    }
+    if (!writeFigures(out, jsonPath, "render")) return 1;
     return glErrors == 0 ? 0 : 1;
 }
 

@@ -7,8 +7,20 @@
 //   dockhall-bench crypto --json crypto.json
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 #include "tools/bench/bench.h"
+
+bool bench::writeFigures(const nlohmann::json& figures, const std::string& jsonPath, const char* command) {
+    const std::string text = figures.dump(2);
+    std::printf("%s\n", text.c_str());
+    if (jsonPath.empty()) return true;
+    std::ofstream f(jsonPath);
+    f << text << "\n";
+    if (f) return true;
+    std::fprintf(stderr, "dockhall-bench %s: cannot write %s\n", command, jsonPath.c_str());
+    return false;
+}
 
 namespace {
 
