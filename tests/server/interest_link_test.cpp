@@ -7,53 +7,19 @@
 #include <algorithm>
 #include <cmath>
 
-#include "client/core/connection.h"
-#include "net/transport/loopback_transport.h"
-#include "server/core/event_server.h"
+#include "tests/server/loopback_hall.h"
 
 using namespace server;
 
 namespace {
 
-net::EventLayout openHall() {
-    net::EventLayout ev;
-    ev.name = {"测试会场", "Test hall"};
-    ev.hallSize = {60, 40};
-    ev.spawn = {30, 20};
-    return ev;
+using test_hall::LoopbackHall;
+
+// Every client walks in its own direction, turning every 2 s.
+net::MoveInput ownWay(size_t k, uint64_t now) {
+    float a = float(k) * 0.7f + float(now / 2000);
+    return {0, std::cos(a), std::sin(a), a, false};
 }
-
-struct Crowd {
-    Crowd(ServerDesc desc, net::LinkConditions link) : network(link), server(desc, openHall(), network.server(), nullptr) {}
-
-    client::Connection& join(const std::string& name) {
-        transports.push_back(network.connectClient());
-        conns.push_back(std::make_unique<client::Connection>(*transports.back(),
-                                                             client::JoinRequest{name, "宁夏大学", net::Role::Attendee, "", net::kProtocolVersion}, now));
-        return *conns.back();
-    }
-    // 1 ms steps; every joined client walks in its own direction (turning every 2 s).
-    void run(uint64_t ms) {
-        for (uint64_t i = 0; i < ms; ++i) {
-            ++now;
-            server.update({.monoMs = now, .unixMs = int64_t(1717462800000 + now)});
-            for (size_t k = 0; k < conns.size(); ++k) {
-                auto& c = *conns[k];
-                c.update(now);
-                if (now % 33 == 0 && c.state() == client::ConnState::Joined) {
-                    float a = float(k) * 0.7f + float(now / 2000);
-                    net::MoveInput in{c.nextInputSeq(), std::cos(a), std::sin(a), a, false};
-                    c.sendInput(in);
-                }
-            }
-        }
-    }
-    uint64_t now = 0;
-    net::LoopbackNetwork network;
-    EventServer server;
-    std::vector<std::unique_ptr<net::Transport>> transports;
-    std::vector<std::unique_ptr<client::Connection>> conns;
-};
 
 bool shows(client::Connection& c, net::ParticipantId id, uint64_t now) {
     const auto& shown = c.world().interpolate(now, 0.0f);
@@ -64,14 +30,14 @@ TEST(InterestLink, NeighboursAndLeavesSurviveLossDuplicationAndReordering) {
     // A small interest set and budget so the set turns over and far ones take turns.
     ServerDesc desc;
     desc.interest = {.maxKnown = 8, .fullRate = 6, .byteBudget = 90};
-    Crowd h(desc, {.lossPercent = 20, .latencyMs = 40, .jitterMs = 40, .duplicatePercent = 20, .seed = 11});
+    LoopbackHall h(desc, {.lossPercent = 20, .latencyMs = 40, .jitterMs = 40, .duplicatePercent = 20, .seed = 11}, {60, 40});
     const int kClients = 24;
     for (int i = 0; i < kClients; ++i) h.join("P" + std::to_string(i));
-    h.run(1500);
+    h.run(1500, ownWay);
     for (auto& c : h.conns) ASSERT_EQ(c->state(), client::ConnState::Joined);
     std::vector<uint32_t> before;
     for (auto& c : h.conns) before.push_back(c->world().snapshotsReceived());
-    h.run(6000);
+    h.run(6000, ownWay);
     for (size_t k = 0; k < h.conns.size(); ++k)
         EXPECT_GT(h.conns[k]->world().snapshotsReceived() - before[k], 60u) << "client " << k << " stopped decoding";
 
@@ -94,7 +60,7 @@ TEST(InterestLink, NeighboursAndLeavesSurviveLossDuplicationAndReordering) {
     // One leaves: gone from every view within 2 s, despite the lossy link.
     net::ParticipantId leaver = h.conns[0]->world().self();
     h.conns[0]->disconnect();
-    h.run(2000);
+    h.run(2000, ownWay);
     for (size_t k = 1; k < h.conns.size(); ++k) EXPECT_FALSE(shows(*h.conns[k], leaver, h.now)) << "client " << k;
 }
 
@@ -105,9 +71,9 @@ TEST(InterestLink, NaiveBroadcastShowsEveryoneAndCostsMore) {
     managed.interest = {.maxKnown = 8, .fullRate = 6, .byteBudget = 90};
     uint64_t bytes[2] = {0, 0};
     for (int mode = 0; mode < 2; ++mode) {
-        Crowd h(mode == 0 ? naive : managed, {});
+        LoopbackHall h(mode == 0 ? naive : managed, {}, {60, 40});
         for (int i = 0; i < 30; ++i) h.join("P" + std::to_string(i));
-        h.run(3000);
+        h.run(3000, ownWay);
         bytes[mode] = h.server.stats().snapshotBytes;
         if (mode == 0) {
             for (auto& c : h.conns) EXPECT_EQ(c->world().interpolate(h.now, 0.0f).size(), 30u);
