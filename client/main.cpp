@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
     uint16_t port = 7777;
     int width = 1280, height = 720, frames = 60;
     cli.add_option("--connect", connect, "join the hall at HOST:PORT instead of hosting one here");
+    std::string rehearse, dockingTab;
+    cli.add_option("--rehearse", rehearse,
+                   "hosting: start the event's clock at this local time (a rehearsal), e.g. \"2024-06-04 10:50\"");
     std::string serverKey, knownServers = defaultKnownServersPath();
     cli.add_option("--server-key", serverKey,
                    "the hall's key from the invitation (64 hex digits); without it the key met first is pinned");
@@ -97,10 +100,13 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();
     cli.add_option("--camera", cameraText, "fixed camera x,y,z,yaw,pitch (metres, degrees; pitch > 0 looks down)");
+    cli.add_option("--docking-tab", dockingTab, "the docking window's tab shown first")
+        ->check(CLI::IsMember({"board", "foryou", "post", "schedule", "contacts", "leads"}));
     CLI11_PARSE(cli, argc, argv);
     spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows more
 
     client::AppDesc desc;
+    desc.dockingTab = dockingTab;
     desc.width = width;
     desc.height = height;
     desc.assetsDir = assetsDir;
@@ -142,6 +148,7 @@ int main(int argc, char** argv) {
         hd.eventPath = eventPath;
         hd.dbPath = dbPath;
         hd.organizerPassword = password;
+        hd.rehearseFrom = rehearse;
         std::string error;
         if (!host.start(hd, error)) {
             std::fprintf(stderr, "dockhall: cannot host the hall: %s\n  (--port N hosts on another port; --connect HOST:PORT joins a running hall)\n",

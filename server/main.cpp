@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     app.add_option("--max-participants", desc.maxParticipants, "participant cap; more get \"hall full\"")
         ->check(CLI::Range(1, 4095))->capture_default_str();
     app.add_option("--organizer-password", desc.organizerPassword, "password for the organizer role (default: none)");
+    app.add_option("--rehearse", desc.rehearseFrom,
+                   "rehearsal: start the event's clock at this local time, e.g. \"2024-06-04 10:50\"");
     app.add_option("--stats-json", desc.statsJsonPath, "write tick and traffic figures to this file every second");
     app.add_option("--stats-window-seconds", desc.statsWindowSeconds,
                    "tick percentiles and rates in the stats cover the last this many seconds")

@@ -101,6 +101,7 @@ void DockingState::clear() { *this = DockingState(); }
 uint32_t DockingState::savePost(const net::PostView& post) { return queue(net::PostSave{0, post}); }
 uint32_t DockingState::withdrawPost(uint32_t post) { return queue(net::PostWithdraw{0, post}); }
 uint32_t DockingState::hidePost(uint32_t post, bool hidden) { return queue(net::PostHide{0, post, hidden}); }
+uint32_t DockingState::addField(const net::DockField& field) { return queue(net::FieldAdd{0, field}); }
 uint32_t DockingState::search(net::BoardSearch query) { return queue(std::move(query)); }
 uint32_t DockingState::fetchPost(uint32_t post) {
     net::BoardSearch q;

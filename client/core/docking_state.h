@@ -34,6 +34,7 @@ public:
     uint32_t savePost(const net::PostView& post);          // id 0: a new post
     uint32_t withdrawPost(uint32_t post);
     uint32_t hidePost(uint32_t post, bool hidden);         // organizer
+    uint32_t addField(const net::DockField& field);        // organizer: extend the taxonomy
     uint32_t search(net::BoardSearch query);               // query.req is set here
     uint32_t fetchPost(uint32_t post);                     // the full post, into post(id)
     uint32_t askMeeting(uint32_t post, net::SlotRef slot);

@@ -248,6 +248,7 @@ void App::startJoin() {
     m_wasInHall = false;
     m_chat.clear();
     m_dockingPanels.clear();
+    if (!m_desc.dockingTab.empty()) m_dockingPanels.selectTab(m_desc.dockingTab);
     m_camera.reset();
     m_cameraAimed = false;
     m_inputClock = {};

@@ -61,6 +61,7 @@ struct AppDesc {
     std::string screenshotPath;            // set: N frames after joining, save the window, exit
     int screenshotFrames = 60;
     std::optional<FixedCamera> camera;     // fixed camera instead of the orbit camera
+    std::string dockingTab;                // the docking window's tab shown first ("" = board)
     const std::atomic<bool>* stop = nullptr;  // set from outside (SIGINT): leave and close
 };
 

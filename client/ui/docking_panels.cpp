@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <optional>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -43,6 +45,41 @@ std::string when(int64_t unixMs) {
     std::strftime(buf, sizeof buf, "%m-%d %H:%M", &tm);
     return buf;
 }
+
+// "2026-12-31" -> the end of that day in the event's zone (a deadline includes its day);
+// nullopt unless it is a real date.
+std::optional<int64_t> parseDeadline(const std::string& text) {
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%d-%d-%d%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+    if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    std::time_t secs = timegm(&tm);
+    std::tm back{};
+    gmtime_r(&secs, &back);
+    if (back.tm_mday != d) return std::nullopt;  // 2026-02-30 rolled over
+    return (int64_t(secs) + 86'399 - kEventUtcOffsetMinutes * 60) * 1000;
+}
+std::string formatDeadline(int64_t unixMs) {
+    std::time_t secs = std::time_t(unixMs / 1000 + kEventUtcOffsetMinutes * 60);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+// The default place for exported contacts: the home folder, else the working folder.
+std::string defaultExportPath() {
+    const char* home = std::getenv("HOME");
+    return home && *home ? std::string(home) + "/dockhall-contacts.vcf" : std::string("dockhall-contacts.vcf");
+}
+
+const UiText kAchievementKinds[] = {UiText::DockAchPatent, UiText::DockAchPrototype, UiText::DockAchProcess,
+                                    UiText::DockAchSoftware, UiText::DockAchOther};
 
 // Text from the server or the user: its characters into the font atlas, then shown.
 void text(UiFont& font, const std::string& s) {
@@ -151,37 +188,48 @@ void DockingPanels::draw(Connection& conn, Language lang, float topBarHeight, Ui
     if (const net::DockReply* r = d.lastReply()) {
         colourText(r->ok ? kGood : kBad, font, isChinese(lang) ? r->zh : r->en);
     }
+    auto tabFlags = [&](const char* tab) { return m_selectTab == tab ? ImGuiTabItemFlags_SetSelected : 0; };
     if (ImGui::BeginTabBar("##dockingtabs")) {
-        if (ImGui::BeginTabItem(label(UiText::DockTabBoard, lang, "board").c_str())) {
+        if (ImGui::BeginTabItem(label(UiText::DockTabBoard, lang, "board").c_str(), nullptr, tabFlags("board"))) {
             drawBoard(conn, lang, font);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem(label(UiText::DockTabForYou, lang, "foryou").c_str())) {
+        if (ImGui::BeginTabItem(label(UiText::DockTabForYou, lang, "foryou").c_str(), nullptr, tabFlags("foryou"))) {
             drawForYou(conn, lang, font);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem(label(UiText::DockTabPost, lang, "post").c_str())) {
+        if (ImGui::BeginTabItem(label(UiText::DockTabPost, lang, "post").c_str(), nullptr, tabFlags("post"))) {
             drawPostForm(conn, lang, font);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem(label(UiText::DockTabMeetings, lang, "schedule").c_str())) {
+        if (ImGui::BeginTabItem(label(UiText::DockTabMeetings, lang, "schedule").c_str(), nullptr, tabFlags("schedule"))) {
             drawSchedule(conn, lang, font);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem(label(UiText::DockTabContacts, lang, "contacts").c_str())) {
+        if (ImGui::BeginTabItem(label(UiText::DockTabContacts, lang, "contacts").c_str(), nullptr, tabFlags("contacts"))) {
             drawContacts(conn, lang, font);
             ImGui::EndTabItem();
         }
         net::Role role = net::Role::Attendee;
         if (const net::Participant* me = conn.world().participant(conn.world().self())) role = me->role;
         if ((role == net::Role::Exhibitor || role == net::Role::University) &&
-            ImGui::BeginTabItem(label(UiText::DockTabLeads, lang, "leads").c_str())) {
+            ImGui::BeginTabItem(label(UiText::DockTabLeads, lang, "leads").c_str(), nullptr, tabFlags("leads"))) {
             drawLeads(conn, lang, font);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
     }
+    m_selectTab.clear();
     ImGui::End();
+}
+
+bool DockingPanels::selectTab(const std::string& tab) {
+    for (const char* t : {"board", "foryou", "post", "schedule", "contacts", "leads"})
+        if (tab == t) {
+            m_selectTab = tab;
+            return true;
+        }
+    return false;
 }
 
 void DockingPanels::runSearch(DockingState& d) {
@@ -223,8 +271,6 @@ void DockingPanels::drawBoard(Connection& conn, Language lang, UiFont& font) {
         ImGui::EndCombo();
     }
     ImGui::TextColored(kDim, "%s", tr(UiText::DockOrgKinds, lang));
-    const UiText orgKinds[] = {UiText::DockKindAll};
-    (void)orgKinds;
     static const char* kOrgKindZh[] = {"企业", "高校", "科研院所", "协会/政府"};
     static const char* kOrgKindEn[] = {"enterprise", "university", "institute", "association"};
     for (int k = 0; k < int(net::OrgKind::Count); ++k) {
@@ -236,6 +282,8 @@ void DockingPanels::drawBoard(Connection& conn, Language lang, UiFont& font) {
         }
     }
     if (go) runSearch(d);
+    const net::Participant* me = conn.world().participant(conn.world().self());
+    if (me && me->role == net::Role::Organizer) drawFieldAdder(d, lang, font);
     ImGui::Separator();
 
     const auto& results = d.results().results;
@@ -262,6 +310,30 @@ void DockingPanels::drawBoard(Connection& conn, Language lang, UiFont& font) {
     ImGui::EndChild();
 }
 
+// Organizer: extend the taxonomy. The server checks the key and names; its reply is the status line.
+void DockingPanels::drawFieldAdder(DockingState& d, Language lang, UiFont& font) {
+    ImGui::TextColored(kDim, "%s", tr(UiText::DockAddField, lang));
+    const float w = ImGui::GetFontSize() * 9;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputTextWithHint("##fkey", tr(UiText::DockFieldKey, lang), &m_newField.key);
+    ImGui::SameLine();
+    font.want(m_newField.zh);
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputTextWithHint("##fzh", tr(UiText::DockFieldZh, lang), &m_newField.zh);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputTextWithHint("##fen", tr(UiText::DockFieldEn, lang), &m_newField.en);
+    ImGui::SameLine();
+    if (ImGui::Button(label(UiText::DockAddField, lang, "addfield").c_str())) m_fieldReq = d.addField(m_newField);
+    if (m_fieldReq) {
+        if (const net::DockReply* r = d.reply(m_fieldReq)) {
+            if (r->ok) m_newField = {};
+            m_fieldReq = 0;
+        }
+    }
+}
+
 void DockingPanels::drawPostDetail(Connection& conn, const net::PostView& p, Language lang, UiFont& font) {
     DockingState& d = conn.docking();
     const bool zh = isChinese(lang);
@@ -277,8 +349,17 @@ void DockingPanels::drawPostDetail(Connection& conn, const net::PostView& p, Lan
     }
     if (p.kind == net::DockKind::Need && (p.budgetMin || p.budgetMax))
         text(font, std::to_string(p.budgetMin) + " – " + std::to_string(p.budgetMax) + (zh ? " 元" : " yuan"));
+    if (p.kind == net::DockKind::Need && p.deadlineMs) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, tr(UiText::DockDeadlineValue, lang), formatDeadline(p.deadlineMs).c_str());
+        text(font, buf);
+    }
     if (p.kind == net::DockKind::Capability && p.readiness) text(font, "TRL " + std::to_string(p.readiness));
-    for (const auto& a : p.achievements) wrapped(font, "• " + a.title.in(zh) + (a.reference.empty() ? "" : " (" + a.reference + ")"));
+    if (!p.achievements.empty()) ImGui::TextColored(kDim, "%s", tr(UiText::DockAchievements, lang));
+    for (const auto& a : p.achievements) {
+        const char* kind = tr(kAchievementKinds[std::min<size_t>(a.kind, std::size(kAchievementKinds) - 1)], lang);
+        wrapped(font, std::string("• [") + kind + "] " + a.title.in(zh) + (a.reference.empty() ? "" : " (" + a.reference + ")"));
+    }
     dimWrapped(font, std::string(tr(UiText::DockContact, lang)) + ": " + p.contact);
     ImGui::Separator();
     if (p.mine) {
@@ -358,6 +439,8 @@ void DockingPanels::drawForYou(Connection& conn, Language lang, UiFont& font) {
 void DockingPanels::startEdit(const net::PostView& p) {
     m_form = p;
     m_formReq = 0;
+    m_deadline = p.deadlineMs ? formatDeadline(p.deadlineMs) : std::string();
+    m_deadlineBad = false;
 }
 
 void DockingPanels::drawPostForm(Connection& conn, Language lang, UiFont& font) {
@@ -377,7 +460,10 @@ void DockingPanels::drawPostForm(Connection& conn, Language lang, UiFont& font) 
     } else {
         colourText(kAccent, font, std::string(tr(UiText::DockEdit, lang)) + " #" + std::to_string(m_form.id));
         ImGui::SameLine();
-        if (ImGui::SmallButton(tr(UiText::DockNewPost, lang))) m_form = {};
+        if (ImGui::SmallButton(tr(UiText::DockNewPost, lang))) {
+            m_form = {};
+            m_deadline.clear();
+        }
     }
     ImGui::BeginChild("##form", {0, -ImGui::GetFrameHeightWithSpacing() * 1.2f});
     auto input = [&](UiText t, std::string& s, const char* id, bool multiline) {
@@ -390,12 +476,21 @@ void DockingPanels::drawPostForm(Connection& conn, Language lang, UiFont& font) 
     input(UiText::DockTitleZh, m_form.title.zh, "##tzh", false);
     input(UiText::DockTitleEn, m_form.title.en, "##ten", false);
     ImGui::TextColored(kDim, "%s", tr(UiText::DockFields, lang));
-    int shown = 0;
+    // Checkboxes flow like words: as many to a line as fit.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    float lineW = 0;
     for (const auto& f : d.taxonomy()) {
         bool on = std::find(m_form.fields.begin(), m_form.fields.end(), f.key) != m_form.fields.end();
         std::string n = (isChinese(lang) ? f.zh : f.en) + "##f" + f.key;
         font.want(n);
-        if (shown++ % 4) ImGui::SameLine();
+        float w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(n.c_str(), nullptr, true).x;
+        if (lineW > 0 && lineW + style.ItemSpacing.x + w <= avail) {
+            ImGui::SameLine();
+            lineW += style.ItemSpacing.x + w;
+        } else {
+            lineW = w;
+        }
         if (ImGui::Checkbox(n.c_str(), &on)) {
             if (on) m_form.fields.push_back(f.key);
             else std::erase(m_form.fields, f.key);
@@ -405,7 +500,15 @@ void DockingPanels::drawPostForm(Connection& conn, Language lang, UiFont& font) 
     input(UiText::DockDescEn, m_form.description.en, "##den", true);
     bool need = m_form.kind == net::DockKind::Need;
     input(need ? UiText::DockExtraNeed : UiText::DockExtraCap, m_form.extra.zh, "##xzh", true);
+    input(need ? UiText::DockExtraNeedEn : UiText::DockExtraCapEn, m_form.extra.en, "##xen", true);
     if (need) {
+        ImGui::TextColored(kDim, "%s", tr(UiText::DockDeadline, lang));
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+        if (ImGui::InputTextWithHint("##deadline", "2026-12-31", &m_deadline)) m_deadlineBad = false;
+        if (m_deadlineBad) {
+            ImGui::SameLine();
+            ImGui::TextColored(kBad, "%s", tr(UiText::DockDeadlineBad, lang));
+        }
         ImGui::TextColored(kDim, "%s", tr(UiText::DockBudget, lang));
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
         ImGui::InputScalar("##bmin", ImGuiDataType_S64, &m_form.budgetMin);
@@ -417,20 +520,66 @@ void DockingPanels::drawPostForm(Connection& conn, Language lang, UiFont& font) 
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
         if (ImGui::SliderInt(label(UiText::DockReadiness, lang, "trl").c_str(), &trl, 1, 9)) m_form.readiness = uint8_t(trl);
         if (m_form.readiness == 0) m_form.readiness = 1;
+        drawAchievements(lang, font);
     }
     input(UiText::DockContact, m_form.contact, "##contact", false);
     ImGui::EndChild();
     if (ImGui::Button(label(m_form.id ? UiText::DockSaveEdit : UiText::DockSubmit, lang, "submit").c_str())) {
-        m_formReq = d.savePost(m_form);
+        std::optional<int64_t> deadline = m_deadline.empty() ? std::optional<int64_t>(0) : parseDeadline(m_deadline);
+        if (need && !deadline) {
+            m_deadlineBad = true;
+        } else {
+            m_form.deadlineMs = need ? *deadline : 0;
+            if (!need) m_form.budgetMin = m_form.budgetMax = 0;
+            m_formReq = d.savePost(m_form);
+        }
     }
     // Once the server stored it: back to an empty form, the board refreshed.
     if (m_formReq) {
         if (const net::DockReply* r = d.reply(m_formReq); r && r->ok) {
             m_formReq = 0;
             m_form = {};
+            m_deadline.clear();
             runSearch(d);
         }
     }
+}
+
+// A capability's achievements for transfer: kind, title in both languages, reference.
+void DockingPanels::drawAchievements(Language lang, UiFont& font) {
+    ImGui::TextColored(kDim, "%s", tr(UiText::DockAchievements, lang));
+    const float w = ImGui::GetFontSize() * 9;
+    for (size_t i = 0; i < m_form.achievements.size(); ++i) {
+        net::DockAchievement& a = m_form.achievements[i];
+        ImGui::PushID(int(i));
+        int kind = std::min<int>(a.kind, int(std::size(kAchievementKinds)) - 1);
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        if (ImGui::BeginCombo("##kind", tr(kAchievementKinds[kind], lang))) {
+            for (int k = 0; k < int(std::size(kAchievementKinds)); ++k)
+                if (ImGui::Selectable(tr(kAchievementKinds[k], lang), k == kind)) a.kind = uint8_t(k);
+            ImGui::EndCombo();
+        }
+        ImGui::SameLine();
+        font.want(a.title.zh);
+        ImGui::SetNextItemWidth(w);
+        ImGui::InputTextWithHint("##azh", tr(UiText::DockAchTitleZh, lang), &a.title.zh);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(w);
+        ImGui::InputTextWithHint("##aen", tr(UiText::DockAchTitleEn, lang), &a.title.en);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(w * 0.8f);
+        ImGui::InputTextWithHint("##aref", tr(UiText::DockAchReference, lang), &a.reference);
+        ImGui::SameLine();
+        bool remove = ImGui::SmallButton("x");
+        ImGui::PopID();
+        if (remove) {
+            m_form.achievements.erase(m_form.achievements.begin() + std::ptrdiff_t(i));
+            break;
+        }
+    }
+    if (m_form.achievements.size() < net::kMaxDockAchievements &&
+        ImGui::SmallButton(label(UiText::DockAddAchievement, lang, "addach").c_str()))
+        m_form.achievements.push_back({});
 }
 
 // --- schedule ------------------------------------------------------------------------------------
@@ -589,11 +738,19 @@ void DockingPanels::drawContacts(Connection& conn, Language lang, UiFont& font) 
         ImGui::PopID();
     }
     ImGui::Separator();
+    if (m_exportPath.empty()) m_exportPath = defaultExportPath();
+    ImGui::TextColored(kDim, "%s", tr(UiText::DockExportPath, lang));
+    ImGui::SameLine();
+    font.want(m_exportPath);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+    ImGui::InputText("##vcfpath", &m_exportPath);
+    ImGui::SameLine();
     if (ImGui::Button(label(UiText::DockExportVCard, lang, "vcard").c_str())) {
-        const char* path = "dockhall-contacts.vcf";
-        std::ofstream(path, std::ios::binary) << d.contactsVCard();
-        char buf[256];
-        std::snprintf(buf, sizeof buf, tr(UiText::DockExported, lang), path);
+        std::ofstream out(m_exportPath, std::ios::binary | std::ios::trunc);
+        out << d.contactsVCard();
+        out.close();
+        char buf[1200];
+        std::snprintf(buf, sizeof buf, tr(out ? UiText::DockExported : UiText::DockExportFailed, lang), m_exportPath.c_str());
         m_exported = buf;
     }
     if (!m_exported.empty()) {

@@ -27,6 +27,9 @@ class DockingPanels {
 public:
     // Draws the window while `open`; its close button clears `open`.
     void draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, bool& open);
+    // Brings a tab to the front on the next draw: "board", "foryou", "post", "schedule",
+    // "contacts" or "leads". False for another name.
+    bool selectTab(const std::string& tab);
     // Forgets the forms and selections (a new connection).
     void clear() { *this = DockingPanels(); }
 
@@ -42,7 +45,10 @@ private:
     bool drawSlotChooser(const DockingState& d, Language lang);  // false: the event has no slots
     void runSearch(DockingState& d);
     void startEdit(const net::PostView& p);
+    void drawFieldAdder(DockingState& d, Language lang, UiFont& font);
+    void drawAchievements(Language lang, UiFont& font);
 
+    std::string m_selectTab;        // selectTab(): honoured on the next draw
     // Board
     std::string m_query;
     int m_kind = 0;                 // 0 all, 1 needs, 2 capabilities
@@ -55,6 +61,11 @@ private:
     // Post form
     net::PostView m_form;
     uint32_t m_formReq = 0;
+    std::string m_deadline;         // as typed: YYYY-MM-DD, empty = open-ended
+    bool m_deadlineBad = false;
+    // Organizer: a new taxonomy field
+    net::DockField m_newField;
+    uint32_t m_fieldReq = 0;
     // Meetings
     std::map<uint32_t, std::string> m_notes;
     std::map<uint32_t, int> m_outcomes;
@@ -63,6 +74,7 @@ private:
     // Contacts
     net::BusinessCard m_card;
     int m_exchangeWith = 0;         // participant id
+    std::string m_exportPath;       // where the vCard goes (default: the home folder)
     std::string m_exported;
     // Status line: the last reply's words
     uint32_t m_statusVersion = 0;

@@ -171,6 +171,27 @@ enum class UiText : uint16_t {
     DockByOrganizer,
     DockSelectHint,
     DockAllMeetings,
+    DockAddField,         // organizer: add a taxonomy field (button and heading)
+    DockFieldKey,         // hint: field key
+    DockFieldZh,          // hint: Chinese name
+    DockFieldEn,          // hint: English name
+    DockExtraNeedEn,      // expected outcome, English
+    DockExtraCapEn,       // lab equipment, English
+    DockDeadline,         // label: deadline, YYYY-MM-DD, empty = open
+    DockDeadlineBad,      // the deadline is not a date
+    DockDeadlineValue,    // "Deadline: %s"
+    DockAchievements,     // heading: achievements available for transfer
+    DockAddAchievement,   // button
+    DockAchTitleZh,       // hint
+    DockAchTitleEn,       // hint
+    DockAchReference,     // hint: patent number
+    DockAchPatent,        // achievement kinds, AchievementKind order
+    DockAchPrototype,
+    DockAchProcess,
+    DockAchSoftware,
+    DockAchOther,
+    DockExportPath,       // label: where the vCard file goes
+    DockExportFailed,     // "Could not write %s"
     // Exhibit inspector
     InspTitle,            // window title
     InspPlaceholder,      // the model failed to load

@@ -3,7 +3,9 @@
 
 namespace net {
 
-bool isDockingType(MsgType t) { return t >= MsgType::PostSave && t < MsgType::Count; }
+bool isDockingType(MsgType t) {
+    return (t >= MsgType::PostSave && t <= MsgType::VisitLeads) || t == MsgType::FieldAdd;
+}
 
 const char* meetingStateName(MeetingState s) {
     switch (s) {

@@ -25,6 +25,8 @@
 //   CardSet       = type | req:32 | BusinessCard
 //   ContactUpdate = type | card:32 | state:2 | otherAccount:32 | BusinessCard
 //   VisitLeads    = type | count:10 | count x Lead
+//   FieldAdd      = type | req:32 | DockField                      (organizer only; answered by
+//                   DockReply, then everyone online gets a new DockSessions with the taxonomy)
 //
 // Text limits on the wire are twice the server's own (records.h), so an over-long text reaches
 // the server and is refused in words rather than dropped as malformed.
@@ -247,6 +249,12 @@ struct DockSessions {
     std::vector<MeetingSession> sessions;
     uint16_t tables = 0;
     std::vector<DockField> taxonomy;
+};
+
+struct FieldAdd {
+    static constexpr MsgType kType = MsgType::FieldAdd;
+    uint32_t req = 0;
+    DockField field;                  // key [a-z0-9_-], names in Chinese and English
 };
 
 struct MeetingAsk {
@@ -550,6 +558,7 @@ template <typename S> bool serialize(S& s, ContactUpdate& v) {
     return true;
 }
 template <typename S> bool serialize(S& s, VisitLeads& v) { DH_SERIALIZE_VECTOR(s, v.leads, kMaxLeads); return true; }
+template <typename S> bool serialize(S& s, FieldAdd& v) { DH_SERIALIZE_U32(s, v.req); DH_SERIALIZE_OBJECT(s, v.field); return true; }
 
 // --- packets ---------------------------------------------------------------------------------
 

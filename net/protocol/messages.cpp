@@ -76,6 +76,7 @@ const char* msgTypeName(MsgType t) {
         case MsgType::CardSet: return "CardSet";
         case MsgType::ContactUpdate: return "ContactUpdate";
         case MsgType::VisitLeads: return "VisitLeads";
+        case MsgType::FieldAdd: return "FieldAdd";
         case MsgType::Count: break;
     }
     return "?";

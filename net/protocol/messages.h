@@ -44,7 +44,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 2;
+constexpr uint16_t kProtocolVersion = 3;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -89,6 +89,7 @@ enum class MsgType : uint8_t {
     CardSet,        // C->S  my own business card's details
     ContactUpdate,  // S->C  an exchange asked of me, or a contact I now have
     VisitLeads,     // S->C  exhibitor: who visited my organization's booth
+    FieldAdd,       // C->S  organizer: add a field to the docking board's taxonomy
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");

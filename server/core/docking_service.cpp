@@ -16,6 +16,8 @@ namespace server {
 
 namespace {
 
+constexpr size_t kTableChatReplay = 50;  // lines of a table's chat a party gets back on joining
+
 std::string lowerTrim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
     std::string out = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
@@ -357,6 +359,32 @@ struct DockingService::Impl {
         return true;
     }
 
+    // The organizer extends the taxonomy: stored first, then everyone online gets the new list.
+    bool onFieldAdd(Person& p, const net::FieldAdd& m, int64_t now) {
+        if (p.who.role != net::Role::Organizer)
+            return refuse(p, m.req, "只有主办方可以增加领域。", "Only the organizer may add fields.");
+        docking::Field f{trim(m.field.key), trim(m.field.zh), trim(m.field.en)};
+        if (docking::findField(board.taxonomy(), f.key))
+            return refuse(p, m.req, "领域“" + f.key + "”已存在。", "The field \"" + f.key + "\" exists already.");
+        docking::Taxonomy check = board.taxonomy();
+        std::vector<docking::Problem> problems = docking::addField(check, f);
+        if (!problems.empty()) return refuse(p, m.req, problems[0].zh, problems[0].en);
+        if (store && !store->insertField({f.key, f.zh, f.en}, now)) return storeFailed(p, m.req);
+        board.addField(f);
+        ok(p, m.req, "已增加领域：" + f.zh, "Field added: " + f.en);
+        for (const auto& [id, o] : online) sendSessions(o);
+        return true;
+    }
+
+    void sendSessions(const Person& p) {
+        net::DockSessions setup;
+        setup.account = p.who.account;
+        setup.sessions = book.sessions();
+        setup.tables = uint16_t(book.tables().size());
+        for (const auto& f : board.taxonomy().fields) setup.taxonomy.push_back({f.key, f.zh, f.en});
+        send(p, setup);
+    }
+
     bool onSearch(Person& p, const net::BoardSearch& m) {
         net::BoardResults out{m.req, {}};
         if (m.fetch) {
@@ -436,9 +464,15 @@ struct DockingService::Impl {
         return true;
     }
 
-    std::optional<SlotTime> slotOrRefuse(const Person& p, uint32_t req, net::SlotRef slot) {
+    std::optional<SlotTime> slotOrRefuse(const Person& p, uint32_t req, net::SlotRef slot, int64_t now) {
         auto t = book.slotTime(slot);
-        if (!t) refuse(p, req, "没有这个洽谈时段；请从活动的洽谈时段中选择。", "No such meeting slot; pick one of the event's meeting slots.");
+        if (!t) {
+            refuse(p, req, "没有这个洽谈时段；请从活动的洽谈时段中选择。", "No such meeting slot; pick one of the event's meeting slots.");
+        } else if (t->startMs <= now) {
+            refuse(p, req, "该时段（" + when(t->startMs) + "）已开始或已过去；请选择之后的时段。",
+                   "That slot (" + when(t->startMs) + ") has already begun; pick a later one.");
+            return std::nullopt;
+        }
         return t;
     }
 
@@ -484,7 +518,7 @@ struct DockingService::Impl {
                           "This is your organization's post; ask for a meeting on the other side's post.");
         uint32_t answerer = answererFor(post);
         if (!answerer) return nobodyFor(p, m.req, post);
-        auto t = slotOrRefuse(p, m.req, m.slot);
+        auto t = slotOrRefuse(p, m.req, m.slot, now);
         if (!t) return true;
         if (book.busy(p.who.account, *t, 0))
             return refuse(p, m.req, "您在 " + when(t->startMs) + " 已有会谈，请换一个时段。",
@@ -518,7 +552,7 @@ struct DockingService::Impl {
         if (n == posts.end() || c == posts.end() || n->second.post.kind != net::DockKind::Need ||
             c->second.post.kind != net::DockKind::Capability)
             return refuse(p, m.req, "请选择一条需求和一条能力。", "Pick one need and one capability.");
-        auto t = slotOrRefuse(p, m.req, m.slot);
+        auto t = slotOrRefuse(p, m.req, m.slot, now);
         if (!t) return true;
         uint32_t a = answererFor(n->second), b = answererFor(c->second);
         if (!a) return nobodyFor(p, m.req, n->second);
@@ -563,6 +597,9 @@ struct DockingService::Impl {
                     return refuse(p, m.req, "该会谈不在等待您的答复。", "This meeting is not waiting for your answer.");
                 auto t = book.slotTime(v.slot);
                 if (!t) return refuse(p, m.req, "该时段已不存在，请提议其他时段。", "That slot no longer exists; propose another.");
+                if (t->startMs <= now)
+                    return refuse(p, m.req, "提议的时段（" + when(t->startMs) + "）已开始或已过去；请提议其他时段。",
+                                  "The proposed slot (" + when(t->startMs) + ") has already begun; propose another.");
                 uint16_t table = 0;
                 if (!checkFree(p, m.req, *t, v.requester.account, v.responder.account, v.id, table)) return true;
                 v.state = net::MeetingState::Accepted;
@@ -584,7 +621,7 @@ struct DockingService::Impl {
                 if (!open) return refuse(p, m.req, "该会谈已结束，请重新预约。", "This meeting is closed; ask for a new one.");
                 if (v.state == net::MeetingState::Requested && v.waitingFor != p.who.account)
                     return refuse(p, m.req, "请等待对方答复。", "Wait for the other side's answer.");
-                auto t = slotOrRefuse(p, m.req, m.slot);
+                auto t = slotOrRefuse(p, m.req, m.slot, now);
                 if (!t) return true;
                 if (book.busy(p.who.account, *t, v.id))
                     return refuse(p, m.req, "您在 " + when(t->startMs) + " 已有会谈，请换一个时段。",
@@ -702,6 +739,8 @@ struct DockingService::Impl {
         if (text.empty() || text.size() > net::kMaxChatBytes)
             return refuse(p, 0, "消息为空或过长。", "The message is empty or too long.");
         net::TableChatLine line{m.meeting, it->second.view.table, p.who.name, now, text};
+        // Part of the meeting's record: stored before anyone sees it (the echo is the ack).
+        if (store && !store->appendTableChat({line, p.who.account})) return storeFailed(p, 0);
         net::Bytes b = net::encodeDock(line);
         for (const auto& [id, o] : online)
             if (seated(it->second, o, now)) sendTo(o.who.id, b);
@@ -960,6 +999,8 @@ struct DockingService::Impl {
 
     void load(const std::string& eventJson) {
         if (store) {
+            // Added fields first: stored posts may be filed under them.
+            for (const auto& f : store->addedFields()) board.addField({f.key, f.zh, f.en});
             for (auto& r : store->posts()) posts[r.post.id] = std::move(r);
             for (const auto& p : store->participants()) {
                 accounts[p.accountId] = {p.accountId, p.name, p.org};
@@ -1022,15 +1063,14 @@ void DockingService::onJoin(const DockingPerson& who, int64_t unixMs) {
     m->accountOrgKeys[p.who.account] = p.orgKey;
     auto& stored = m->online[who.id.v] = std::move(p);
 
-    net::DockSessions setup;
-    setup.account = stored.who.account;
-    setup.sessions = m->book.sessions();
-    setup.tables = uint16_t(m->book.tables().size());
-    for (const auto& f : m->board.taxonomy().fields) setup.taxonomy.push_back({f.key, f.zh, f.en});
-    m->send(stored, setup);
+    m->sendSessions(stored);
     m->sendForYou(stored, true);
-    for (const auto& [id, r] : m->meetings)
+    for (const auto& [id, r] : m->meetings) {
         if (m->isParty(r, stored) || who.role == net::Role::Organizer) m->send(stored, net::MeetingUpdate{r.view});
+        // What was said at my own tables (never another pair's, not even to the organizer).
+        if (m->isParty(r, stored) && m->store)
+            for (const auto& line : m->store->tableChat(id, kTableChatReplay)) m->send(stored, line.line);
+    }
     for (const auto& e : m->exchanges)
         if (e.from == stored.who.account || e.to == stored.who.account) {
             // Only this person's side: sendExchange would tell the other party again.
@@ -1060,6 +1100,7 @@ bool DockingService::onMessage(net::ParticipantId from, net::MsgType type, std::
         case net::MsgType::PostSave: { net::PostSave x; return net::decodeDock(packet, x) && m->onPostSave(p, x, now); }
         case net::MsgType::PostWithdraw: { net::PostWithdraw x; return net::decodeDock(packet, x) && m->onPostWithdraw(p, x, now); }
         case net::MsgType::PostHide: { net::PostHide x; return net::decodeDock(packet, x) && m->onPostHide(p, x, now); }
+        case net::MsgType::FieldAdd: { net::FieldAdd x; return net::decodeDock(packet, x) && m->onFieldAdd(p, x, now); }
         case net::MsgType::BoardSearch: { net::BoardSearch x; return net::decodeDock(packet, x) && m->onSearch(p, x); }
         case net::MsgType::MeetingAsk: { net::MeetingAsk x; return net::decodeDock(packet, x) && m->onMeetingAsk(p, x, now); }
         case net::MsgType::MeetingAnswer: { net::MeetingAnswer x; return net::decodeDock(packet, x) && m->onMeetingAnswer(p, x, now); }

@@ -69,6 +69,12 @@ struct VisitRow {
     int64_t enterMs = 0, leaveMs = 0;
 };
 
+// A line said at a negotiation table (only the meeting's parties ever read it back).
+struct TableChatRow {
+    net::TableChatLine line;
+    uint32_t fromAccount = 0;
+};
+
 class EventStore {
 public:
     virtual ~EventStore() = default;
@@ -120,6 +126,15 @@ public:
     // Booth visits, appended when the visitor leaves the booth.
     virtual bool appendVisit(const VisitRow& row) = 0;
     virtual std::vector<VisitRow> visits() = 0;
+
+    // Docking taxonomy fields the organizer added while the event ran (the defaults are not
+    // stored), oldest first. Adding a key that exists fails.
+    virtual bool insertField(const net::DockField& field, int64_t nowMs) = 0;
+    virtual std::vector<net::DockField> addedFields() = 0;
+
+    // Table chat: appended as said; tableChat returns a meeting's newest `n` lines, oldest first.
+    virtual bool appendTableChat(const TableChatRow& row) = 0;
+    virtual std::vector<TableChatRow> tableChat(uint32_t meeting, size_t n) = 0;
 };
 
 }  // namespace server

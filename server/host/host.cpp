@@ -15,6 +15,7 @@
 
 #include "net/transport/enet_transport.h"
 #include "server/core/event_loader.h"
+#include "server/core/meetings.h"
 #include "server/store/sqlite_store.h"
 
 namespace server {
@@ -51,6 +52,7 @@ struct Host::Impl {
     std::deque<TickSample> ticks;   // the recent window's ticks
     std::deque<Totals> totals;      // running totals, sampled once a second over the window
     uint64_t startMs = 0;
+    int64_t clockOffsetMs = 0;      // event time - real time (a rehearsal; 0 otherwise)
 
     uint64_t windowMs() const { return uint64_t(std::max<uint32_t>(1, desc.statsWindowSeconds)) * 1000; }
 
@@ -90,6 +92,18 @@ bool Host::start(const HostDesc& desc, std::string& error) {
         error = desc.dbPath + ": could not save the event";
         return false;
     }
+    if (!desc.rehearseFrom.empty()) {
+        nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+        int utcOffset = 480;
+        if (j.is_object() && j.contains("docking") && j["docking"].is_object())
+            utcOffset = j["docking"].value("utcOffsetMinutes", utcOffset);
+        auto from = parseLocalTime(desc.rehearseFrom, utcOffset);
+        if (!from) {
+            error = "rehearsal start \"" + desc.rehearseFrom + "\" is not a time like \"2024-06-04 10:50\"";
+            return false;
+        }
+        m->clockOffsetMs = *from - unixMs();
+    }
     m->transport = net::EnetTransport::listen(
         {.bindAddress = desc.bindAddress, .port = desc.port, .maxPeers = uint16_t(std::min<int>(4095, desc.maxParticipants + 64)),
          .key = desc.linkKey},
@@ -118,7 +132,7 @@ void Host::run(const std::atomic<bool>& stop) {
     while (!stop.load(std::memory_order_relaxed)) {
         uint64_t now = monoMs();
         auto t0 = std::chrono::steady_clock::now();
-        int ticks = m->server->update({.monoMs = now, .unixMs = unixMs()});
+        int ticks = m->server->update({.monoMs = now, .unixMs = unixMs() + m->clockOffsetMs});
         if (ticks > 0) {
             float ms = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - t0).count() / float(ticks);
             std::lock_guard lock(m->statsMutex);

@@ -26,6 +26,11 @@ struct HostDesc {
     uint32_t statsWindowSeconds = 10;   // tick percentiles and rates cover this recent window
     bool interest = true;               // false: naive full broadcast (every avatar, every tick)
     std::optional<net::LinkKeyPair> linkKey;  // the encrypted link's long-term key; none = one for this run
+    // A rehearsal: the event's clock starts at this local time ("2024-06-04 10:50", in the event's
+    // zone) when the server starts, and runs at real speed from there, so meeting reminders, calls
+    // to the table and the agenda happen as on the day. Everything stored carries event time.
+    // Empty: the real clock.
+    std::string rehearseFrom;
 };
 
 // Figures over the recent window (HostDesc::statsWindowSeconds), plus running totals.

@@ -23,6 +23,9 @@
 //   card         (account_id, name, org, title, phone, email)       one's own business card
 //   card_exchange (id, from_account, to_account, state, asked_ms, answered_ms)
 //   visit        (id, account_id, booth, enter_ms, leave_ms)
+// 3 adds:
+//   dock_field   (key, zh, en, added_ms)                           taxonomy fields the organizer added
+//   table_chat   (id, meeting, table_id, from_account, from_name, unix_ms, text)
 //
 // Later records come as new migrations appended to kMigrations; a migration is never edited
 // once released.
@@ -178,6 +181,25 @@ constexpr const char* kMigrations[] = {
         leave_ms      INTEGER NOT NULL
     );
     CREATE INDEX visit_by_booth ON visit (booth, enter_ms);
+    )sql",
+    // 2 -> 3: fields the organizer added to the docking taxonomy; lines said at negotiation tables.
+    R"sql(
+    CREATE TABLE dock_field (
+        key           TEXT    PRIMARY KEY,
+        zh            TEXT    NOT NULL,
+        en            TEXT    NOT NULL,
+        added_ms      INTEGER NOT NULL
+    );
+    CREATE TABLE table_chat (
+        id            INTEGER PRIMARY KEY,
+        meeting       INTEGER NOT NULL REFERENCES meeting (id),
+        table_id      INTEGER NOT NULL,
+        from_account  INTEGER NOT NULL,
+        from_name     TEXT    NOT NULL,
+        unix_ms       INTEGER NOT NULL,
+        text          TEXT    NOT NULL
+    );
+    CREATE INDEX table_chat_by_meeting ON table_chat (meeting, id);
     )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
@@ -994,6 +1016,60 @@ std::vector<VisitRow> SqliteStore::visits() {
         fail("visits");
         return {};
     }
+    return out;
+}
+
+bool SqliteStore::insertField(const net::DockField& field, int64_t nowMs) {
+    return inTransaction("add field", [&] {
+        Query q(statement("INSERT INTO dock_field (key, zh, en, added_ms) VALUES (?, ?, ?, ?)"));
+        if (!q || q.bind(field.key).bind(field.zh).bind(field.en).bind(nowMs).step() != SQLITE_DONE)
+            return fail("add field");
+        return true;
+    });
+}
+
+std::vector<net::DockField> SqliteStore::addedFields() {
+    std::vector<net::DockField> out;
+    Query q(statement("SELECT key, zh, en FROM dock_field ORDER BY added_ms, key"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2)});
+    if (rc != SQLITE_DONE) {
+        fail("fields");
+        return {};
+    }
+    return out;
+}
+
+bool SqliteStore::appendTableChat(const TableChatRow& row) {
+    return inTransaction("append table chat", [&] {
+        Query q(statement("INSERT INTO table_chat (meeting, table_id, from_account, from_name, unix_ms, text) "
+                          "VALUES (?, ?, ?, ?, ?, ?)"));
+        if (!q || q.bind(int64_t(row.line.meeting)).bind(int64_t(row.line.table)).bind(int64_t(row.fromAccount))
+                          .bind(row.line.fromName).bind(row.line.unixMs).bind(row.line.text).step() != SQLITE_DONE)
+            return fail("append table chat");
+        return true;
+    });
+}
+
+std::vector<TableChatRow> SqliteStore::tableChat(uint32_t meeting, size_t n) {
+    std::vector<TableChatRow> out;
+    Query q(statement("SELECT meeting, table_id, from_account, from_name, unix_ms, text FROM table_chat "
+                      "WHERE meeting = ? ORDER BY id DESC LIMIT ?"));
+    if (!q) return out;
+    q.bind(int64_t(meeting)).bind(int64_t(n));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        TableChatRow r;
+        r.line = {uint32_t(q.integer(0)), uint16_t(q.integer(1)), q.text(3), q.integer(4), q.text(5)};
+        r.fromAccount = uint32_t(q.integer(2));
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        fail("table chat");
+        return {};
+    }
+    std::reverse(out.begin(), out.end());
     return out;
 }
 

@@ -42,7 +42,7 @@ struct SqliteStoreDesc {
 class SqliteStore final : public EventStore {
 public:
     // The schema version this code writes: the number of migrations it knows.
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens (creating if needed) and migrates the database at `path` (":memory:" for none on disk).
     // Returns nullptr on failure with a message for the user in *error (if error is not null).
@@ -85,6 +85,10 @@ public:
     std::vector<CardExchangeRow> exchanges() override;
     bool appendVisit(const VisitRow& row) override;
     std::vector<VisitRow> visits() override;
+    bool insertField(const net::DockField& field, int64_t nowMs) override;
+    std::vector<net::DockField> addedFields() override;
+    bool appendTableChat(const TableChatRow& row) override;
+    std::vector<TableChatRow> tableChat(uint32_t meeting, size_t n) override;
 
     // --- for reports --------------------------------------------------------------------------
     uint64_t chatCount();                                    // 0 when empty or on error

@@ -89,7 +89,7 @@ void decodeAll(std::span<const uint8_t> p) {
                net::ForYou, net::DockReply, net::DockSessions, net::MeetingAsk, net::MeetingAnswer,
                net::MeetingSchedule, net::MeetingUpdate, net::MeetingNotes, net::MeetingCall, net::GoToTable,
                net::TableChatSend, net::TableChatLine, net::CardAsk, net::CardAnswer, net::CardSet,
-               net::ContactUpdate, net::VisitLeads>(p);
+               net::ContactUpdate, net::VisitLeads, net::FieldAdd>(p);
 }
 
 // Every type in the catalogue has a decoder above.

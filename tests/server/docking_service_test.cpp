@@ -497,6 +497,110 @@ TEST(DockingService, EverythingSurvivesARestart) {
     fs::remove_all(dir);
 }
 
+TEST(DockingService, SlotsThatHaveBegunAreRefused) {
+    Hall h;
+    Pair p = postPair(h);
+    h.setWall(kSessionStart + 20 * 60'000);  // 10:20: the 10:00 and 10:15 slots have begun
+    for (uint8_t slot : {0, 1}) {
+        uint32_t r = p.prof->docking().askMeeting(p.needId, {0, slot});
+        h.run(100);
+        ASSERT_FALSE(p.prof->docking().reply(r)->ok) << int(slot);
+        EXPECT_NE(p.prof->docking().reply(r)->en.find("has already begun"), std::string::npos) << p.prof->docking().reply(r)->en;
+    }
+    EXPECT_TRUE(p.forge->docking().meetings().empty());
+    // 10:45 is still ahead: asked at 10:20, but by 10:50 it is too late to accept.
+    uint32_t ask = p.prof->docking().askMeeting(p.needId, {0, 3});
+    h.run(100);
+    ASSERT_TRUE(p.prof->docking().reply(ask)->ok) << p.prof->docking().reply(ask)->en;
+    uint32_t mid = onlyMeeting(*p.forge);
+    h.setWall(kSessionStart + 50 * 60'000);
+    uint32_t acc = p.forge->docking().answerMeeting(mid, net::MeetingAction::Accept);
+    h.run(100);
+    EXPECT_FALSE(p.forge->docking().reply(acc)->ok);
+    EXPECT_EQ(p.forge->docking().meeting(mid)->state, net::MeetingState::Requested);
+}
+
+namespace {
+
+bool hasField(const client::Connection& c, const std::string& key) {
+    for (const auto& f : c.docking().taxonomy())
+        if (f.key == key) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(DockingService, OrganizerExtendsTheTaxonomyAndTableChatIsKeptAcrossARestart) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("dockhall_fields_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                                "_" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+    fs::create_directories(dir);
+    std::string path = (dir / "event.sqlite").string();
+    fs::remove(path);
+    const net::DockField laser{"laser-cladding", "激光熔覆", "Laser cladding"};
+    uint32_t mid = 0;
+    {
+        std::string error;
+        auto store = SqliteStore::open(path, &error);
+        ASSERT_TRUE(store) << error;
+        Hall h(store.get());
+        Pair p = postPair(h);
+        auto& org = h.join("主办方", "嵊州市机械工业协会", net::Role::Organizer);
+        auto& guest = h.join("Guest", "Visitor", net::Role::Attendee);
+        EXPECT_FALSE(hasField(guest, laser.key));
+        // Only the organizer adds fields; a bad key and a duplicate are refused in words.
+        uint32_t byGuest = guest.docking().addField(laser);
+        uint32_t badKey = org.docking().addField({"Laser Cladding", "激光熔覆", "Laser cladding"});
+        h.run(100);
+        EXPECT_FALSE(guest.docking().reply(byGuest)->ok);
+        EXPECT_NE(guest.docking().reply(byGuest)->en.find("Only the organizer"), std::string::npos);
+        EXPECT_FALSE(org.docking().reply(badKey)->ok);
+        uint32_t good = org.docking().addField(laser);
+        h.run(100);
+        ASSERT_TRUE(org.docking().reply(good)->ok) << org.docking().reply(good)->en;
+        uint32_t again = org.docking().addField(laser);
+        h.run(100);
+        EXPECT_FALSE(org.docking().reply(again)->ok);
+        // Everyone online has it at once, and posts can be filed under it.
+        for (auto* c : {p.forge, p.prof, &guest}) EXPECT_TRUE(hasField(*c, laser.key));
+        uint32_t post = p.forge->docking().savePost(need("轧辊激光熔覆修复", "Laser cladding repair of rolls", {laser.key}));
+        h.run(100);
+        ASSERT_TRUE(p.forge->docking().reply(post)->ok) << p.forge->docking().reply(post)->en;
+        // A meeting at a table, with something said there.
+        p.prof->docking().askMeeting(p.needId, {0, 0});
+        h.run(100);
+        mid = onlyMeeting(*p.forge);
+        p.forge->docking().answerMeeting(mid, net::MeetingAction::Accept);
+        h.run(100);
+        h.setWall(kSessionStart);
+        h.run(100);
+        for (auto* c : {p.forge, p.prof}) c->docking().goToTable(mid);
+        h.run(200);
+        p.forge->docking().sendTableChat(mid, "样件下周寄到贵校实验室");
+        h.run(200);
+        ASSERT_EQ(p.prof->docking().tableChat().size(), 1u);
+    }
+    std::string error;
+    auto store = SqliteStore::open(path, &error);
+    ASSERT_TRUE(store) << error;
+    Hall h(store.get());
+    auto& prof = h.join("李教授", kUniversity, net::Role::University);
+    auto& other = h.join("周总", kOtherFirm, net::Role::Exhibitor);
+    h.run(100);
+    EXPECT_TRUE(hasField(other, laser.key));
+    net::BoardSearch q;
+    q.fields = {laser.key};
+    other.docking().search(q);
+    h.run(100);
+    EXPECT_EQ(other.docking().results().results.size(), 1u);
+    // The party gets the table's chat back; someone else's client never does.
+    ASSERT_EQ(prof.docking().tableChat().size(), 1u);
+    EXPECT_EQ(prof.docking().tableChat()[0].text, "样件下周寄到贵校实验室");
+    EXPECT_EQ(prof.docking().tableChat()[0].meeting, mid);
+    EXPECT_TRUE(other.docking().tableChat().empty());
+    fs::remove_all(dir);
+}
+
 TEST(DockingService, TheSampleEventSeedsItsBoardAndMeetingSessions) {
     std::string error;
     net::EventLayout layout;
