@@ -102,11 +102,14 @@ int main(int argc, char** argv) {
     cli.add_option("--camera", cameraText, "fixed camera x,y,z,yaw,pitch (metres, degrees; pitch > 0 looks down)");
     cli.add_option("--docking-tab", dockingTab, "the docking window's tab shown first")
         ->check(CLI::IsMember({"board", "foryou", "post", "schedule", "contacts", "leads"}));
+    std::optional<std::string> directoryQuery;
+    cli.add_option("--directory", directoryQuery, "open the booth directory with this search (\"\" lists every booth)");
     CLI11_PARSE(cli, argc, argv);
     spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows more
 
     client::AppDesc desc;
     desc.dockingTab = dockingTab;
+    desc.directoryQuery = directoryQuery;
     desc.width = width;
     desc.height = height;
     desc.assetsDir = assetsDir;

@@ -249,6 +249,10 @@ void App::startJoin() {
     m_chat.clear();
     m_dockingPanels.clear();
     if (!m_desc.dockingTab.empty()) m_dockingPanels.selectTab(m_desc.dockingTab);
+    if (m_desc.directoryQuery) {
+        m_directory.setQuery(*m_desc.directoryQuery);
+        m_showDirectory = true;
+    }
     m_camera.reset();
     m_cameraAimed = false;
     m_inputClock = {};
@@ -379,6 +383,35 @@ void App::handleHallInput() {
     }
 }
 
+void App::walkToBooth(size_t booth) {
+    const auto& booths = m_conn->world().event().booths;
+    if (booth < booths.size()) m_pilot.walkTo(boothVisitSpot(booths[booth]), m_keyRun);
+}
+
+void App::drawWayfinding() {
+    const net::EventLayout& ev = m_conn->world().event();
+    if (m_showDirectory) {
+        if (auto booth = m_directory.draw(ev, m_lang, m_font, m_showDirectory, m_directoryHover)) walkToBooth(size_t(*booth));
+    } else {
+        m_directoryHover = -1;
+    }
+    MinimapView map;
+    map.event = &ev;
+    map.avatars = m_avatars;
+    map.walkTarget = m_pilot.target();
+    map.highlightBooth = m_directoryHover >= 0 ? m_directoryHover : m_hoverBooth;
+    map.topBarHeight = m_topBarHeight;
+    if (auto spot = drawMinimap(map, m_lang, m_font)) {
+        // On a booth: to the spot in front of it; elsewhere: to the point.
+        int id = boothAt(ev, *spot);
+        size_t index = ev.booths.size();
+        for (size_t i = 0; i < ev.booths.size(); ++i)
+            if (ev.booths[i].id.v == id) index = i;
+        if (index < ev.booths.size()) walkToBooth(index);
+        else m_pilot.walkTo(*spot, m_keyRun);
+    }
+}
+
 void App::sendInputTick() {
     World& world = m_conn->world();
     // Nothing to steer before the server has placed the avatar; the first input must not turn it.
@@ -413,6 +446,7 @@ void App::drawPanels() {
     top.state = m_conn ? m_conn->state() : ConnState::Connecting;
     top.fps = m_fps;
     top.showDocking = &m_showDocking;
+    top.showDirectory = &m_showDirectory;
     if (m_desc.embeddedServer) top.serverNote = formatText(UiText::ServerEmbedded, m_lang, m_desc.port);
     const bool hallShown = m_phase == Phase::Hall || (m_phase == Phase::Failed && m_conn && m_wasInHall);
     if (hallShown) m_topBarHeight = drawTopBar(top, m_lang, m_showHelp);
@@ -433,6 +467,7 @@ void App::drawPanels() {
         m_focusChat = false;
         drawParticipants(m_conn->world(), m_lang, m_topBarHeight);
         if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, m_topBarHeight, m_font, m_showDocking);
+        drawWayfinding();
         const auto& booths = m_conn->world().event().booths;
         if (m_hoverBooth >= 0 && size_t(m_hoverBooth) < booths.size() && m_phase == Phase::Hall)
             drawBoothTooltip(booths[size_t(m_hoverBooth)], m_lang);

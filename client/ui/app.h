@@ -26,6 +26,7 @@
 #include "client/core/connection.h"
 #include "client/core/pilot.h"
 #include "client/ui/camera.h"
+#include "client/ui/directory.h"
 #include "client/ui/docking_panels.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
@@ -62,6 +63,7 @@ struct AppDesc {
     int screenshotFrames = 60;
     std::optional<FixedCamera> camera;     // fixed camera instead of the orbit camera
     std::string dockingTab;                // the docking window's tab shown first ("" = board)
+    std::optional<std::string> directoryQuery;  // set: the booth directory opens with this search
     const std::atomic<bool>* stop = nullptr;  // set from outside (SIGINT): leave and close
 };
 
@@ -100,6 +102,8 @@ private:
     void handleHallInput();
     void sendInputTick();
     void drawPanels();
+    void drawWayfinding();  // booth directory and minimap: both walk the pilot
+    void walkToBooth(size_t booth);
     std::string failureText(Language lang) const;  // what the failure modal says
     void collectNameTags(const glm::mat4& viewProj, glm::vec3 eye, const std::vector<AvatarInstance>& avatars);
     void logFrameTimes();
@@ -118,6 +122,9 @@ private:
     ChatPanel m_chat;
     Inspector m_inspector;          // open: the clicked exhibit replaces the hall view
     DockingPanels m_dockingPanels;
+    BoothDirectory m_directory;
+    bool m_showDirectory = false;
+    int m_directoryHover = -1;      // booth hovered in the directory list (lit on the minimap)
     bool m_showDocking = true;
     JoinForm m_form;
     Language m_lang = Language::Chinese;

@@ -199,6 +199,18 @@ constexpr Row kTable[] = {
     {UiText::InspResetView, "重置视角", "Reset view"},
     {UiText::InspClose, "关闭（Esc）", "Close (Esc)"},
     {UiText::InspHelp, "左键拖动旋转 · 右键拖动平移 · 滚轮缩放", "Left drag: orbit · right drag: pan · wheel: zoom"},
+    {UiText::TopDirectory, "展位导览", "Booths"},
+    {UiText::DirTitle, "展位导览", "Booth directory"},
+    {UiText::DirSearchHint, "搜索单位、展品、材料（中英文均可）", "Search organizations, exhibits, materials (Chinese or English)"},
+    {UiText::DirCount, "共 %d / %d 个展位", "%d of %d booths"},
+    {UiText::DirWalk, "走过去", "Walk there"},
+    {UiText::DirNone, "没有找到匹配的展位。", "No booth matches."},
+    {UiText::DirKindEnterprise, "企业", "Enterprise"},
+    {UiText::DirKindUniversity, "高校", "University"},
+    {UiText::DirKindInstitute, "科研院所", "Institute"},
+    {UiText::DirKindAssociation, "协会/政府", "Association"},
+    {UiText::MapTitle, "小地图", "Map"},
+    {UiText::MapClickToWalk, "点击走过去", "Click to walk there"},
 };
 static_assert(std::size(kTable) == size_t(UiText::Count), "one row per UiText");
 

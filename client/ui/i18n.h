@@ -214,6 +214,19 @@ enum class UiText : uint16_t {
     InspResetView,        // button
     InspClose,            // button
     InspHelp,             // mouse help line
+    // Booth directory and minimap
+    TopDirectory,         // top bar: opens the booth directory
+    DirTitle,
+    DirSearchHint,        // search box hint
+    DirCount,             // "%d of %d booths"
+    DirWalk,              // button: walk to this booth
+    DirNone,              // nothing found
+    DirKindEnterprise,
+    DirKindUniversity,
+    DirKindInstitute,
+    DirKindAssociation,
+    MapTitle,
+    MapClickToWalk,       // tooltip line under a booth's name
     Count
 };
 

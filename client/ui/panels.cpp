@@ -172,7 +172,8 @@ float drawTopBar(const TopBarInfo& info, Language& lang, bool& showHelp) {
             std::snprintf(fps, sizeof fps, tr(UiText::TopFps, lang), double(info.fps));
             std::string rest = std::string(tr(UiText::TopConnection, lang)) + connStateText(info.state, lang) + people +
                                info.serverNote + tr(UiText::TopLanguage, lang) + tr(UiText::TopHelp, lang) + fps +
-                               (info.showDocking ? tr(UiText::TopDocking, lang) : "");
+                               (info.showDocking ? tr(UiText::TopDocking, lang) : "") +
+                               (info.showDirectory ? tr(UiText::TopDirectory, lang) : "");
             float restWidth = ImGui::CalcTextSize(rest.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 16;
             float room = ImGui::GetIO().DisplaySize.x - ImGui::GetCursorPosX() - restWidth;
             std::string name = fitText(info.eventName, std::max(room, ImGui::GetFontSize() * 4));
@@ -200,6 +201,9 @@ float drawTopBar(const TopBarInfo& info, Language& lang, bool& showHelp) {
         if (info.showDocking &&
             ImGui::MenuItem(labelled(UiText::TopDocking, lang, "docking").c_str(), nullptr, *info.showDocking))
             *info.showDocking = !*info.showDocking;
+        if (info.showDirectory &&
+            ImGui::MenuItem(labelled(UiText::TopDirectory, lang, "directory").c_str(), nullptr, *info.showDirectory))
+            *info.showDirectory = !*info.showDirectory;
         if (ImGui::MenuItem(labelled(UiText::TopHelp, lang, "help").c_str(), nullptr, showHelp)) showHelp = !showHelp;
         // FPS at the right edge.
         char fps[48];

@@ -54,6 +54,7 @@ struct TopBarInfo {
     float fps = 0;
     std::string serverNote;   // e.g. "hosting on port 7777", empty when not hosting
     bool* showDocking = nullptr;  // set: a menu item toggles the docking window
+    bool* showDirectory = nullptr;  // set: a menu item toggles the booth directory
 };
 
 // Draws the main menu bar. May change `lang` and toggle `showHelp`. Returns the bar's height.

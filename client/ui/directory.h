@@ -1,0 +1,48 @@
+// directory.h: finding a booth: the booth directory (search in Chinese or English) and the
+// minimap. Both only report what the user chose; the app walks there with its pilot.
+//
+//   if (auto booth = directory.draw(world.event(), lang, font, showDirectory)) pilot.walkTo(...);
+//   if (auto spot = drawMinimap(view, lang, font)) pilot.walkTo(*spot);
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "client/core/booth_search.h"
+#include "client/render/renderer.h"
+#include "client/ui/i18n.h"
+#include "net/protocol/domain.h"
+
+namespace client {
+
+class UiFont;
+
+class BoothDirectory {
+public:
+    // Draws the directory window while `open`. Returns the index of a booth the user asked to
+    // walk to. `highlight` is set to the booth under the mouse in the list (-1 none).
+    std::optional<int> draw(const net::EventLayout& ev, Language lang, UiFont& font, bool& open, int& highlight);
+    void setQuery(std::string query) { m_query = std::move(query); }
+
+private:
+    BoothSearch m_search;
+    std::string m_query;
+    std::string m_lastQuery = "\x01";  // forces the first search
+    std::vector<int> m_found;
+    size_t m_lastBooths = 0;
+};
+
+struct MinimapView {
+    const net::EventLayout* event = nullptr;
+    std::span<const AvatarInstance> avatars;   // everyone drawn this frame (self included)
+    std::optional<net::Vec2> walkTarget;       // where the pilot is heading
+    int highlightBooth = -1;                   // drawn brighter (hovered in the hall or directory)
+    float topBarHeight = 0;
+};
+
+// Draws the minimap window (bottom right). Returns a floor point the user clicked (walk there).
+std::optional<net::Vec2> drawMinimap(const MinimapView& view, Language lang, UiFont& font);
+
+}  // namespace client
