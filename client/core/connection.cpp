@@ -145,9 +145,31 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             if ((ok = net::decode(data, n))) m_world.onNotice(n);
             break;
         }
+        case net::MsgType::PresentView: {
+            net::PresentView v;
+            if ((ok = net::decodeDock(data, v))) {
+                if (v.presenter == m_world.self()) {
+                    if (!v.active) ++m_myPresentationEnded;
+                } else if (v.active) {
+                    m_presented = v;
+                    ++m_presentedVersion;
+                } else if (m_presented && m_presented->presenter == v.presenter && m_presented->booth == v.booth) {
+                    m_presented.reset();
+                    ++m_presentedVersion;
+                }
+            }
+            break;
+        }
         default: ok = net::isDockingType(*type) && m_docking.onPacket(*type, data); break;
     }
     if (!ok) ++m_stats.malformed;
+}
+
+void Connection::sendPresent(net::PresentSet msg) {
+    if (m_state != ConnState::Joined) return;
+    msg.pose = net::clampPose(msg.pose);
+    net::Bytes b = net::encodeDock(msg);
+    if (!b.empty()) m_transport.send(m_server, net::kChannelEvents, b);
 }
 
 void Connection::sendInput(const net::MoveInput& in) {

@@ -9,11 +9,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "client/core/docking_state.h"
 #include "client/core/world.h"
+#include "net/protocol/present_msgs.h"
 #include "net/transport/transport.h"
 
 namespace client {
@@ -81,6 +83,14 @@ public:
     bool sendChat(const std::string& text);
     // Leaves politely.
     void disconnect();
+    // Presenting at my booth (present_msgs.h): start, update the pose, or stop. Only while Joined.
+    void sendPresent(net::PresentSet msg);
+
+    // The presentation shown to me at the booth I stand at (the newest view), if any.
+    const std::optional<net::PresentView>& presented() const { return m_presented; }
+    uint32_t presentedVersion() const { return m_presentedVersion; }  // grows with every view
+    // Grows when the server ends my own presentation (I walked away, or it was refused).
+    uint32_t myPresentationEnded() const { return m_myPresentationEnded; }
 
     ConnState state() const { return m_state; }
     net::RefuseReason refuseReason() const { return m_refuseReason; }
@@ -108,6 +118,9 @@ private:
     uint32_t m_inputSeq = 0;
     World m_world;
     DockingState m_docking;
+    std::optional<net::PresentView> m_presented;
+    uint32_t m_presentedVersion = 0;
+    uint32_t m_myPresentationEnded = 0;
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

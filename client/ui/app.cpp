@@ -248,6 +248,9 @@ void App::startJoin() {
     m_wasInHall = false;
     m_chat.clear();
     m_dockingPanels.clear();
+    m_presentSeen = m_presentEndedSeen = 0;
+    m_presentDeclined = {};
+    m_presentSent.reset();
     if (!m_desc.dockingTab.empty()) m_dockingPanels.selectTab(m_desc.dockingTab);
     if (m_desc.directoryQuery) {
         m_directory.setQuery(*m_desc.directoryQuery);
@@ -380,6 +383,67 @@ void App::handleHallInput() {
                 m_pilot.walkTo(goal, m_keyRun);
             }
         }
+    }
+}
+
+// "Present" (net/protocol/present_msgs.h): follow what the booth's exhibitor shows, or show it.
+void App::updatePresentation(uint64_t nowMs) {
+    const World& world = m_conn->world();
+    // Someone presents at the booth I stand at: the inspector follows, unless I said no to them.
+    const auto& shown = m_conn->presented();
+    if (m_conn->presentedVersion() != m_presentSeen) {
+        m_presentSeen = m_conn->presentedVersion();
+        if (!shown) {
+            m_presentDeclined = {};
+            if (m_inspector.following()) m_inspector.close();
+        } else if (shown->presenter != m_presentDeclined) {
+            const InspectedExhibit& at = m_inspector.info();
+            bool same = m_inspector.isOpen() && at.booth == shown->booth && at.exhibit == shown->exhibit;
+            if (!same && m_inspector.presenting()) m_presentSent.reset();  // my own presentation gives way
+            if (same || m_inspector.openAt(shown->booth, shown->exhibit, *m_renderer, world.event(), m_font)) {
+                const net::Participant* who = world.participant(shown->presenter);
+                m_inspector.follow(shown->pose, who ? who->name : std::string());
+            }
+        }
+    }
+    if (m_inspector.takeUnfollowRequest() && shown) {
+        m_presentDeclined = shown->presenter;
+        m_inspector.stopFollowing();
+    }
+    // My own booth's exhibit: the switch, and the pose sent when it changes (at most 20 a second).
+    const InspectedExhibit& info = m_inspector.info();
+    bool mine = false;
+    if (const net::Participant* me = world.participant(world.self());
+        me && m_inspector.isOpen() && info.booth >= 0 && size_t(info.booth) < world.event().booths.size() &&
+        (me->role == net::Role::Exhibitor || me->role == net::Role::University)) {
+        const net::LocalText& owner = world.event().booths[size_t(info.booth)].owner.name;
+        auto same = [](std::string a, std::string b) {
+            for (auto* s : {&a, &b})
+                for (char& c : *s) c = char(std::tolower(static_cast<unsigned char>(c)));
+            return !a.empty() && a == b;
+        };
+        mine = same(me->org, owner.zh) || same(me->org, owner.en);
+    }
+    m_inspector.setCanPresent(mine && !m_inspector.following());
+    if (m_conn->myPresentationEnded() != m_presentEndedSeen) {
+        m_presentEndedSeen = m_conn->myPresentationEnded();
+        m_inspector.setPresenting(false);  // the server ended it (walked away, or refused)
+        m_presentSent.reset();
+    }
+    if (m_inspector.presenting()) {
+        net::PresentSet set{true, uint16_t(info.booth), uint8_t(info.exhibit), net::clampPose(m_inspector.pose())};
+        bool changed = !m_presentSent || !(m_presentSent->pose == set.pose) || m_presentSent->booth != set.booth ||
+                       m_presentSent->exhibit != set.exhibit;
+        if (changed && nowMs - m_presentSentMs >= 50) {
+            m_conn->sendPresent(set);
+            m_presentSent = set;
+            m_presentSentMs = nowMs;
+        }
+    } else if (m_presentSent) {
+        net::PresentSet stop = *m_presentSent;
+        stop.active = false;
+        m_conn->sendPresent(stop);
+        m_presentSent.reset();
     }
 }
 
@@ -642,6 +706,7 @@ void App::frame() {
     }
     drawPanels();
     if (inHall && m_inspector.isOpen()) m_inspector.drawPanel(*m_renderer, m_lang);
+    if (inHall && m_rendererReady) updatePresentation(nowMs);
     if (!inHall) m_inspector.close();
 
     // Draw: the 3D hall in linear light onto the sRGB framebuffer, then ImGui in sRGB as is.

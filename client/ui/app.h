@@ -104,6 +104,7 @@ private:
     void drawPanels();
     void drawWayfinding();  // booth directory and minimap: both walk the pilot
     void walkToBooth(size_t booth);
+    void updatePresentation(uint64_t nowMs);
     std::string failureText(Language lang) const;  // what the failure modal says
     void collectNameTags(const glm::mat4& viewProj, glm::vec3 eye, const std::vector<AvatarInstance>& avatars);
     void logFrameTimes();
@@ -125,6 +126,11 @@ private:
     BoothDirectory m_directory;
     bool m_showDirectory = false;
     int m_directoryHover = -1;      // booth hovered in the directory list (lit on the minimap)
+    // Present: what I follow and what I sent (updatePresentation)
+    uint32_t m_presentSeen = 0, m_presentEndedSeen = 0;
+    net::ParticipantId m_presentDeclined;   // "Stop following" this presenter until they stop
+    std::optional<net::PresentSet> m_presentSent;
+    uint64_t m_presentSentMs = 0;
     bool m_showDocking = true;
     JoinForm m_form;
     Language m_lang = Language::Chinese;

@@ -214,6 +214,10 @@ enum class UiText : uint16_t {
     InspResetView,        // button
     InspClose,            // button
     InspHelp,             // mouse help line
+    InspFollowing,        // "%s is presenting this exhibit"
+    InspStopFollowing,    // button
+    InspPresent,          // checkbox: present to everyone at the booth
+    InspPresentingHint,   // what presenting does
     // Booth directory and minimap
     TopDirectory,         // top bar: opens the booth directory
     DirTitle,

@@ -52,6 +52,46 @@ bool Inspector::open(int instance, const Renderer& renderer, const net::EventLay
     return true;
 }
 
+bool Inspector::openAt(int booth, int exhibit, const Renderer& renderer, const net::EventLayout& event, UiFont& font) {
+    // Instances are numbered by the renderer; find the one standing at (booth, exhibit).
+    InspectedExhibit info;
+    for (int i = 0; renderer.inspectedExhibit(i, info); ++i)
+        if (info.booth == booth && info.exhibit == exhibit) return open(i, renderer, event, font);
+    return false;
+}
+
+net::PresentPose Inspector::pose() const {
+    net::PresentPose p;
+    p.yaw = m_yaw;
+    p.pitch = m_pitch;
+    p.distance = m_distance;
+    p.targetX = m_target.x;
+    p.targetY = m_target.y;
+    p.targetZ = m_target.z;
+    p.sectionAxis = int8_t(m_view.sectionAxis);
+    p.sectionOffset = m_view.sectionAxis >= 0 ? m_sectionMm / 1000.0f : 0.0f;
+    p.sectionFlip = m_view.sectionFlip;
+    p.explode = m_view.explode;
+    p.wireframe = m_view.wireframe;
+    return p;
+}
+
+void Inspector::follow(const net::PresentPose& pose, const std::string& presenter) {
+    m_following = presenter.empty() ? std::string("?") : presenter;
+    m_presenting = false;
+    m_yaw = pose.yaw;
+    m_pitch = std::clamp(pose.pitch, -kMaxPitch, kMaxPitch);
+    m_distance = std::max(pose.distance, 0.001f);
+    m_target = {pose.targetX, pose.targetY, pose.targetZ};
+    m_view.sectionAxis = std::clamp<int>(pose.sectionAxis, -1, 2);
+    m_sectionMm = pose.sectionOffset * 1000.0f;
+    m_view.sectionOffset = pose.sectionOffset;
+    m_view.sectionFlip = pose.sectionFlip;
+    m_view.explode = std::clamp(pose.explode, 0.0f, 1.0f);
+    m_view.wireframe = pose.wireframe;
+    updateEye();
+}
+
 void Inspector::resetView() {
     m_yaw = 0.6f;
     m_pitch = 0.35f;
@@ -74,7 +114,7 @@ void Inspector::handleInput(const Renderer& renderer) {
         close();
         return;
     }
-    if (io.WantCaptureMouse || !ImGui::IsMousePosValid()) return;
+    if (io.WantCaptureMouse || !ImGui::IsMousePosValid() || following()) return;
     const glm::vec2 mouse{io.MousePos.x, io.MousePos.y};
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
         m_pressAt = mouse;
@@ -145,6 +185,19 @@ void Inspector::drawPanel(const Renderer& renderer, Language lang) {
         if (!m_facts.description.in(zh).empty()) ImGui::TextWrapped("%s", m_facts.description.in(zh).c_str());
         ImGui::Separator();
 
+        // Present: following someone, or presenting my own booth's exhibit.
+        if (following()) {
+            std::snprintf(buf, sizeof buf, tr(UiText::InspFollowing, lang), m_following.c_str());
+            ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "%s", buf);
+            if (ImGui::Button(tr(UiText::InspStopFollowing, lang))) m_unfollowRequested = true;
+            ImGui::Separator();
+        } else if (m_canPresent) {
+            ImGui::Checkbox(tr(UiText::InspPresent, lang), &m_presenting);
+            if (m_presenting) ImGui::TextDisabled("%s", tr(UiText::InspPresentingHint, lang));
+            ImGui::Separator();
+        }
+        ImGui::BeginDisabled(following());
+
         // Section plane.
         ImGui::TextUnformatted(tr(UiText::InspSection, lang));
         const char* axes[] = {tr(UiText::InspSectionNone, lang), "X", "Y", "Z"};
@@ -168,6 +221,7 @@ void Inspector::drawPanel(const Renderer& renderer, Language lang) {
             m_view.explode = percent / 100.0f;
         }
         ImGui::Checkbox(tr(UiText::InspWireframe, lang), &m_view.wireframe);
+        ImGui::EndDisabled();
         ImGui::Separator();
 
         // Measurement.
@@ -181,7 +235,9 @@ void Inspector::drawPanel(const Renderer& renderer, Language lang) {
             if (ImGui::SmallButton(tr(UiText::InspClear, lang))) m_points.clear();
         }
         ImGui::Separator();
+        ImGui::BeginDisabled(following());
         if (ImGui::Button(tr(UiText::InspResetView, lang))) resetView();
+        ImGui::EndDisabled();
         ImGui::SameLine();
         if (ImGui::Button(tr(UiText::InspClose, lang))) keepOpen = false;
         ImGui::TextDisabled("%s", tr(UiText::InspHelp, lang));

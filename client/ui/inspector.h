@@ -13,6 +13,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "client/render/renderer.h"
 #include "client/ui/i18n.h"
 #include "net/protocol/domain.h"
+#include "net/protocol/present_msgs.h"
 
 namespace client {
 
@@ -34,7 +36,28 @@ public:
     // booth and exhibit; their characters are queued in `font`. False if the renderer does not
     // know the instance.
     bool open(int instance, const Renderer& renderer, const net::EventLayout& event, UiFont& font);
-    void close() { m_open = false; }
+    // Opens the exhibit by where it stands (layout indices). False if the renderer has none there.
+    bool openAt(int booth, int exhibit, const Renderer& renderer, const net::EventLayout& event, UiFont& font);
+    void close() {
+        m_open = false;
+        m_presenting = false;
+        m_following.clear();
+    }
+    const InspectedExhibit& info() const { return m_info; }
+
+    // "Present": the view as a pose in the exhibit's frame, and following someone else's.
+    net::PresentPose pose() const;
+    // Shows `pose` as presented by `presenter`; the user's own orbit, section and explode
+    // controls are off until the presentation ends or they stop following.
+    void follow(const net::PresentPose& pose, const std::string& presenter);
+    bool following() const { return !m_following.empty(); }
+    void stopFollowing() { m_following.clear(); }
+    // Set by the panel's "Stop following" button; cleared by reading it.
+    bool takeUnfollowRequest() { return std::exchange(m_unfollowRequested, false); }
+    // The booth's own exhibitor may present it: the panel shows the switch.
+    void setCanPresent(bool can) { m_canPresent = can; }
+    bool presenting() const { return m_presenting; }
+    void setPresenting(bool on) { m_presenting = on && m_canPresent; }
 
     // Mouse and keys (ImGui's): orbit, pan, zoom, measurement clicks, Esc closes. Call between
     // ImGui::NewFrame and ImGui::Render, before drawPanel.
@@ -69,6 +92,10 @@ private:
     std::vector<glm::vec3> m_points;
     glm::vec2 m_pressAt{0};
     bool m_dragging = false;
+    std::string m_following;        // the presenter's name while following a presentation
+    bool m_unfollowRequested = false;
+    bool m_canPresent = false;
+    bool m_presenting = false;
 };
 
 }  // namespace client

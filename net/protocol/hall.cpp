@@ -32,6 +32,18 @@ HallPart boothPart(const Booth& b, PartKind kind, uint16_t index, Vec2 lmin, Vec
 
 }  // namespace
 
+bool atBooth(const Booth& b, Vec2 at, float margin) {
+    const bool turned = b.facing % 2 == 1;
+    const float hx = (turned ? b.size.y : b.size.x) * 0.5f + margin, hy = (turned ? b.size.x : b.size.y) * 0.5f + margin;
+    return std::abs(at.x - b.center.x) <= hx && std::abs(at.y - b.center.y) <= hy;
+}
+
+int boothIndexAt(const EventLayout& layout, Vec2 at, float margin) {
+    for (size_t i = 0; i < layout.booths.size(); ++i)
+        if (atBooth(layout.booths[i], at, margin)) return int(i);
+    return -1;
+}
+
 Vec2 boothToWorld(const Booth& b, Vec2 l) {
     switch (b.facing & 3) {
         case 0: return {b.center.x + l.x, b.center.y + l.y};

@@ -60,6 +60,12 @@ void buildHallParts(const EventLayout& layout, std::vector<HallPart>& out);
 // Maps a point from a booth's own frame to the world floor.
 Vec2 boothToWorld(const Booth& b, Vec2 local);
 
+// The index of the booth whose footprint, grown by `margin` metres on every side, holds `at`
+// (the first in layout order); -1 when none. "At a booth" for visits and presentations.
+int boothIndexAt(const EventLayout& layout, Vec2 at, float margin);
+bool atBooth(const Booth& b, Vec2 at, float margin);
+constexpr float kAtBoothMargin = 2.0f;  // metres round a booth's footprint that count as being at it
+
 // Where exhibit `i` of a booth stands (world floor point, pedestal top height in y).
 Vec2 exhibitSpot(const Booth& b, int i);
 

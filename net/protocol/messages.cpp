@@ -77,6 +77,8 @@ const char* msgTypeName(MsgType t) {
         case MsgType::ContactUpdate: return "ContactUpdate";
         case MsgType::VisitLeads: return "VisitLeads";
         case MsgType::FieldAdd: return "FieldAdd";
+        case MsgType::PresentSet: return "PresentSet";
+        case MsgType::PresentView: return "PresentView";
         case MsgType::Count: break;
     }
     return "?";

@@ -90,6 +90,9 @@ enum class MsgType : uint8_t {
     ContactUpdate,  // S->C  an exchange asked of me, or a contact I now have
     VisitLeads,     // S->C  exhibitor: who visited my organization's booth
     FieldAdd,       // C->S  organizer: add a field to the docking board's taxonomy
+    // Present: an exhibitor drives the inspector of everyone at the booth (present_msgs.h)
+    PresentSet,     // C->S  start, update or stop presenting an exhibit
+    PresentView,    // S->C  the presented exhibit and view, or that the presentation ended
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/protocol/hall.h"
 #include "server/core/meetings.h"
 #include "server/docking/board.h"
 
@@ -859,15 +860,7 @@ struct DockingService::Impl {
     }
 
     // --- visits ----------------------------------------------------------------------------------
-    int boothAt(net::Vec2 at) const {
-        for (size_t i = 0; i < layout.booths.size(); ++i) {
-            const net::Booth& b = layout.booths[i];
-            bool turned = b.facing % 2 == 1;
-            float hx = (turned ? b.size.y : b.size.x) * 0.5f + 2.0f, hy = (turned ? b.size.x : b.size.y) * 0.5f + 2.0f;
-            if (std::abs(at.x - b.center.x) <= hx && std::abs(at.y - b.center.y) <= hy) return int(i);
-        }
-        return -1;
-    }
+    int boothAt(net::Vec2 at) const { return net::boothIndexAt(layout, at, net::kAtBoothMargin); }
     std::string boothOrgKey(int booth) const { return orgKeyFor(layout.booths[size_t(booth)].owner.name.zh, orgs); }
 
     void sendLeads(const Person& p) {

@@ -22,6 +22,7 @@
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
+#include "server/core/present_service.h"
 #include "server/core/store.h"
 
 namespace server {
@@ -79,6 +80,7 @@ public:
     void setAlwaysRelevant(std::span<const net::ParticipantId> ids) { m_interest.setAlwaysRelevant(ids); }
     uint32_t tick() const { return m_tick; }
     DockingService& docking() { return *m_docking; }
+    PresentService& present() { return *m_present; }
 
 private:
     struct Session;
@@ -116,6 +118,7 @@ private:
     std::vector<net::PeerHandle> m_peersScratch;
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
+    std::unique_ptr<PresentService> m_present;
 };
 
 }  // namespace server

@@ -14,6 +14,7 @@
 #include <array>
 
 #include "net/protocol/docking_msgs.h"
+#include "net/protocol/present_msgs.h"
 #include "net/protocol/messages.h"
 #include "tests/fuzz/fuzz_common.h"
 
@@ -89,7 +90,7 @@ void decodeAll(std::span<const uint8_t> p) {
                net::ForYou, net::DockReply, net::DockSessions, net::MeetingAsk, net::MeetingAnswer,
                net::MeetingSchedule, net::MeetingUpdate, net::MeetingNotes, net::MeetingCall, net::GoToTable,
                net::TableChatSend, net::TableChatLine, net::CardAsk, net::CardAnswer, net::CardSet,
-               net::ContactUpdate, net::VisitLeads, net::FieldAdd>(p);
+               net::ContactUpdate, net::VisitLeads, net::FieldAdd, net::PresentSet, net::PresentView>(p);
 }
 
 // Every type in the catalogue has a decoder above.
