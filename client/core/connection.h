@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client/core/docking_state.h"
+#include "client/core/stage_state.h"
 #include "client/core/world.h"
 #include "net/transport/transport.h"
 
@@ -89,6 +90,8 @@ public:
     const World& world() const { return m_world; }
     DockingState& docking() { return m_docking; }  // board, meetings, contacts; its requests go out on update()
     const DockingState& docking() const { return m_docking; }
+    StageState& stage() { return m_stage; }  // keys, ceremonies, announcements; its requests go out on update()
+    const StageState& stage() const { return m_stage; }
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
     // Next input sequence number to use.
@@ -108,6 +111,7 @@ private:
     uint32_t m_inputSeq = 0;
     World m_world;
     DockingState m_docking;
+    StageState m_stage;
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

@@ -3,7 +3,7 @@
 
 namespace net {
 
-bool isDockingType(MsgType t) { return t >= MsgType::PostSave && t < MsgType::Count; }
+bool isDockingType(MsgType t) { return t >= MsgType::PostSave && t <= MsgType::VisitLeads; }
 
 const char* meetingStateName(MeetingState s) {
     switch (s) {

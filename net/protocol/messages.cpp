@@ -76,6 +76,20 @@ const char* msgTypeName(MsgType t) {
         case MsgType::CardSet: return "CardSet";
         case MsgType::ContactUpdate: return "ContactUpdate";
         case MsgType::VisitLeads: return "VisitLeads";
+        case MsgType::KeyRegister: return "KeyRegister";
+        case MsgType::AgreementSave: return "AgreementSave";
+        case MsgType::CeremonyAct: return "CeremonyAct";
+        case MsgType::CeremonySign: return "CeremonySign";
+        case MsgType::StageReply: return "StageReply";
+        case MsgType::StageStatus: return "StageStatus";
+        case MsgType::CeremonyView: return "CeremonyView";
+        case MsgType::CeremonySigned: return "CeremonySigned";
+        case MsgType::Announce: return "Announce";
+        case MsgType::Announcement: return "Announcement";
+        case MsgType::Moderate: return "Moderate";
+        case MsgType::LiveFigures: return "LiveFigures";
+        case MsgType::StageCall: return "StageCall";
+        case MsgType::EyesOnStage: return "EyesOnStage";
         case MsgType::Count: break;
     }
     return "?";

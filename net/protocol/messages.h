@@ -24,7 +24,7 @@
 //   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | people:12 | delta (snapshot.h)
 //
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
-// laid out in docking_msgs.h.
+// laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
 //
 // A reader checks every range; a message that fails to decode is dropped and counted, and the
 // sender's session is not trusted more for it. Message sizes are bounded by kMaxMessageBytes.
@@ -44,7 +44,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 2;
+constexpr uint16_t kProtocolVersion = 3;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -89,6 +89,21 @@ enum class MsgType : uint8_t {
     CardSet,        // C->S  my own business card's details
     ContactUpdate,  // S->C  an exchange asked of me, or a contact I now have
     VisitLeads,     // S->C  exhibitor: who visited my organization's booth
+    // Stage: signing keys, agreements and ceremonies, announcements, moderation (stage_msgs.h)
+    KeyRegister,    // C->S  the public key I sign agreements with
+    AgreementSave,  // C->S  organizer: create or edit an agreement draft
+    CeremonyAct,    // C->S  organizer: finalize, start, open signing, pause, resume, cancel
+    CeremonySign,   // C->S  representative: my signature over the agreement's content hash
+    StageReply,     // S->C  the outcome of a stage request, by request id
+    StageStatus,    // S->C  my account, whether my key is registered, my role, whether I am muted
+    CeremonyView,   // S->C  a ceremony: agreement, state, who is called, present, has signed
+    CeremonySigned, // S->C  the moment: every party has signed
+    Announce,       // C->S  organizer: a banner for everyone
+    Announcement,   // S->C  the banner (also the latest one on join)
+    Moderate,       // C->S  organizer: mute, kick, ban, role change, summon, lock a booth
+    LiveFigures,    // S->C  organizers: people in the hall, per zone, per booth, the roster
+    StageCall,      // S->C  look at the stage / you were brought to the stage or the signing table
+    EyesOnStage,    // C->S  organizer: draw everyone's camera to the stage
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");
@@ -101,6 +116,7 @@ enum class RefuseReason : uint8_t {
     BadCredentials,   // wrong password for the role
     Banned,           // the organizer banned this person
     ServerShutdown,   // the server is stopping
+    Removed,          // the organizer asked this person to leave (they may come back)
     Count
 };
 

@@ -22,6 +22,7 @@
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
+#include "server/core/stage_service.h"
 #include "server/core/store.h"
 
 namespace server {
@@ -36,6 +37,7 @@ struct ServerDesc {
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
+    StageDesc stage;                    // keys, ceremonies, announcements, moderation (stage_service.h)
 };
 
 struct Now {
@@ -79,10 +81,12 @@ public:
     void setAlwaysRelevant(std::span<const net::ParticipantId> ids) { m_interest.setAlwaysRelevant(ids); }
     uint32_t tick() const { return m_tick; }
     DockingService& docking() { return *m_docking; }
+    StageService& stage() { return *m_stage; }
 
 private:
     struct Session;
     struct DockLink;
+    struct StageHook;
 
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
@@ -116,6 +120,8 @@ private:
     std::vector<net::PeerHandle> m_peersScratch;
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
+    std::unique_ptr<StageHook> m_stageLink;
+    std::unique_ptr<StageService> m_stage;
 };
 
 }  // namespace server

@@ -14,6 +14,7 @@
 #include <array>
 
 #include "net/protocol/docking_msgs.h"
+#include "net/protocol/stage_msgs.h"
 #include "net/protocol/messages.h"
 #include "tests/fuzz/fuzz_common.h"
 
@@ -59,6 +60,24 @@ void tryDock(std::span<const uint8_t> packet) {
 template <typename... T>
 void tryDockAll(std::span<const uint8_t> packet) { (tryDock<T>(packet), ...); }
 
+// The stage's messages (stage_msgs.h): keys, agreements, ceremonies, announcements, moderation.
+template <typename T>
+void tryStage(std::span<const uint8_t> packet) {
+    g_covered[size_t(T::kType)] = true;
+    T msg{};
+    if (!net::decodeStage(packet, msg)) return;
+    auto tag = net::peekType(packet);
+    FUZZ_CHECK(tag.has_value() && *tag == T::kType && net::isStageType(*tag) && !net::isDockingType(*tag));
+    Bytes once = net::encodeStage(msg);
+    FUZZ_CHECK(!once.empty());
+    T again{};
+    FUZZ_CHECK(net::decodeStage(once, again));
+    FUZZ_CHECK(net::encodeStage(again) == once);
+}
+
+template <typename... T>
+void tryStageAll(std::span<const uint8_t> packet) { (tryStage<T>(packet), ...); }
+
 void trySnapshot(std::span<const uint8_t> packet) {
     g_covered[size_t(MsgType::Snapshot)] = true;
     net::SnapshotMsg msg;
@@ -90,6 +109,9 @@ void decodeAll(std::span<const uint8_t> p) {
                net::MeetingSchedule, net::MeetingUpdate, net::MeetingNotes, net::MeetingCall, net::GoToTable,
                net::TableChatSend, net::TableChatLine, net::CardAsk, net::CardAnswer, net::CardSet,
                net::ContactUpdate, net::VisitLeads>(p);
+    tryStageAll<net::KeyRegister, net::AgreementSave, net::CeremonyAct, net::CeremonySign, net::StageReply,
+                net::StageStatus, net::CeremonyView, net::CeremonySigned, net::Announce, net::Announcement,
+                net::Moderate, net::LiveFigures, net::StageCall, net::EyesOnStage>(p);
 }
 
 // Every type in the catalogue has a decoder above.
