@@ -2,6 +2,7 @@
 //
 //   dockhall-admin agreement verify FILE.json
 //   dockhall-admin agreement certificate FILE.json --out DIR
+//   dockhall-admin agreement export --db FILE --id ID --out DIR
 //
 // Each group lives in its own file (agreement_cmd.cpp) and adds itself to the command line
 // here; exit codes are shared (agreement_cmd.h: 0 fine, 1 does not verify, 2 unreadable).
