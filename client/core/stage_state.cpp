@@ -55,6 +55,7 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
             if ((ok = net::decodeStage(packet, c))) {
                 if (m_calls.size() >= kMaxCalls) m_calls.erase(m_calls.begin());
                 m_calls.push_back(c);
+                ++m_callsReceived;
             }
             break;
         }

@@ -65,7 +65,8 @@ public:
     const std::optional<net::Announcement>& announcement() const { return m_announcement; }
     const std::optional<net::CeremonySigned>& signedMoment() const { return m_moment; }
     void dismissMoment() { m_moment.reset(); ++m_version; }
-    const std::vector<net::StageCall>& calls() const { return m_calls; }
+    const std::vector<net::StageCall>& calls() const { return m_calls; }  // the latest ones, oldest first
+    uint32_t callsReceived() const { return m_callsReceived; }           // all calls so far (to notice a new one)
     const std::optional<net::LiveFigures>& figures() const { return m_figures; }
     uint32_t version() const { return m_version; }
 
@@ -79,6 +80,7 @@ private:
     std::optional<net::Announcement> m_announcement;
     std::optional<net::CeremonySigned> m_moment;
     std::vector<net::StageCall> m_calls;
+    uint32_t m_callsReceived = 0;
     std::optional<net::LiveFigures> m_figures;
     std::vector<net::Bytes> m_outbox;
     uint32_t m_nextReq = 0;

@@ -27,6 +27,7 @@
 #include "client/core/pilot.h"
 #include "client/ui/camera.h"
 #include "client/ui/docking_panels.h"
+#include "client/ui/stage_panels.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
 #include "client/ui/inspector.h"
@@ -117,6 +118,8 @@ private:
     ChatPanel m_chat;
     Inspector m_inspector;          // open: the clicked exhibit replaces the hall view
     DockingPanels m_dockingPanels;
+    StagePanels m_stagePanels;
+    uint32_t m_stageCallsSeen = 0;  // StageState::callsReceived() already turned to
     bool m_showDocking = true;
     JoinForm m_form;
     Language m_lang = Language::Chinese;

@@ -1053,6 +1053,19 @@ std::vector<VisitRow> SqliteStore::visits() {
 
 // --- stage -----------------------------------------------------------------------------------------
 
+std::vector<SqliteStore::SessionSpan> SqliteStore::sessionSpans() {
+    std::vector<SessionSpan> out;
+    Query q(statement("SELECT account_id, joined_ms, COALESCE(left_ms, 0) FROM session ORDER BY joined_ms, id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({uint32_t(q.integer(0)), q.integer(1), q.integer(2)});
+    if (rc != SQLITE_DONE) {
+        fail("session spans");
+        return {};
+    }
+    return out;
+}
+
 namespace {
 
 bool parseCeremonyState(const std::string& s, ceremony::CeremonyState& out) {

@@ -99,6 +99,9 @@ public:
 
     // --- for reports --------------------------------------------------------------------------
     uint64_t chatCount();                                    // 0 when empty or on error
+    // Every stay in the hall: (account, joined, left); left is 0 for a session still open.
+    struct SessionSpan { uint32_t account = 0; int64_t joinedMs = 0, leftMs = 0; };
+    std::vector<SessionSpan> sessionSpans();
 
     // --- about this store ---------------------------------------------------------------------
     const std::string& path() const { return m_path; }

@@ -394,3 +394,49 @@ TEST(StageService, KickSummonLockAndAllEyesOnStage) {
     EXPECT_EQ(kicked.refuseReason(), net::RefuseReason::Removed);
     h.join("路人", "", net::Role::Attendee);  // a kick is not a ban
 }
+
+TEST(StageService, ACeremonyGoesOnAfterARestart) {
+    const std::string path = tempDb("ceremony.sqlite");
+    client::AccountKey wangKey = newKey(), liKey = newKey();
+    uint32_t id = 0;
+    {
+        std::string error;
+        auto store = SqliteStore::open(path, &error);
+        ASSERT_TRUE(store) << error;
+        Hall h(store.get());
+        auto& org = h.join("陈主任", "协会", net::Role::Organizer);
+        auto& wang = h.join("王磊", kForge, net::Role::Exhibitor);
+        auto& li = h.join("李敏", kCollege, net::Role::University);
+        wang.stage().registerKey(wangKey.publicKey);
+        li.stage().registerKey(liKey.publicKey);
+        uint32_t req = org.stage().saveAgreement(draftFor(wang.stage().account(), li.stage().account()));
+        h.run(100);
+        id = replyOf(org, req).id;
+        org.stage().act(id, net::CeremonyAction::Finalize);
+        h.run(50);
+        org.stage().act(id, net::CeremonyAction::Start);
+        h.run(200);
+        uint32_t s1 = wang.stage().sign(id, wangKey);
+        h.run(100);
+        ASSERT_TRUE(replyOf(wang, s1).ok) << replyOf(wang, s1).en;
+    }
+    std::string error;
+    auto store = SqliteStore::open(path, &error);
+    ASSERT_TRUE(store) << error;
+    Hall h(store.get());
+    auto& li = h.join("李敏", kCollege, net::Role::University);
+    ASSERT_NE(li.stage().ceremony(id), nullptr);
+    EXPECT_TRUE(li.stage().ceremony(id)->seats[0].signedIt);  // Wang's signature was kept
+    EXPECT_TRUE(li.stage().status().keyRegistered);           // and Li's key
+    // Li is brought back to the table; signing is open again once the organizer opens it.
+    auto& org = h.join("陈主任", "协会", net::Role::Organizer);
+    if (org.stage().ceremony(id)->state != net::CeremonyPhase::Signing) {
+        org.stage().act(id, net::CeremonyAction::OpenSigning);
+        h.run(100);
+    }
+    uint32_t s2 = li.stage().sign(id, liKey);
+    h.run(100);
+    ASSERT_TRUE(replyOf(li, s2).ok) << replyOf(li, s2).en;
+    EXPECT_EQ(org.stage().ceremony(id)->state, net::CeremonyPhase::Signed);
+    EXPECT_TRUE(li.stage().signedMoment().has_value());
+}
