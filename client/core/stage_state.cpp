@@ -6,6 +6,7 @@ namespace client {
 namespace {
 constexpr size_t kMaxReplies = 200;
 constexpr size_t kMaxCalls = 20;
+constexpr size_t kMaxCachedSlides = 8;
 }  // namespace
 
 template <typename T> uint32_t StageState::queue(T msg) {
@@ -64,6 +65,32 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
             if ((ok = net::decodeStage(packet, f))) m_figures = std::move(f);
             break;
         }
+        case net::MsgType::SlideState: {
+            net::SlideState st;
+            if ((ok = net::decodeStage(packet, st))) {
+                m_slides = std::move(st);
+                fetchCurrentSlide();
+            }
+            break;
+        }
+        case net::MsgType::SlideData: {
+            net::SlideData d;
+            if (!(ok = net::decodeStage(packet, d))) break;
+            std::vector<uint8_t>& part = m_slideParts[d.slide];
+            if (d.offset != part.size() || d.offset + d.chunk.size() > d.total) {
+                m_slideParts.erase(d.slide);  // out of step: start over when it is wanted again
+                break;
+            }
+            part.insert(part.end(), d.chunk.begin(), d.chunk.end());
+            if (part.size() < d.total) {
+                m_outbox.push_back(net::encodeStage(net::SlideFetch{d.slide, uint32_t(part.size())}));
+                return true;  // nothing to show yet
+            }
+            if (m_slideImages.size() >= kMaxCachedSlides) m_slideImages.erase(m_slideImages.begin());
+            m_slideImages[d.slide] = std::move(part);
+            m_slideParts.erase(d.slide);
+            break;
+        }
         default: return false;  // client-to-server types
     }
     if (ok) ++m_version;
@@ -93,6 +120,43 @@ uint32_t StageState::signHash(uint32_t ceremony, const net::ContentHash& hash, c
     s.hash = hash;
     s.signature = signDigest(key, s.hash);
     return queue(s);
+}
+
+uint32_t StageState::uploadSlide(const std::vector<uint8_t>& image) {
+    const uint32_t req = ++m_nextReq;
+    if (image.empty() || image.size() > net::kMaxSlideBytes) {
+        m_replies[req] = {req, false, 0, "图片过大（最多 4 MB）或为空。", "The image is empty or too big (at most 4 MB)."};
+        m_lastReply = req;
+        ++m_version;
+        return req;
+    }
+    for (size_t off = 0; off < image.size(); off += net::kSlideChunkBytes) {
+        net::SlideUpload u;
+        u.req = req;
+        u.total = uint32_t(image.size());
+        u.offset = uint32_t(off);
+        u.chunk.assign(image.begin() + long(off), image.begin() + long(std::min(image.size(), off + net::kSlideChunkBytes)));
+        m_outbox.push_back(net::encodeStage(u));
+    }
+    return req;
+}
+
+uint32_t StageState::showSlide(uint8_t index) { return queue(net::SlideShow{0, index}); }
+
+uint32_t StageState::currentSlideId() const {
+    return m_slides.current < m_slides.slides.size() ? m_slides.slides[m_slides.current].id : 0;
+}
+
+const std::vector<uint8_t>* StageState::currentSlideImage() const {
+    auto it = m_slideImages.find(currentSlideId());
+    return it == m_slideImages.end() ? nullptr : &it->second;
+}
+
+void StageState::fetchCurrentSlide() {
+    const uint32_t id = currentSlideId();
+    if (id == 0 || m_slideImages.count(id) || m_slideParts.count(id)) return;
+    m_slideParts[id];  // arriving from offset 0
+    m_outbox.push_back(net::encodeStage(net::SlideFetch{id, 0}));
 }
 
 std::vector<net::Bytes> StageState::takeOutbox() {

@@ -44,6 +44,10 @@ public:
     uint32_t announce(const net::LocalText& text);             // organizer
     uint32_t moderate(net::Moderate m);                        // organizer; m.req is set here
     uint32_t eyesOnStage();                                    // organizer
+    // Organizer: a PNG or JPEG for the big screen, sent in chunks (all with the returned request id;
+    // the server answers once, after the last).
+    uint32_t uploadSlide(const std::vector<uint8_t>& image);
+    uint32_t showSlide(uint8_t index);                         // organizer
 
     std::vector<net::Bytes> takeOutbox();
 
@@ -68,6 +72,10 @@ public:
     const std::vector<net::StageCall>& calls() const { return m_calls; }  // the latest ones, oldest first
     uint32_t callsReceived() const { return m_callsReceived; }           // all calls so far (to notice a new one)
     const std::optional<net::LiveFigures>& figures() const { return m_figures; }
+    const net::SlideState& slides() const { return m_slides; }
+    // The image on the big screen once it has arrived (fetched chunk by chunk), else nullptr.
+    const std::vector<uint8_t>* currentSlideImage() const;
+    uint32_t currentSlideId() const;  // 0: none
     uint32_t version() const { return m_version; }
 
 private:
@@ -82,6 +90,10 @@ private:
     std::vector<net::StageCall> m_calls;
     uint32_t m_callsReceived = 0;
     std::optional<net::LiveFigures> m_figures;
+    void fetchCurrentSlide();
+    net::SlideState m_slides;
+    std::map<uint32_t, std::vector<uint8_t>> m_slideImages;   // complete images by slide id (a few)
+    std::map<uint32_t, std::vector<uint8_t>> m_slideParts;    // images arriving
     std::vector<net::Bytes> m_outbox;
     uint32_t m_nextReq = 0;
     uint32_t m_version = 0;

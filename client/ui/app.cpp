@@ -249,6 +249,7 @@ void App::startJoin() {
     m_wasInHall = false;
     m_chat.clear();
     m_dockingPanels.clear();
+    m_stagePanels.clear();  // its slide texture goes with the old connection
     m_stagePanels = StagePanels({.keyDir = defaultKeyDir(), .keyLabel = m_desc.host + ":" + std::to_string(m_desc.port)});
     m_stageCallsSeen = 0;
     m_camera.reset();

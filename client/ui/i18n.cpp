@@ -257,6 +257,15 @@ constexpr Row kTable[] = {
     {UiText::StageStateSigned, "已签署", "signed"},
     {UiText::StageStatePaused, "已暂停", "paused"},
     {UiText::StageStateCancelled, "已取消", "cancelled"},
+    {UiText::StageTabSlides, "幻灯片", "Slides"},
+    {UiText::StageSlidePath, "图片文件（PNG/JPEG）", "Image file (PNG/JPEG)"},
+    {UiText::StageSlideUpload, "上传", "Upload"},
+    {UiText::StageSlideUnreadable, "无法读取该文件", "Cannot read that file"},
+    {UiText::StageSlideCount, "共 %d 张，当前第 %d 张", "%d slides, showing no. %d"},
+    {UiText::StageSlidePrev, "上一张", "Previous"},
+    {UiText::StageSlideNext, "下一张", "Next"},
+    {UiText::StageBigScreen, "大屏幕", "Big screen"},
+    {UiText::StageSlideLoading, "正在接收幻灯片……", "Receiving the slide..."},
 };
 static_assert(std::size(kTable) == size_t(UiText::Count), "one row per UiText");
 

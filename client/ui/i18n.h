@@ -273,6 +273,15 @@ enum class UiText : uint16_t {
     StageStateSigned,
     StageStatePaused,
     StageStateCancelled,
+    StageTabSlides,
+    StageSlidePath,
+    StageSlideUpload,
+    StageSlideUnreadable,
+    StageSlideCount,
+    StageSlidePrev,
+    StageSlideNext,
+    StageBigScreen,
+    StageSlideLoading,
     Count
 };
 

@@ -6,8 +6,13 @@
 #include <cstdio>
 #include <ctime>
 
+#include <epoxy/gl.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
+#include <stb_image.h>  // implementation in Debian's libstb
+
+#include <fstream>
+#include <iterator>
 
 #include "client/ui/glyphs.h"
 
@@ -78,11 +83,17 @@ std::string orgName(const net::LocalText& t, Language lang) {
 
 }  // namespace
 
+void StagePanels::clear() {
+    if (m_texture) glDeleteTextures(1, &m_texture);
+    *this = StagePanels(m_desc);
+}
+
 void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs) {
     if (conn.state() != ConnState::Joined) return;
     ensureKey(conn);
     drawAgenda(conn, lang, topBarHeight, font, nowUnixMs);
     drawBanner(conn, lang, topBarHeight, font);
+    drawBigScreen(conn, lang);
     if (m_showConsole && conn.stage().status().role == net::Role::Organizer) drawConsole(conn, lang, font);
     drawSigning(conn, lang, font);
     drawMoment(conn, lang, font, nowUnixMs);
@@ -206,6 +217,10 @@ void StagePanels::drawConsole(Connection& conn, Language lang, UiFont& font) {
         }
         if (ImGui::BeginTabItem(label(UiText::StageTabCeremony, lang, "ceremony").c_str())) {
             drawCeremonies(conn, lang, font);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem(label(UiText::StageTabSlides, lang, "slides").c_str())) {
+            drawSlidesTab(conn, lang, font);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
@@ -408,6 +423,76 @@ void StagePanels::drawCeremonies(Connection& conn, Language lang, UiFont& font) 
         ImGui::NewLine();
         ImGui::PopID();
     }
+}
+
+void StagePanels::drawSlidesTab(Connection& conn, Language lang, UiFont& font) {
+    StageState& st = conn.stage();
+    input(font, label(UiText::StageSlidePath, lang, "spath").c_str(), m_slidePath);
+    ImGui::SameLine();
+    if (ImGui::Button(label(UiText::StageSlideUpload, lang, "sup").c_str())) {
+        std::ifstream in(m_slidePath, std::ios::binary);
+        std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (!in.good() && bytes.empty()) ImGui::OpenPopup("###unreadable");
+        else st.uploadSlide(bytes);
+    }
+    if (ImGui::BeginPopup("###unreadable")) {
+        ImGui::TextColored(kBad, "%s", tr(UiText::StageSlideUnreadable, lang));
+        ImGui::EndPopup();
+    }
+    const auto& slides = st.slides();
+    char buf[128];
+    std::snprintf(buf, sizeof buf, tr(UiText::StageSlideCount, lang), int(slides.slides.size()),
+                  slides.slides.empty() ? 0 : int(slides.current) + 1);
+    ImGui::TextUnformatted(buf);
+    ImGui::BeginDisabled(slides.slides.empty() || slides.current == 0);
+    if (ImGui::Button(label(UiText::StageSlidePrev, lang, "sprev").c_str())) st.showSlide(uint8_t(slides.current - 1));
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(size_t(slides.current) + 1 >= slides.slides.size());
+    if (ImGui::Button(label(UiText::StageSlideNext, lang, "snext").c_str())) st.showSlide(uint8_t(slides.current + 1));
+    ImGui::EndDisabled();
+}
+
+// The slide on the stage's big screen, in a window everyone sees while there are slides.
+void StagePanels::drawBigScreen(Connection& conn, Language lang) {
+    const StageState& st = conn.stage();
+    if (st.slides().slides.empty()) return;
+    const std::vector<uint8_t>* image = st.currentSlideImage();
+    if (image && st.currentSlideId() != m_textureSlide) {
+        m_textureSlide = st.currentSlideId();
+        int w = 0, h = 0, channels = 0;
+        stbi_uc* pixels = stbi_load_from_memory(image->data(), int(image->size()), &w, &h, &channels, 4);
+        if (pixels) {
+            if (!m_texture) glGenTextures(1, &m_texture);
+            glBindTexture(GL_TEXTURE_2D, m_texture);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+            stbi_image_free(pixels);
+            m_textureW = w;
+            m_textureH = h;
+        } else {
+            m_textureW = m_textureH = 0;  // not an image after all: nothing to show
+        }
+    }
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - 10, vp->WorkPos.y + vp->WorkSize.y - 10}, ImGuiCond_FirstUseEver, {1, 1});
+    ImGui::SetNextWindowSize({400, 260}, ImGuiCond_FirstUseEver);
+    if (ImGui::Begin(label(UiText::StageBigScreen, lang, "bigscreen").c_str())) {
+        const bool ready = image && m_texture && m_textureW > 0 && m_textureSlide == st.currentSlideId();
+        if (!ready) {
+            ImGui::TextColored(kDim, "%s", tr(UiText::StageSlideLoading, lang));
+        } else {
+            const ImVec2 avail = ImGui::GetContentRegionAvail();
+            const float scale = std::min(avail.x / float(m_textureW), avail.y / float(m_textureH));
+            ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_texture)),
+                         {float(m_textureW) * scale, float(m_textureH) * scale});
+        }
+    }
+    ImGui::End();
 }
 
 void StagePanels::drawSigning(Connection& conn, Language lang, UiFont& font) {

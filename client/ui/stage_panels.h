@@ -1,7 +1,8 @@
 // stage_panels.h: the stage in the hall client: the agenda's "now / next" strip, the announcement
 // banner, the organizer's console (announce; mute, kick, ban, role, summon for a selected
-// participant; live figures and booth locks; draft an agreement; run the ceremony; all eyes on
-// stage), the representative's signing dialog, calls to the stage, and the signed moment (a
+// participant; live figures and booth locks; draft an agreement; run the ceremony; upload slides
+// and advance them; all eyes on stage), the big screen's current slide, the representative's
+// signing dialog, calls to the stage, and the signed moment (a
 // certificate overlay with the parties' names and a celebration).
 //
 // It reads and writes only the connection's StageState (client/core/stage_state.h); the signing
@@ -32,8 +33,9 @@ public:
     explicit StagePanels(StagePanelsDesc desc = {}) : m_desc(std::move(desc)) {}
 
     void draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs);
-    // Forgets forms, selections and the key (a new connection).
-    void clear() { *this = StagePanels(m_desc); }
+    // Forgets forms, selections, the key and the slide texture (a new connection). Needs the GL
+    // context the texture was made in.
+    void clear();
 
 private:
     void ensureKey(Connection& conn);
@@ -47,6 +49,8 @@ private:
     void drawSigning(Connection& conn, Language lang, UiFont& font);
     void drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs);
     void drawStatus(const Connection& conn, Language lang, UiFont& font);
+    void drawSlidesTab(Connection& conn, Language lang, UiFont& font);
+    void drawBigScreen(Connection& conn, Language lang);
 
     StagePanelsDesc m_desc;
     bool m_showConsole = false;
@@ -61,6 +65,11 @@ private:
     int m_role = 0;
     net::Agreement m_draft;
     bool m_draftStarted = false;
+    // Slides
+    std::string m_slidePath;
+    uint32_t m_textureSlide = 0;    // the slide id the texture holds
+    unsigned m_texture = 0;         // GL texture name, 0 = none
+    int m_textureW = 0, m_textureH = 0;
     // Signed moment
     uint32_t m_momentShown = 0;     // ceremony whose moment is on screen
     int64_t m_momentSinceMs = 0;

@@ -90,6 +90,11 @@ const char* msgTypeName(MsgType t) {
         case MsgType::LiveFigures: return "LiveFigures";
         case MsgType::StageCall: return "StageCall";
         case MsgType::EyesOnStage: return "EyesOnStage";
+        case MsgType::SlideUpload: return "SlideUpload";
+        case MsgType::SlideShow: return "SlideShow";
+        case MsgType::SlideState: return "SlideState";
+        case MsgType::SlideFetch: return "SlideFetch";
+        case MsgType::SlideData: return "SlideData";
         case MsgType::Count: break;
     }
     return "?";

@@ -104,6 +104,11 @@ enum class MsgType : uint8_t {
     LiveFigures,    // S->C  organizers: people in the hall, per zone, per booth, the roster
     StageCall,      // S->C  look at the stage / you were brought to the stage or the signing table
     EyesOnStage,    // C->S  organizer: draw everyone's camera to the stage
+    SlideUpload,    // C->S  organizer: one chunk of a slide image (PNG or JPEG)
+    SlideShow,      // C->S  organizer: show this slide on the big screen
+    SlideState,     // S->C  the slides and the one on the big screen
+    SlideFetch,     // C->S  send me a chunk of this slide
+    SlideData,      // S->C  a chunk of a slide (channel 2)
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");

@@ -18,6 +18,16 @@
 //   LiveFigures    = type | people:12 | zones | booths | roster             S->C  organizers, each second
 //   StageCall      = type | kind:2 | at | look                              S->C  "all eyes on stage" / summoned
 //   EyesOnStage    = type | req:32                                          C->S  organizer
+//   SlideUpload    = type | req:32 | total:23 | offset:23 | chunk bytes      C->S  organizer
+//   SlideShow      = type | req:32 | index:7                                C->S  organizer
+//   SlideState     = type | count:7 | current:7 | count x (id:32 | bytes:23) S->C  everyone
+//   SlideFetch     = type | slide:32 | offset:23                            C->S  anyone
+//   SlideData      = type | slide:32 | total:23 | offset:23 | chunk bytes   S->C  the one who fetched (channel 2)
+//
+// Slides are PNG or JPEG images of at most kMaxSlideBytes, at most kMaxSlides of them. An upload
+// is a run of chunks (offset 0 starts a new one); the last chunk completes it and the server
+// stores the slide and answers. Clients fetch the slide on the big screen chunk by chunk, so a
+// hall of people asks for it at their own pace.
 //
 // A write is answered (StageReply ok) only after the store committed it; a refusal comes as
 // StageReply with ok = false and the reason in Chinese and English.
@@ -40,6 +50,9 @@ namespace net {
 
 constexpr uint32_t kMaxAnnouncementBytes = 600;   // per language
 constexpr uint32_t kMaxRoster = 4095;
+constexpr uint32_t kMaxSlides = 100;
+constexpr uint32_t kMaxSlideBytes = 4 * 1024 * 1024;   // one image
+constexpr uint32_t kSlideChunkBytes = 32 * 1024;        // per SlideUpload / SlideData
 constexpr size_t kSigningKeyBytes = 32;           // Ed25519 public key
 constexpr size_t kSignatureBytes = 64;            // Ed25519 signature
 
@@ -186,6 +199,28 @@ struct StageCall {
     Vec2 look;                   // the point to look at (the stage's centre)
 };
 struct EyesOnStage { static constexpr MsgType kType = MsgType::EyesOnStage; uint32_t req = 0; };
+struct SlideUpload {
+    static constexpr MsgType kType = MsgType::SlideUpload;
+    uint32_t req = 0;
+    uint32_t total = 0;            // the whole image's bytes
+    uint32_t offset = 0;           // where this chunk goes; 0 starts a new upload
+    std::vector<uint8_t> chunk;    // at most kSlideChunkBytes
+};
+struct SlideShow { static constexpr MsgType kType = MsgType::SlideShow; uint32_t req = 0; uint8_t index = 0; };
+struct SlideInfo { uint32_t id = 0; uint32_t bytes = 0; };
+struct SlideState {
+    static constexpr MsgType kType = MsgType::SlideState;
+    std::vector<SlideInfo> slides; // in show order
+    uint8_t current = 0;           // index into slides (meaningless when there are none)
+};
+struct SlideFetch { static constexpr MsgType kType = MsgType::SlideFetch; uint32_t slide = 0; uint32_t offset = 0; };
+struct SlideData {
+    static constexpr MsgType kType = MsgType::SlideData;
+    uint32_t slide = 0;
+    uint32_t total = 0;
+    uint32_t offset = 0;
+    std::vector<uint8_t> chunk;
+};
 
 // --- serialize -------------------------------------------------------------------------------
 
@@ -323,6 +358,47 @@ template <typename S> bool serialize(S& s, StageCall& v) {
     return true;
 }
 template <typename S> bool serialize(S& s, EyesOnStage& v) { DH_SERIALIZE_U32(s, v.req); return true; }
+template <typename S> bool serializeChunk(S& s, std::vector<uint8_t>& v) {
+    int64_t n = int64_t(v.size());
+    if constexpr (!S::kReading) {
+        if (v.size() > kSlideChunkBytes) return false;
+    }
+    if (!s.serializeInt(n, 0, kSlideChunkBytes)) return false;
+    if constexpr (S::kReading) v.resize(size_t(n));
+    return s.serializeBytes(v.data(), v.size());
+}
+template <typename S> bool serialize(S& s, SlideUpload& v) {
+    DH_SERIALIZE_U32(s, v.req);
+    DH_SERIALIZE_INT(s, v.total, 1, kMaxSlideBytes);
+    DH_SERIALIZE_INT(s, v.offset, 0, kMaxSlideBytes - 1);
+    return serializeChunk(s, v.chunk);
+}
+template <typename S> bool serialize(S& s, SlideShow& v) {
+    DH_SERIALIZE_U32(s, v.req);
+    DH_SERIALIZE_INT(s, v.index, 0, kMaxSlides - 1);
+    return true;
+}
+template <typename S> bool serialize(S& s, SlideInfo& v) {
+    DH_SERIALIZE_U32(s, v.id);
+    DH_SERIALIZE_INT(s, v.bytes, 1, kMaxSlideBytes);
+    return true;
+}
+template <typename S> bool serialize(S& s, SlideState& v) {
+    DH_SERIALIZE_VECTOR(s, v.slides, kMaxSlides);
+    DH_SERIALIZE_INT(s, v.current, 0, kMaxSlides - 1);
+    return true;
+}
+template <typename S> bool serialize(S& s, SlideFetch& v) {
+    DH_SERIALIZE_U32(s, v.slide);
+    DH_SERIALIZE_INT(s, v.offset, 0, kMaxSlideBytes - 1);
+    return true;
+}
+template <typename S> bool serialize(S& s, SlideData& v) {
+    DH_SERIALIZE_U32(s, v.slide);
+    DH_SERIALIZE_INT(s, v.total, 1, kMaxSlideBytes);
+    DH_SERIALIZE_INT(s, v.offset, 0, kMaxSlideBytes - 1);
+    return serializeChunk(s, v.chunk);
+}
 
 // --- packets ---------------------------------------------------------------------------------
 

@@ -69,6 +69,9 @@ struct EventServer::StageHook final : StageLink {
     void send(net::ParticipantId to, const net::Bytes& packet) override {
         if (Session* s = find(to)) server.m_transport.send(s->peer, net::kChannelEvents, packet);
     }
+    void sendBulk(net::ParticipantId to, const net::Bytes& packet) override {
+        if (Session* s = find(to)) server.m_transport.send(s->peer, net::kChannelAssets, packet);
+    }
     void teleport(net::ParticipantId who, net::Vec2 to) override { server.m_hall.teleport(who, to); }
     std::optional<net::Vec2> position(net::ParticipantId who) const override {
         const net::AvatarState* a = server.m_hall.find(who);

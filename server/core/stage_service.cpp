@@ -88,6 +88,11 @@ struct StageService::Impl {
     std::optional<net::Announcement> lastAnnouncement;
     uint32_t nextCeremony = 1, nextAnnouncement = 1;   // without a store
     int64_t lastFiguresMs = 0;
+    struct Slide { uint32_t id = 0; std::vector<uint8_t> image; };
+    std::vector<Slide> slides;
+    uint8_t currentSlide = 0;
+    std::map<uint16_t, std::vector<uint8_t>> uploads;  // by participant id: the image so far
+    uint32_t nextSlide = 1;                            // without a store
     std::vector<uint16_t> relevant;                    // the people at the signing table now
 
     Impl(const StageDesc& d, const net::EventLayout& l, EventStore* s, StageLink& k) : desc(d), layout(l), store(s), link(k) {}
@@ -417,6 +422,79 @@ struct StageService::Impl {
         return reply(p, m.req, true, "全场已就座，关注舞台。", "Everyone is seated, facing the stage.");
     }
 
+    // --- slides -----------------------------------------------------------------------------
+    net::SlideState slideState() const {
+        net::SlideState st;
+        for (const Slide& x : slides) st.slides.push_back({x.id, uint32_t(x.image.size())});
+        st.current = currentSlide;
+        return st;
+    }
+    void sendSlides() {
+        const net::Bytes b = net::encodeStage(slideState());
+        for (const auto& [id, o] : online) send(o, b);
+    }
+    static bool isImage(const std::vector<uint8_t>& b) {
+        static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        const bool isPng = b.size() >= 8 && std::equal(png, png + 8, b.begin());
+        const bool isJpeg = b.size() >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff;
+        return isPng || isJpeg;
+    }
+
+    bool onSlideUpload(StagePerson& p, net::SlideUpload& m, int64_t now) {
+        if (p.role != net::Role::Organizer) return organizerOnly(p, m.req, "上传幻灯片", "upload slides");
+        std::vector<uint8_t>& buf = uploads[p.id.v];
+        if (m.offset == 0) buf.clear();
+        if (m.offset != buf.size() || m.offset + m.chunk.size() > m.total) {
+            buf.clear();
+            return refuse(p, m.req, "幻灯片上传中断，请重新上传。", "The slide upload was interrupted; upload it again.");
+        }
+        buf.insert(buf.end(), m.chunk.begin(), m.chunk.end());
+        if (buf.size() < m.total) return true;  // more chunks to come
+        std::vector<uint8_t> image;
+        image.swap(buf);
+        uploads.erase(p.id.v);
+        if (!isImage(image))
+            return refuse(p, m.req, "幻灯片只能是 PNG 或 JPEG 图片，请导出为图片后上传。",
+                          "A slide must be a PNG or JPEG image; export your slides as images and upload those.");
+        if (slides.size() >= net::kMaxSlides)
+            return refuse(p, m.req, "幻灯片已达上限（" + std::to_string(net::kMaxSlides) + " 张）。",
+                          "There are already " + std::to_string(net::kMaxSlides) + " slides, the most the big screen holds.");
+        uint32_t id = 0;
+        if (store) {
+            auto stored = store->appendSlide(image, p.account, now);
+            if (!stored) return storeFailed(p, m.req);
+            id = *stored;
+        } else {
+            id = nextSlide++;
+        }
+        slides.push_back({id, std::move(image)});
+        sendSlides();
+        return reply(p, m.req, true, "幻灯片已上传（第 " + std::to_string(slides.size()) + " 张）。",
+                     "The slide is uploaded (no. " + std::to_string(slides.size()) + ").", id);
+    }
+
+    bool onSlideShow(StagePerson& p, const net::SlideShow& m) {
+        if (p.role != net::Role::Organizer) return organizerOnly(p, m.req, "切换幻灯片", "change the slide");
+        if (m.index >= slides.size()) return refuse(p, m.req, "没有这张幻灯片。", "There is no such slide.");
+        currentSlide = m.index;
+        sendSlides();
+        return reply(p, m.req, true, "大屏幕已切换。", "The big screen shows it now.");
+    }
+
+    bool onSlideFetch(StagePerson& p, const net::SlideFetch& m) {
+        auto it = std::find_if(slides.begin(), slides.end(), [&](const Slide& x) { return x.id == m.slide; });
+        if (it == slides.end() || m.offset >= it->image.size()) return true;  // gone or done: nothing to send
+        net::SlideData d;
+        d.slide = m.slide;
+        d.total = uint32_t(it->image.size());
+        d.offset = m.offset;
+        const size_t n = std::min<size_t>(net::kSlideChunkBytes, it->image.size() - m.offset);
+        d.chunk.assign(it->image.begin() + long(m.offset), it->image.begin() + long(m.offset + n));
+        const net::Bytes b = net::encodeStage(d);
+        if (!b.empty()) link.sendBulk(p.id, b);
+        return true;
+    }
+
     // --- live figures and locked booths ----------------------------------------------------
     bool memberOf(const StagePerson& p, const net::Booth& b) const {
         return p.role == net::Role::Organizer || (!p.org.empty() && (p.org == b.owner.name.zh || p.org == b.owner.name.en));
@@ -474,6 +552,7 @@ StageService::StageService(const StageDesc& desc, const net::EventLayout& layout
     m->keys = store->signingKeys();
     for (const ModerationRow& r : store->moderation()) m->moderation[r.account] = r;
     for (uint16_t b : store->lockedBooths()) m->locked.insert(b);
+    for (auto& [id, image] : store->slides()) m->slides.push_back({id, std::move(image)});
     auto announcements = store->announcements();
     if (!announcements.empty()) m->lastAnnouncement = announcements.back();
     for (const ceremony::CeremonyRecord& r : store->ceremonies()) {
@@ -508,6 +587,7 @@ void StageService::onJoin(const StagePerson& who, int64_t unixMs) {
     m->online[p.id.v] = p;
     m->status(p);
     if (m->lastAnnouncement) m->send(p, net::encodeStage(*m->lastAnnouncement));
+    if (!m->slides.empty()) m->send(p, net::encodeStage(m->slideState()));
     std::vector<uint32_t> toSeat;
     for (const auto& [id, c] : m->ceremonies) {
         if (m->sees(c, p)) m->send(p, net::encodeStage(m->viewOf(c)));
@@ -522,6 +602,7 @@ void StageService::onLeave(net::ParticipantId id, int64_t unixMs) {
     if (it == m->online.end()) return;
     const uint32_t account = it->second.account;
     m->online.erase(it);
+    m->uploads.erase(id.v);
     for (auto& [cid, c] : m->ceremonies) {
         if (c.partyOf(account) < 0) continue;
         Ceremony next = c;
@@ -543,6 +624,9 @@ bool StageService::onMessage(net::ParticipantId from, net::MsgType type, std::sp
         case net::MsgType::Announce: { net::Announce x; return net::decodeStage(packet, x) && m->onAnnounce(p, x, now); }
         case net::MsgType::Moderate: { net::Moderate x; return net::decodeStage(packet, x) && m->onModerate(p, x, now); }
         case net::MsgType::EyesOnStage: { net::EyesOnStage x; return net::decodeStage(packet, x) && m->onEyes(p, x); }
+        case net::MsgType::SlideUpload: { net::SlideUpload x; return net::decodeStage(packet, x) && m->onSlideUpload(p, x, now); }
+        case net::MsgType::SlideShow: { net::SlideShow x; return net::decodeStage(packet, x) && m->onSlideShow(p, x); }
+        case net::MsgType::SlideFetch: { net::SlideFetch x; return net::decodeStage(packet, x) && m->onSlideFetch(p, x); }
         default: return false;  // server-to-client types
     }
 }

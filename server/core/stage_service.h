@@ -11,6 +11,8 @@
 //   AgreementSave, CeremonyAct       organizer
 //   CeremonySign                     the representative a party of that agreement names
 //   Announce, Moderate, EyesOnStage  organizer
+//   SlideUpload, SlideShow           organizer
+//   SlideFetch                       anyone
 // A refusal is a StageReply with ok = false and the reason in Chinese and English. A write is
 // acknowledged (StageReply ok, CeremonyView, Announcement) only after the store committed it.
 //
@@ -38,6 +40,8 @@ class StageLink {
 public:
     virtual ~StageLink() = default;
     virtual void send(net::ParticipantId to, const net::Bytes& packet) = 0;
+    // Bulk data (slide chunks) on the asset channel, so it does not hold up chat and the ceremony.
+    virtual void sendBulk(net::ParticipantId to, const net::Bytes& packet) = 0;
     virtual void teleport(net::ParticipantId who, net::Vec2 to) = 0;
     virtual std::optional<net::Vec2> position(net::ParticipantId who) const = 0;
     // Disconnect now with this text (English and Chinese) shown to the person.

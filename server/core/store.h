@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net/protocol/docking_msgs.h"
@@ -153,6 +154,9 @@ public:
     virtual std::vector<ModerationRow> moderation() = 0;
     virtual bool setBoothLocked(uint16_t booth, bool locked, int64_t nowMs) = 0;
     virtual std::vector<uint16_t> lockedBooths() = 0;
+    // Slides for the big screen (PNG or JPEG bytes), in show order; appendSlide gives the id.
+    virtual std::optional<uint32_t> appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) = 0;
+    virtual std::vector<std::pair<uint32_t, std::vector<uint8_t>>> slides() = 0;
 };
 
 }  // namespace server

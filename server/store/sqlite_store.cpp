@@ -30,6 +30,7 @@
 //   announcement (id, from_account, from_name, text_zh, text_en, at_ms)
 //   moderation   (account_id, muted, banned, role ('' = as joined), updated_ms)
 //   booth_lock   (booth, locked_ms)
+//   slide        (id, image: the PNG or JPEG bytes, uploaded_by, uploaded_ms)   in show order
 //
 // Later records come as new migrations appended to kMigrations; a migration is never edited
 // once released.
@@ -232,6 +233,12 @@ constexpr const char* kMigrations[] = {
         booth         INTEGER PRIMARY KEY,
         locked_ms     INTEGER NOT NULL
     );
+    CREATE TABLE slide (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        image         BLOB    NOT NULL,
+        uploaded_by   INTEGER NOT NULL,
+        uploaded_ms   INTEGER NOT NULL
+    );
     )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
@@ -263,6 +270,10 @@ public:
         return *this;
     }
     Query& bind(const char* v) { return bind(std::string(v)); }
+    Query& bind(const std::vector<uint8_t>& v) {
+        if (m_bindRc == SQLITE_OK) m_bindRc = sqlite3_bind_blob64(m_stmt, ++m_next, v.data(), v.size(), SQLITE_TRANSIENT);
+        return *this;
+    }
 
     // SQLITE_ROW, SQLITE_DONE, or an error code (a failed bind included).
     int step() { return m_bindRc != SQLITE_OK ? m_bindRc : sqlite3_step(m_stmt); }
@@ -271,6 +282,10 @@ public:
     std::string text(int col) const {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
         return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string();
+    }
+    std::vector<uint8_t> blob(int col) const {
+        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
+        return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(m_stmt, col)) : std::vector<uint8_t>();
     }
 
 private:
@@ -1276,6 +1291,31 @@ bool SqliteStore::setBoothLocked(uint16_t booth, bool locked, int64_t nowMs) {
         if (!q || q.bind(int64_t(booth)).bind(nowMs).step() != SQLITE_DONE) return fail("lock booth");
         return true;
     });
+}
+
+std::optional<uint32_t> SqliteStore::appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) {
+    std::optional<uint32_t> id;
+    bool ok = inTransaction("append slide", [&] {
+        Query q(statement("INSERT INTO slide (image, uploaded_by, uploaded_ms) VALUES (?, ?, ?)"));
+        if (!q || q.bind(image).bind(int64_t(account)).bind(nowMs).step() != SQLITE_DONE) return fail("append slide");
+        id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return id;
+}
+
+std::vector<std::pair<uint32_t, std::vector<uint8_t>>> SqliteStore::slides() {
+    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> out;
+    Query q(statement("SELECT id, image FROM slide ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(uint32_t(q.integer(0)), q.blob(1));
+    if (rc != SQLITE_DONE) {
+        fail("slides");
+        return {};
+    }
+    return out;
 }
 
 std::vector<uint16_t> SqliteStore::lockedBooths() {

@@ -96,6 +96,8 @@ public:
     std::vector<ModerationRow> moderation() override;
     bool setBoothLocked(uint16_t booth, bool locked, int64_t nowMs) override;
     std::vector<uint16_t> lockedBooths() override;
+    std::optional<uint32_t> appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) override;
+    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> slides() override;
 
     // --- for reports --------------------------------------------------------------------------
     uint64_t chatCount();                                    // 0 when empty or on error

@@ -111,7 +111,8 @@ void decodeAll(std::span<const uint8_t> p) {
                net::ContactUpdate, net::VisitLeads>(p);
     tryStageAll<net::KeyRegister, net::AgreementSave, net::CeremonyAct, net::CeremonySign, net::StageReply,
                 net::StageStatus, net::CeremonyView, net::CeremonySigned, net::Announce, net::Announcement,
-                net::Moderate, net::LiveFigures, net::StageCall, net::EyesOnStage>(p);
+                net::Moderate, net::LiveFigures, net::StageCall, net::EyesOnStage, net::SlideUpload, net::SlideShow,
+                net::SlideState, net::SlideFetch, net::SlideData>(p);
 }
 
 // Every type in the catalogue has a decoder above.

@@ -125,6 +125,9 @@ void protocolSeeds(const fs::path& dir) {
     write(dir, "stage_moderate", net::encodeStage(net::Moderate{8, net::ModerationAction::SetRole, 12, 0, net::Role::Exhibitor}));
     write(dir, "stage_live_figures", net::encodeStage(net::LiveFigures{3, {1, 2}, {0, 1, 0}, {1}, {{{1}, 2, "陈主任", "协会", net::Role::Organizer, false},
                                                                                           {{2}, 4, "王磊", "锻造", net::Role::Exhibitor, true}}}));
+    write(dir, "stage_slide_upload", net::encodeStage(net::SlideUpload{9, 12, 0, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13}}));
+    write(dir, "stage_slide_state", net::encodeStage(net::SlideState{{{1, 120000}, {2, 80000}}, 1}));
+    write(dir, "stage_slide_data", net::encodeStage(net::SlideData{2, 80000, 32768, {0xff, 0xd8, 0xff, 0xe0}}));
     write(dir, "stage_call", net::encodeStage(net::StageCall{net::StageCallKind::ToSigningTable, {30.5f, 4.0f}, {30, 4}}));
 }
 

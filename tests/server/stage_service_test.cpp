@@ -440,3 +440,51 @@ TEST(StageService, ACeremonyGoesOnAfterARestart) {
     EXPECT_EQ(org.stage().ceremony(id)->state, net::CeremonyPhase::Signed);
     EXPECT_TRUE(li.stage().signedMoment().has_value());
 }
+
+TEST(StageService, SlidesAreUploadedShownAndFetchedByEveryoneAndKept) {
+    const std::string path = tempDb("slides.sqlite");
+    // Two "images" bigger than a chunk: a PNG and a JPEG by their signatures, bytes that vary.
+    std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, jpeg = {0xff, 0xd8, 0xff, 0xe0};
+    for (uint32_t i = 0; i < 70'000; ++i) png.push_back(uint8_t(i * 7 + 3));
+    for (uint32_t i = 0; i < 40'000; ++i) jpeg.push_back(uint8_t(i * 13 + 1));
+    {
+        std::string error;
+        auto store = SqliteStore::open(path, &error);
+        ASSERT_TRUE(store) << error;
+        Hall h(store.get());
+        auto& org = h.join("陈主任", "协会", net::Role::Organizer);
+        auto& guest = h.join("张三", "", net::Role::Attendee);
+        uint32_t notOrganizer = guest.stage().uploadSlide(png);
+        uint32_t notImage = org.stage().uploadSlide(std::vector<uint8_t>(5000, 'x'));
+        h.run(200);
+        EXPECT_FALSE(replyOf(guest, notOrganizer).ok);
+        EXPECT_FALSE(replyOf(org, notImage).ok);
+        EXPECT_NE(replyOf(org, notImage).en.find("PNG or JPEG"), std::string::npos);
+        uint32_t u1 = org.stage().uploadSlide(png);
+        uint32_t u2 = org.stage().uploadSlide(jpeg);
+        h.run(300);
+        ASSERT_TRUE(replyOf(org, u1).ok) << replyOf(org, u1).en;
+        ASSERT_TRUE(replyOf(org, u2).ok);
+        ASSERT_EQ(guest.stage().slides().slides.size(), 2u);
+        // Everyone fetches the slide on the big screen, chunk by chunk.
+        ASSERT_NE(guest.stage().currentSlideImage(), nullptr);
+        EXPECT_EQ(*guest.stage().currentSlideImage(), png);
+        uint32_t denied = guest.stage().showSlide(1);
+        uint32_t next = org.stage().showSlide(1);
+        h.run(300);
+        EXPECT_FALSE(replyOf(guest, denied).ok);
+        EXPECT_TRUE(replyOf(org, next).ok);
+        EXPECT_EQ(guest.stage().slides().current, 1);
+        ASSERT_NE(guest.stage().currentSlideImage(), nullptr);
+        EXPECT_EQ(*guest.stage().currentSlideImage(), jpeg);
+    }
+    std::string error;
+    auto store = SqliteStore::open(path, &error);
+    ASSERT_TRUE(store) << error;
+    Hall h(store.get());
+    auto& late = h.join("李四", "", net::Role::Attendee);
+    h.run(200);
+    ASSERT_EQ(late.stage().slides().slides.size(), 2u);  // kept across the restart
+    ASSERT_NE(late.stage().currentSlideImage(), nullptr);
+    EXPECT_EQ(*late.stage().currentSlideImage(), png);
+}
