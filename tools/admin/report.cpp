@@ -147,11 +147,18 @@ bool buildReport(server::SqliteStore& store, int64_t nowMs, EventReport& r, std:
         int64_t first = spans.front().joinedMs, last = first;
         for (const auto& s : spans) last = std::max(last, s.leftMs ? s.leftMs : nowMs);
         first -= first % kAttendanceStepMs;
-        for (int64_t t = first; t <= last; t += kAttendanceStepMs) {
+        // The most people in the hall during each quarter hour: at its start, and at each join in it.
+        auto presentAt = [&](int64_t at) {
             std::set<uint32_t> present;
             for (const auto& s : spans)
-                if (s.joinedMs <= t && t < (s.leftMs ? s.leftMs : nowMs)) present.insert(s.account);
-            r.attendance.push_back({t, uint32_t(present.size())});
+                if (s.joinedMs <= at && at < (s.leftMs ? s.leftMs : nowMs)) present.insert(s.account);
+            return uint32_t(present.size());
+        };
+        for (int64_t t = first; t <= last; t += kAttendanceStepMs) {
+            uint32_t most = presentAt(t);
+            for (const auto& s : spans)
+                if (s.joinedMs > t && s.joinedMs < t + kAttendanceStepMs) most = std::max(most, presentAt(s.joinedMs));
+            r.attendance.push_back({t, most});
         }
         // The peak is over every moment, not just the quarter hours: count at each join.
         for (const auto& at : spans) {
@@ -227,7 +234,7 @@ bool writeReport(const EventReport& r, const std::string& dir, std::string& erro
         return false;
     }
     const fs::path d(dir);
-    std::string attendance = "time,people\n";
+    std::string attendance = "quarter_hour_from,most_people\n";
     for (const auto& s : r.attendance) attendance += eventTime(s.atMs) + "," + std::to_string(s.people) + "\n";
     std::string booths = "booth,organization,visits,visitors,minutes\n";
     for (const auto& b : r.booths)
@@ -255,7 +262,7 @@ bool writeReport(const EventReport& r, const std::string& dir, std::string& erro
     h << "<div class=\"k\"><b>" << r.participants << "</b>参会者 participants</div><div class=\"k\"><b>" << r.peakPeople
       << "</b>同时在场峰值 peak in the hall</div><div class=\"k\"><b>" << r.meetingsHeld
       << "</b>已举行洽谈 meetings held</div><div class=\"k\"><b>" << r.agreementsSigned << "</b>已签协议 agreements signed</div>\n";
-    h << "<h2>到场人数 Attendance over time</h2>" << lineChart(r.attendance)
+    h << "<h2>到场人数（每刻钟最多） Attendance over time (most people in each quarter hour)</h2>" << lineChart(r.attendance)
       << "<p><a href=\"attendance.csv\">attendance.csv</a></p>\n";
     {
         std::vector<std::string> labels;

@@ -3,7 +3,7 @@
 // the same figures as CSV files beside it:
 //
 //   index.html       the page
-//   attendance.csv   people in the hall at each quarter hour (time, people)
+//   attendance.csv   the most people in the hall during each quarter hour (from, people)
 //   booths.csv       booth visits, busiest first (booth, organization, visits, visitors, minutes)
 //   fields.csv       needs and capabilities per field (field, name, needs, capabilities)
 //   meetings.csv     meetings by state and outcome (state, outcome, meetings)
@@ -28,7 +28,7 @@ struct EventReport {
     uint32_t sessions = 0;
     uint32_t peakPeople = 0;
     struct Sample { int64_t atMs = 0; uint32_t people = 0; };
-    std::vector<Sample> attendance;        // every quarter hour from the first join to the last leave
+    std::vector<Sample> attendance;        // each quarter hour from the first join to the last leave: the most present in it
     struct BoothRow { uint16_t booth = 0; std::string organization; uint32_t visits = 0, visitors = 0; double minutes = 0; };
     std::vector<BoothRow> booths;          // busiest first (visits, then minutes)
     struct FieldRow { std::string key, name; uint32_t needs = 0, capabilities = 0; };
