@@ -88,6 +88,7 @@ void Connection::update(uint64_t nowMs) {
     }
     if (m_state == ConnState::Joined) {
         auto outbox = m_docking.takeOutbox();
+        for (auto& packet : m_stage.takeOutbox()) outbox.push_back(std::move(packet));
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
         if (!outbox.empty()) m_transport.flush();
     }
@@ -160,7 +161,10 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             }
             break;
         }
-        default: ok = net::isDockingType(*type) && m_docking.onPacket(*type, data); break;
+        default:
+            ok = net::isStageType(*type) ? m_stage.onPacket(*type, data)
+                                         : net::isDockingType(*type) && m_docking.onPacket(*type, data);
+            break;
     }
     if (!ok) ++m_stats.malformed;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "client/core/docking_state.h"
+#include "client/core/stage_state.h"
 #include "client/core/world.h"
 #include "net/protocol/present_msgs.h"
 #include "net/transport/transport.h"
@@ -99,6 +100,8 @@ public:
     const World& world() const { return m_world; }
     DockingState& docking() { return m_docking; }  // board, meetings, contacts; its requests go out on update()
     const DockingState& docking() const { return m_docking; }
+    StageState& stage() { return m_stage; }  // keys, ceremonies, announcements; its requests go out on update()
+    const StageState& stage() const { return m_stage; }
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
     // Next input sequence number to use.
@@ -121,6 +124,7 @@ private:
     std::optional<net::PresentView> m_presented;
     uint32_t m_presentedVersion = 0;
     uint32_t m_myPresentationEnded = 0;
+    StageState m_stage;
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

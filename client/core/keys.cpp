@@ -208,4 +208,16 @@ std::array<uint8_t, 64> signDigest(const AccountKey& key, std::span<const uint8_
 
 std::string signingKeyHex(const AccountKey& key) { return hex(key.publicKey.data(), key.publicKey.size()); }
 
+std::string signingKeyFingerprint(const AccountKey& key) {
+    std::array<uint8_t, 32> h{};
+    crypto_generichash(h.data(), h.size(), key.publicKey.data(), key.publicKey.size(), nullptr, 0);
+    const std::string x = hex(h.data(), 16);
+    std::string out;
+    for (size_t i = 0; i < x.size(); i += 4) {
+        if (i) out += ' ';
+        out += x.substr(i, 4);
+    }
+    return out;
+}
+
 }  // namespace client

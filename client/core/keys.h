@@ -63,5 +63,8 @@ private:
 std::array<uint8_t, 64> signDigest(const AccountKey& key, std::span<const uint8_t, 32> digest);
 // Lowercase hex of a public key, as it is registered with the server.
 std::string signingKeyHex(const AccountKey& key);
+// The key's fingerprint as the server and certificates show it: BLAKE2b-256 of the public key,
+// first 16 bytes, eight groups of four hex digits.
+std::string signingKeyFingerprint(const AccountKey& key);
 
 }  // namespace client

@@ -240,6 +240,7 @@ bool App::initRenderer(const net::EventLayout& layout, std::string& error) {
     m_rendererLayoutKey = std::move(key);
     m_rendererLang = Language::Count;
     forEachLayoutText(layout, [&](const std::string& s) { m_font.want(s); });
+    for (const net::AgendaItem& a : layout.agenda) m_font.want(a.speakers);
     return true;
 }
 
@@ -248,6 +249,9 @@ void App::startJoin() {
     m_wasInHall = false;
     m_chat.clear();
     m_dockingPanels.clear();
+    m_stagePanels.clear();  // its slide texture goes with the old connection
+    m_stagePanels = StagePanels({.keyDir = defaultKeyDir(), .keyLabel = m_desc.host + ":" + std::to_string(m_desc.port)});
+    m_stageCallsSeen = 0;
     m_presentSeen = m_presentEndedSeen = 0;
     m_presentDeclined = {};
     m_presentSent.reset();
@@ -532,6 +536,16 @@ void App::drawPanels() {
         drawParticipants(m_conn->world(), m_lang, m_topBarHeight);
         if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, m_topBarHeight, m_font, m_showDocking);
         drawWayfinding();
+        m_stagePanels.draw(*m_conn, m_lang, m_topBarHeight, m_font,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+        // Called to the stage, or "all eyes on stage": turn to face it.
+        const StageState& stage = m_conn->stage();
+        if (stage.callsReceived() != m_stageCallsSeen && !stage.calls().empty()) {
+            m_stageCallsSeen = stage.callsReceived();
+            const net::StageCall& call = stage.calls().back();
+            m_facing = yawFacing({call.look.x - call.at.x, call.look.y - call.at.y});
+            m_camera.setYaw(m_facing);
+        }
         const auto& booths = m_conn->world().event().booths;
         if (m_hoverBooth >= 0 && size_t(m_hoverBooth) < booths.size() && m_phase == Phase::Hall)
             drawBoothTooltip(booths[size_t(m_hoverBooth)], m_lang);

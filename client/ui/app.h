@@ -28,6 +28,7 @@
 #include "client/ui/camera.h"
 #include "client/ui/directory.h"
 #include "client/ui/docking_panels.h"
+#include "client/ui/stage_panels.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
 #include "client/ui/inspector.h"
@@ -131,6 +132,8 @@ private:
     net::ParticipantId m_presentDeclined;   // "Stop following" this presenter until they stop
     std::optional<net::PresentSet> m_presentSent;
     uint64_t m_presentSentMs = 0;
+    StagePanels m_stagePanels;
+    uint32_t m_stageCallsSeen = 0;  // StageState::callsReceived() already turned to
     bool m_showDocking = true;
     JoinForm m_form;
     Language m_lang = Language::Chinese;

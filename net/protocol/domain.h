@@ -126,6 +126,7 @@ struct AgendaItem {
     uint16_t minutes = 30;
     LocalText title;
     LocalText place;
+    std::string speakers;       // "王教授（浙江大学）、李总" as the organizer writes it; may be empty
 };
 
 struct EventLayout {
@@ -205,6 +206,7 @@ template <typename S> bool serialize(S& s, AgendaItem& v) {
     DH_SERIALIZE_INT(s, v.minutes, 1, 24 * 60);
     DH_SERIALIZE_OBJECT(s, v.title);
     DH_SERIALIZE_OBJECT(s, v.place);
+    DH_SERIALIZE_STRING(s, v.speakers, kMaxTitleBytes);
     return true;
 }
 template <typename S> bool serialize(S& s, EventLayout& v) {

@@ -79,6 +79,25 @@ const char* msgTypeName(MsgType t) {
         case MsgType::FieldAdd: return "FieldAdd";
         case MsgType::PresentSet: return "PresentSet";
         case MsgType::PresentView: return "PresentView";
+        case MsgType::KeyRegister: return "KeyRegister";
+        case MsgType::AgreementSave: return "AgreementSave";
+        case MsgType::CeremonyAct: return "CeremonyAct";
+        case MsgType::CeremonySign: return "CeremonySign";
+        case MsgType::StageReply: return "StageReply";
+        case MsgType::StageStatus: return "StageStatus";
+        case MsgType::CeremonyView: return "CeremonyView";
+        case MsgType::CeremonySigned: return "CeremonySigned";
+        case MsgType::Announce: return "Announce";
+        case MsgType::Announcement: return "Announcement";
+        case MsgType::Moderate: return "Moderate";
+        case MsgType::LiveFigures: return "LiveFigures";
+        case MsgType::StageCall: return "StageCall";
+        case MsgType::EyesOnStage: return "EyesOnStage";
+        case MsgType::SlideUpload: return "SlideUpload";
+        case MsgType::SlideShow: return "SlideShow";
+        case MsgType::SlideState: return "SlideState";
+        case MsgType::SlideFetch: return "SlideFetch";
+        case MsgType::SlideData: return "SlideData";
         case MsgType::Count: break;
     }
     return "?";

@@ -24,7 +24,7 @@
 //   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | people:12 | delta (snapshot.h)
 //
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
-// laid out in docking_msgs.h.
+// laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
 //
 // A reader checks every range; a message that fails to decode is dropped and counted, and the
 // sender's session is not trusted more for it. Message sizes are bounded by kMaxMessageBytes.
@@ -93,6 +93,26 @@ enum class MsgType : uint8_t {
     // Present: an exhibitor drives the inspector of everyone at the booth (present_msgs.h)
     PresentSet,     // C->S  start, update or stop presenting an exhibit
     PresentView,    // S->C  the presented exhibit and view, or that the presentation ended
+    // Stage: signing keys, agreements and ceremonies, announcements, moderation (stage_msgs.h)
+    KeyRegister,    // C->S  the public key I sign agreements with
+    AgreementSave,  // C->S  organizer: create or edit an agreement draft
+    CeremonyAct,    // C->S  organizer: finalize, start, open signing, pause, resume, cancel
+    CeremonySign,   // C->S  representative: my signature over the agreement's content hash
+    StageReply,     // S->C  the outcome of a stage request, by request id
+    StageStatus,    // S->C  my account, whether my key is registered, my role, whether I am muted
+    CeremonyView,   // S->C  a ceremony: agreement, state, who is called, present, has signed
+    CeremonySigned, // S->C  the moment: every party has signed
+    Announce,       // C->S  organizer: a banner for everyone
+    Announcement,   // S->C  the banner (also the latest one on join)
+    Moderate,       // C->S  organizer: mute, kick, ban, role change, summon, lock a booth
+    LiveFigures,    // S->C  organizers: people in the hall, per zone, per booth, the roster
+    StageCall,      // S->C  look at the stage / you were brought to the stage or the signing table
+    EyesOnStage,    // C->S  organizer: draw everyone's camera to the stage
+    SlideUpload,    // C->S  organizer: one chunk of a slide image (PNG or JPEG)
+    SlideShow,      // C->S  organizer: show this slide on the big screen
+    SlideState,     // S->C  the slides and the one on the big screen
+    SlideFetch,     // C->S  send me a chunk of this slide
+    SlideData,      // S->C  a chunk of a slide (channel 2)
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");
@@ -105,6 +125,7 @@ enum class RefuseReason : uint8_t {
     BadCredentials,   // wrong password for the role
     Banned,           // the organizer banned this person
     ServerShutdown,   // the server is stopping
+    Removed,          // the organizer asked this person to leave (they may come back)
     Count
 };
 

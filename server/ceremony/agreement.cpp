@@ -5,7 +5,6 @@
 #include <sodium.h>
 
 #include <array>
-#include <cstdio>
 #include <limits>
 #include <set>
 
@@ -19,72 +18,12 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::array<const char*, size_t(PartyRole::Count)> kPartyRoleNames = {"party", "witness"};
 constexpr std::array<const char*, size_t(AgreementProblemCode::Count)> kProblemNames = {
     "empty-title", "empty-text", "too-long", "invalid-utf8", "too-few-parties", "too-many-parties",
     "empty-organization", "no-representative", "duplicate-representative", "bad-time"};
 constexpr std::array<const char*, size_t(VerifyCode::Count)> kVerifyNames = {
     "invalid-agreement", "content-changed", "missing-signature", "signature-invalid",
     "key-unknown", "not-representative", "duplicate-signature"};
-
-// --- canonical writer (RFC 8785 escaping; strings otherwise byte for byte) --------------------
-void writeString(std::string& out, std::string_view s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            case '\f': out += "\\f"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(c));
-                    out += buf;
-                } else {
-                    out += char(c);
-                }
-        }
-    }
-    out += '"';
-}
-
-void writeKey(std::string& out, std::string_view key, bool first) {
-    if (!first) out += ',';
-    writeString(out, key);
-    out += ':';
-}
-
-void writeLocalText(std::string& out, const net::LocalText& t) {
-    out += '{';
-    writeKey(out, "en", true);
-    writeString(out, t.en);
-    writeKey(out, "zh", false);
-    writeString(out, t.zh);
-    out += '}';
-}
-
-// Keys in each object are written in byte order: the order below is sorted by hand.
-void writeParty(std::string& out, const Party& p) {
-    out += '{';
-    writeKey(out, "kind", true);
-    writeString(out, net::orgKindName(p.kind));
-    writeKey(out, "organization", false);
-    writeLocalText(out, p.organization);
-    writeKey(out, "representative", false);
-    out += '{';
-    writeKey(out, "account", true);
-    out += std::to_string(p.representative.account);
-    writeKey(out, "name", false);
-    writeString(out, p.representative.name);
-    out += '}';
-    writeKey(out, "role", false);
-    writeString(out, partyRoleName(p.role));
-    out += '}';
-}
 
 // --- validation helpers -----------------------------------------------------------------------
 void problem(std::vector<AgreementProblem>& out, AgreementProblemCode code, int party, std::string zh, std::string en) {
@@ -227,14 +166,6 @@ bool readAgreement(const Json& j, Agreement& a, std::string& error) {
 }  // namespace
 
 // --- names -----------------------------------------------------------------------------------
-const char* partyRoleName(PartyRole r) { return size_t(r) < kPartyRoleNames.size() ? kPartyRoleNames[size_t(r)] : "?"; }
-
-bool parsePartyRole(std::string_view s, PartyRole& out) {
-    for (size_t i = 0; i < kPartyRoleNames.size(); ++i)
-        if (s == kPartyRoleNames[i]) { out = PartyRole(i); return true; }
-    return false;
-}
-
 const char* agreementProblemName(AgreementProblemCode c) { return size_t(c) < kProblemNames.size() ? kProblemNames[size_t(c)] : "?"; }
 const char* verifyCodeName(VerifyCode c) { return size_t(c) < kVerifyNames.size() ? kVerifyNames[size_t(c)] : "?"; }
 
@@ -293,40 +224,6 @@ std::vector<AgreementProblem> validateAgreement(const Agreement& a) {
                 "签约方和见证方最多 " + std::to_string(kMaxParties) + " 个",
                 "at most " + std::to_string(kMaxParties) + " parties and witnesses together");
     return out;
-}
-
-// --- canonical form --------------------------------------------------------------------------
-std::string canonicalJson(const Agreement& a) {
-    std::string out;
-    out.reserve(512 + a.text.zh.size() + a.text.en.size());
-    out += '{';
-    writeKey(out, "createdMs", true);
-    out += std::to_string(a.createdMs);
-    writeKey(out, "format", false);
-    writeString(out, kAgreementFormat);
-    writeKey(out, "id", false);
-    out += std::to_string(a.id);
-    writeKey(out, "parties", false);
-    out += '[';
-    for (size_t i = 0; i < a.parties.size(); ++i) {
-        if (i) out += ',';
-        writeParty(out, a.parties[i]);
-    }
-    out += ']';
-    writeKey(out, "text", false);
-    writeLocalText(out, a.text);
-    writeKey(out, "title", false);
-    writeLocalText(out, a.title);
-    out += '}';
-    return out;
-}
-
-ContentHash contentHash(const Agreement& a) {
-    cryptoInit();
-    const std::string bytes = canonicalJson(a);
-    ContentHash h{};
-    crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr, 0);
-    return h;
 }
 
 // --- keys and signatures ---------------------------------------------------------------------
@@ -436,6 +333,18 @@ VerifyReport verifySigned(const SignedAgreement& doc) {
                           partyLabel(a, i, true) + "的代表" + a.parties[i].representative.name + "尚未签名",
                           partyLabel(a, i, false) + ": " + a.parties[i].representative.name + " has not signed");
     return r;
+}
+
+bool parseAgreementJson(std::string_view text, Agreement& out, std::string& error) {
+    const Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) {
+        error = "agreement: not JSON";
+        return false;
+    }
+    Agreement a;
+    if (!readAgreement(j, a, error)) return false;
+    out = std::move(a);
+    return true;
 }
 
 // --- export file -----------------------------------------------------------------------------

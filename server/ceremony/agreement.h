@@ -27,61 +27,38 @@
 #include <string_view>
 #include <vector>
 
+#include "net/protocol/agreement.h"
 #include "net/protocol/domain.h"
 
 namespace server::ceremony {
 
-constexpr size_t kHashBytes = 32;        // BLAKE2b-256
+// The agreement itself, its canonical form and content hash are shared with the client
+// (net/protocol/agreement.h): the client hashes what it shows before it signs.
+using net::Agreement;
+using net::ContentHash;
+using net::kAgreementFormat;
+using net::kHashBytes;
+using net::kMaxAgreementTextBytes;
+using net::kMaxAgreementTitleBytes;
+using net::kMaxOrganizationBytes;
+using net::kMaxParties;
+using net::kMaxRepresentativeNameBytes;
+using net::parsePartyRole;
+using net::Party;
+using net::PartyRole;
+using net::partyRoleName;
+using net::Representative;
+
 constexpr size_t kPublicKeyBytes = 32;   // Ed25519
 constexpr size_t kSecretKeyBytes = 64;   // Ed25519 in libsodium's form (seed + public key)
 constexpr size_t kSignatureBytes = 64;   // Ed25519
 
-using ContentHash = std::array<uint8_t, kHashBytes>;
 using PublicKey = std::array<uint8_t, kPublicKeyBytes>;
 using SecretKey = std::array<uint8_t, kSecretKeyBytes>;
 using Signature = std::array<uint8_t, kSignatureBytes>;
 
-// The format tag inside the canonical form; a new canonical form gets a new tag.
-constexpr std::string_view kAgreementFormat = "dockhall-agreement-1";
 // The format tag of an exported signed agreement (signedAgreementJson).
 constexpr std::string_view kSignedAgreementFormat = "dockhall-signed-agreement-1";
-
-// --- limits (bytes of UTF-8) ------------------------------------------------------------------
-constexpr uint32_t kMaxAgreementTitleBytes = 200;     // per language
-constexpr uint32_t kMaxAgreementTextBytes = 65536;    // per language (~21000 CJK characters)
-constexpr uint32_t kMaxOrganizationBytes = 160;       // per language
-constexpr uint32_t kMaxRepresentativeNameBytes = 64;
-constexpr uint32_t kMaxParties = 16;                  // parties and witnesses together
-
-// --- the agreement ----------------------------------------------------------------------------
-enum class PartyRole : uint8_t {
-    Party,    // a signing party: an enterprise, a university, an institute
-    Witness,  // signs as witness: an association, a government office
-    Count
-};
-const char* partyRoleName(PartyRole r);                    // "party", "witness"
-bool parsePartyRole(std::string_view s, PartyRole& out);
-
-// The person who signs for an organization: a participant account and the name people see.
-struct Representative {
-    uint32_t account = 0;  // the account id the store assigned; 0 means "nobody"
-    std::string name;      // 张伟 / Zhang Wei
-};
-
-struct Party {
-    PartyRole role = PartyRole::Party;
-    net::LocalText organization;  // 宁夏大学 / Ningxia University
-    net::OrgKind kind = net::OrgKind::Enterprise;
-    Representative representative;
-};
-
-struct Agreement {
-    uint32_t id = 0;
-    net::LocalText title;
-    std::vector<Party> parties;   // in the order they appear on the agreement
-    net::LocalText text;          // Chinese and/or English; line breaks allowed
-    int64_t createdMs = 0;        // unix ms
-};
 
 // --- validation -------------------------------------------------------------------------------
 enum class AgreementProblemCode : uint8_t {
@@ -111,11 +88,13 @@ std::vector<AgreementProblem> validateAgreement(const Agreement& a);
 // "party 2 (宁夏大学 / Ningxia University)" style label of parties[i], for messages.
 std::string partyLabel(const Agreement& a, size_t i, bool chinese);
 
-// --- canonical form and hash ------------------------------------------------------------------
-// The canonical JSON bytes (docs/agreements.md). Deterministic for any input; meaningful for a
-// valid agreement (validateAgreement empty).
-std::string canonicalJson(const Agreement& a);
-ContentHash contentHash(const Agreement& a);  // BLAKE2b-256 of canonicalJson(a)
+// --- canonical form and hash (net/protocol/agreement.h) --------------------------------------
+using net::canonicalJson;
+using net::contentHash;
+
+// Reads an agreement back from its canonical JSON (as the store keeps it). False with a message
+// naming the field otherwise.
+bool parseAgreementJson(std::string_view json, Agreement& out, std::string& error);
 
 // --- keys and signatures ----------------------------------------------------------------------
 // False only if libsodium cannot start (no entropy source).

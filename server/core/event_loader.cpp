@@ -209,6 +209,7 @@ void load(const json& root, net::EventLayout& ev) {
             if (ag[i].contains("minutes")) a.minutes = uint16_t(number(ag[i]["minutes"], w + ".minutes", 1, 24 * 60));
             a.title = localText(need(ag[i], "title", w), w + ".title", net::kMaxTitleBytes);
             if (ag[i].contains("place")) a.place = localText(ag[i]["place"], w + ".place", net::kMaxTitleBytes);
+            if (ag[i].contains("speakers")) a.speakers = text(ag[i]["speakers"], w + ".speakers", net::kMaxTitleBytes);
             ev.agenda.push_back(std::move(a));
         }
     }

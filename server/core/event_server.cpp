@@ -58,12 +58,52 @@ struct EventServer::DockLink final : DockingLink {
     }
 };
 
+// The stage service's view of the server: send, move, remove, change a role, keep people in view.
+struct EventServer::StageHook final : StageLink {
+    EventServer& server;
+    explicit StageHook(EventServer& s) : server(s) {}
+    Session* find(net::ParticipantId who) const {
+        Session* s = who.v <= net::kMaxParticipants ? server.m_byId[who.v] : nullptr;
+        return s && !s->closing ? s : nullptr;
+    }
+    void send(net::ParticipantId to, const net::Bytes& packet) override {
+        if (Session* s = find(to)) server.m_transport.send(s->peer, net::kChannelEvents, packet);
+    }
+    void sendBulk(net::ParticipantId to, const net::Bytes& packet) override {
+        if (Session* s = find(to)) server.m_transport.send(s->peer, net::kChannelAssets, packet);
+    }
+    void teleport(net::ParticipantId who, net::Vec2 to) override { server.m_hall.teleport(who, to); }
+    std::optional<net::Vec2> position(net::ParticipantId who) const override {
+        const net::AvatarState* a = server.m_hall.find(who);
+        if (!a) return std::nullopt;
+        return net::Vec2{a->x, a->z};
+    }
+    void remove(net::ParticipantId who, net::RefuseReason reason, const std::string& text) override {
+        Session* s = find(who);
+        if (!s) return;
+        server.m_transport.send(s->peer, net::kChannelEvents, net::encode(net::Refuse{reason, text}));
+        server.m_transport.disconnect(s->peer, uint32_t(reason) + 1);
+        s->closing = true;
+    }
+    void setRole(net::ParticipantId who, net::Role role) override {
+        Session* s = find(who);
+        if (!s) return;
+        s->who.role = role;
+        s->presence = net::encode(s->who);
+        for (Session* o : server.m_byId)
+            if (o && !o->closing && o->told.test(who.v)) server.m_transport.send(o->peer, net::kChannelEvents, s->presence);
+    }
+    void setAlwaysRelevant(std::span<const net::ParticipantId> ids) override { server.m_interest.setAlwaysRelevant(ids); }
+};
+
 EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport,
                          EventStore* store)
     : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest) {
     m_dockLink = std::make_unique<DockLink>(*this);
     m_docking = std::make_unique<DockingService>(m_desc.docking, m_hall.layout(), m_store, *m_dockLink);
     m_present = std::make_unique<PresentService>(m_hall.layout(), *m_dockLink);
+    m_stageLink = std::make_unique<StageHook>(*this);
+    m_stage = std::make_unique<StageService>(m_desc.stage, m_hall.layout(), m_store, *m_stageLink);
     m_byId.assign(size_t(net::kMaxParticipants) + 1, nullptr);
     m_desc.maxParticipants = std::clamp<uint16_t>(m_desc.maxParticipants, 1, net::kMaxParticipants);
     for (uint16_t i = 1; i <= net::kMaxParticipants; ++i) m_freeIds.push_back(i);
@@ -134,6 +174,7 @@ void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
         if (m_store) m_store->recordLeave(s.accountId, now.unixMs);
         m_docking->onLeave(s.who.id, now.unixMs);
         m_present->onLeave(s.who.id);
+        m_stage->onLeave(s.who.id, now.unixMs);
         net::Bytes leave = net::encode(net::PresenceLeave{s.who.id});
         s.joined = false;
         m_peersScratch.clear();
@@ -171,7 +212,9 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
         default:
             if (isPresentType(*type)) {
                 if (!m_present->onMessage(s.who.id, *type, data)) ++m_stats.malformedPackets;
-            } else if (!net::isDockingType(*type) || !m_docking->onMessage(s.who.id, *type, data, now.unixMs)) {
+            } else if (net::isStageType(*type) ? !m_stage->onMessage(s.who.id, *type, data, now.unixMs)
+                                               : (!net::isDockingType(*type) ||
+                                                  !m_docking->onMessage(s.who.id, *type, data, now.unixMs))) {
                 ++m_stats.malformedPackets;
             }
             break;  // server-to-client types, or a second Hello
@@ -229,6 +272,11 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
         auto rec = m_store->recordJoin(hello.name, hello.org, hello.role, now.unixMs);
         if (rec) s.accountId = rec->accountId;
     }
+    if (auto banned = m_stage->refusalFor(s.accountId)) {
+        refuse(s, net::RefuseReason::Banned, *banned);
+        return;
+    }
+    hello.role = m_stage->roleFor(s.accountId, hello.role);
     s.joined = true;
     s.who = {allocateId(), hello.name, hello.org, hello.role};
     s.chatTokens = m_desc.chatBurst;
@@ -253,6 +301,7 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
     m_docking->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
     m_present->onJoin({s.who.id, s.who.name, s.who.org, s.who.role});
+    m_stage->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
 }
 
 void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
@@ -297,6 +346,10 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
                "You are sending messages too fast; wait " + std::to_string((waitMs + 999) / 1000) + " s. 发送过快，请稍候。");
         return;
     }
+    if (auto muted = m_stage->mutedText(s.accountId)) {
+        notice(s, net::NoticeCode::NotAllowed, *muted);
+        return;
+    }
     s.chatTokens -= 1.0;
     net::ChatLine line{++m_lastChatId, s.who.id, s.who.name, s.who.org, now.unixMs, text};
     // Durable before anyone sees it: the echo to the sender is its acknowledgement.
@@ -329,6 +382,7 @@ void EventServer::runTick(const Now& now) {
         }
     }
     m_present->update();  // after movement: who stands at which booth now
+    m_stage->update(now.unixMs, m_hall.avatars());
     m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
     for (Session* sp : m_byId)
         if (sp && !sp->closing) sendSnapshot(*sp);

@@ -23,6 +23,7 @@
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
 #include "server/core/present_service.h"
+#include "server/core/stage_service.h"
 #include "server/core/store.h"
 
 namespace server {
@@ -37,6 +38,7 @@ struct ServerDesc {
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
+    StageDesc stage;                    // keys, ceremonies, announcements, moderation (stage_service.h)
 };
 
 struct Now {
@@ -81,10 +83,12 @@ public:
     uint32_t tick() const { return m_tick; }
     DockingService& docking() { return *m_docking; }
     PresentService& present() { return *m_present; }
+    StageService& stage() { return *m_stage; }
 
 private:
     struct Session;
     struct DockLink;
+    struct StageHook;
 
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
@@ -119,6 +123,8 @@ private:
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
     std::unique_ptr<PresentService> m_present;
+    std::unique_ptr<StageHook> m_stageLink;
+    std::unique_ptr<StageService> m_stage;
 };
 
 }  // namespace server

@@ -6,13 +6,18 @@
 // Methods return false / nullopt on a storage error; the store logs the SQLite message.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net/protocol/docking_msgs.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/stage_msgs.h"
+#include "server/ceremony/ceremony.h"
 
 namespace server {
 
@@ -75,6 +80,16 @@ struct TableChatRow {
     uint32_t fromAccount = 0;
 };
 
+// What the organizer decided about one account (moderation). Kept until changed.
+struct ModerationRow {
+    uint32_t account = 0;
+    bool muted = false;            // may not chat
+    bool banned = false;           // refused on join
+    bool roleSet = false;          // `role` replaces the role the person joins with
+    net::Role role = net::Role::Attendee;
+    int64_t updatedMs = 0;
+};
+
 class EventStore {
 public:
     virtual ~EventStore() = default;
@@ -135,6 +150,28 @@ public:
     // Table chat: appended as said; tableChat returns a meeting's newest `n` lines, oldest first.
     virtual bool appendTableChat(const TableChatRow& row) = 0;
     virtual std::vector<TableChatRow> tableChat(uint32_t meeting, size_t n) = 0;
+
+    // --- stage (stage_service.h) ------------------------------------------------------------
+    // Each account's registered signing key (Ed25519 public key); a new key replaces the old one.
+    virtual bool setSigningKey(uint32_t account, const net::SigningKey& key, int64_t nowMs) = 0;
+    virtual std::map<uint32_t, net::SigningKey> signingKeys() = 0;
+    // Ceremonies with their agreements and signatures. insertCeremony gives the record its id
+    // (r.id and r.agreement.id) in the same transaction; updateCeremony rewrites state,
+    // agreement and signatures together.
+    virtual bool insertCeremony(ceremony::CeremonyRecord& r, int64_t nowMs) = 0;
+    virtual bool updateCeremony(const ceremony::CeremonyRecord& r, int64_t nowMs) = 0;
+    virtual std::vector<ceremony::CeremonyRecord> ceremonies() = 0;  // by id
+    // Announcements, oldest first; appendAnnouncement gives the id.
+    virtual std::optional<uint32_t> appendAnnouncement(const net::Announcement& a, uint32_t fromAccount) = 0;
+    virtual std::vector<net::Announcement> announcements() = 0;
+    // Moderation by account, and locked booths.
+    virtual bool setModeration(const ModerationRow& row) = 0;
+    virtual std::vector<ModerationRow> moderation() = 0;
+    virtual bool setBoothLocked(uint16_t booth, bool locked, int64_t nowMs) = 0;
+    virtual std::vector<uint16_t> lockedBooths() = 0;
+    // Slides for the big screen (PNG or JPEG bytes), in show order; appendSlide gives the id.
+    virtual std::optional<uint32_t> appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) = 0;
+    virtual std::vector<std::pair<uint32_t, std::vector<uint8_t>>> slides() = 0;
 };
 
 }  // namespace server

@@ -26,6 +26,14 @@
 // 3 adds:
 //   dock_field   (key, zh, en, added_ms)                           taxonomy fields the organizer added
 //   table_chat   (id, meeting, table_id, from_account, from_name, unix_ms, text)
+// 4 stage:
+//   signing_key  (account_id, public_key hex, registered_ms)
+//   ceremony     (id, state, paused_from, agreement: canonical JSON, content_hash hex, signed_at_ms, ...)
+//   ceremony_signature (ceremony_id, account_id, party, public_key hex, signature hex, signed_ms)
+//   announcement (id, from_account, from_name, text_zh, text_en, at_ms)
+//   moderation   (account_id, muted, banned, role ('' = as joined), updated_ms)
+//   booth_lock   (booth, locked_ms)
+//   slide        (id, image: the PNG or JPEG bytes, uploaded_by, uploaded_ms)   in show order
 //
 // Later records come as new migrations appended to kMigrations; a migration is never edited
 // once released.
@@ -201,6 +209,59 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX table_chat_by_meeting ON table_chat (meeting, id);
     )sql",
+    // 3 -> 4: the stage: signing keys, ceremonies with their agreements and signatures,
+    // announcements, moderation by account, locked booths.
+    R"sql(
+    CREATE TABLE signing_key (
+        account_id    INTEGER PRIMARY KEY,
+        public_key    TEXT    NOT NULL,
+        registered_ms INTEGER NOT NULL
+    );
+    CREATE TABLE ceremony (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        state         TEXT    NOT NULL,
+        paused_from   TEXT    NOT NULL,
+        agreement     TEXT    NOT NULL,
+        content_hash  TEXT    NOT NULL,
+        signed_at_ms  INTEGER NOT NULL DEFAULT 0,
+        created_ms    INTEGER NOT NULL,
+        updated_ms    INTEGER NOT NULL
+    );
+    CREATE TABLE ceremony_signature (
+        ceremony_id   INTEGER NOT NULL REFERENCES ceremony (id),
+        account_id    INTEGER NOT NULL,
+        party         INTEGER NOT NULL,
+        public_key    TEXT    NOT NULL,
+        signature     TEXT    NOT NULL,
+        signed_ms     INTEGER NOT NULL,
+        PRIMARY KEY (ceremony_id, account_id)
+    );
+    CREATE TABLE announcement (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        from_account  INTEGER NOT NULL,
+        from_name     TEXT    NOT NULL,
+        text_zh       TEXT    NOT NULL,
+        text_en       TEXT    NOT NULL,
+        at_ms         INTEGER NOT NULL
+    );
+    CREATE TABLE moderation (
+        account_id    INTEGER PRIMARY KEY,
+        muted         INTEGER NOT NULL DEFAULT 0,
+        banned        INTEGER NOT NULL DEFAULT 0,
+        role          TEXT    NOT NULL DEFAULT '',
+        updated_ms    INTEGER NOT NULL
+    );
+    CREATE TABLE booth_lock (
+        booth         INTEGER PRIMARY KEY,
+        locked_ms     INTEGER NOT NULL
+    );
+    CREATE TABLE slide (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        image         BLOB    NOT NULL,
+        uploaded_by   INTEGER NOT NULL,
+        uploaded_ms   INTEGER NOT NULL
+    );
+    )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
               "kSchemaVersion must be the number of migrations");
@@ -231,6 +292,10 @@ public:
         return *this;
     }
     Query& bind(const char* v) { return bind(std::string(v)); }
+    Query& bind(const std::vector<uint8_t>& v) {
+        if (m_bindRc == SQLITE_OK) m_bindRc = sqlite3_bind_blob64(m_stmt, ++m_next, v.data(), v.size(), SQLITE_TRANSIENT);
+        return *this;
+    }
 
     // SQLITE_ROW, SQLITE_DONE, or an error code (a failed bind included).
     int step() { return m_bindRc != SQLITE_OK ? m_bindRc : sqlite3_step(m_stmt); }
@@ -239,6 +304,10 @@ public:
     std::string text(int col) const {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
         return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string();
+    }
+    std::vector<uint8_t> blob(int col) const {
+        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
+        return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(m_stmt, col)) : std::vector<uint8_t>();
     }
 
 private:
@@ -1014,6 +1083,271 @@ std::vector<VisitRow> SqliteStore::visits() {
         out.push_back({uint32_t(q.integer(0)), uint16_t(q.integer(1)), q.integer(2), q.integer(3)});
     if (rc != SQLITE_DONE) {
         fail("visits");
+        return {};
+    }
+    return out;
+}
+
+// --- stage -----------------------------------------------------------------------------------------
+
+std::vector<SqliteStore::SessionSpan> SqliteStore::sessionSpans() {
+    std::vector<SessionSpan> out;
+    Query q(statement("SELECT account_id, joined_ms, COALESCE(left_ms, 0) FROM session ORDER BY joined_ms, id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({uint32_t(q.integer(0)), q.integer(1), q.integer(2)});
+    if (rc != SQLITE_DONE) {
+        fail("session spans");
+        return {};
+    }
+    return out;
+}
+
+namespace {
+
+bool parseCeremonyState(const std::string& s, ceremony::CeremonyState& out) {
+    for (int i = 0; i < int(ceremony::CeremonyState::Count); ++i)
+        if (s == ceremony::ceremonyStateName(ceremony::CeremonyState(i))) {
+            out = ceremony::CeremonyState(i);
+            return true;
+        }
+    return false;
+}
+
+}  // namespace
+
+bool SqliteStore::setSigningKey(uint32_t account, const net::SigningKey& key, int64_t nowMs) {
+    return inTransaction("set signing key", [&] {
+        Query q(statement(
+            "INSERT INTO signing_key (account_id, public_key, registered_ms) VALUES (?, ?, ?) "
+            "ON CONFLICT (account_id) DO UPDATE SET public_key = excluded.public_key, registered_ms = excluded.registered_ms"));
+        if (!q || q.bind(int64_t(account)).bind(ceremony::toHex(key)).bind(nowMs).step() != SQLITE_DONE)
+            return fail("set signing key");
+        return true;
+    });
+}
+
+std::map<uint32_t, net::SigningKey> SqliteStore::signingKeys() {
+    std::map<uint32_t, net::SigningKey> out;
+    Query q(statement("SELECT account_id, public_key FROM signing_key ORDER BY account_id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        net::SigningKey k{};
+        if (ceremony::fromHex(q.text(1), k)) out[uint32_t(q.integer(0))] = k;
+    }
+    if (rc != SQLITE_DONE) {
+        fail("signing keys");
+        return {};
+    }
+    return out;
+}
+
+bool SqliteStore::writeCeremony(const ceremony::CeremonyRecord& r, int64_t nowMs) {
+    {
+        Query q(statement(
+            "UPDATE ceremony SET state = ?, paused_from = ?, agreement = ?, content_hash = ?, signed_at_ms = ?, "
+            "updated_ms = ? WHERE id = ?"));
+        if (!q) return false;
+        q.bind(ceremony::ceremonyStateName(r.state)).bind(ceremony::ceremonyStateName(r.pausedFrom));
+        q.bind(net::canonicalJson(r.agreement)).bind(ceremony::toHex(r.contentHash)).bind(r.signedAtMs).bind(nowMs);
+        if (q.bind(int64_t(r.id)).step() != SQLITE_DONE) return fail("write ceremony");
+        if (sqlite3_changes(m_db) != 1) return false;
+    }
+    {
+        Query q(statement("DELETE FROM ceremony_signature WHERE ceremony_id = ?"));
+        if (!q || q.bind(int64_t(r.id)).step() != SQLITE_DONE) return fail("write ceremony: signatures");
+    }
+    for (const ceremony::AgreementSignature& sig : r.signatures) {
+        Query q(statement(
+            "INSERT INTO ceremony_signature (ceremony_id, account_id, party, public_key, signature, signed_ms) "
+            "VALUES (?, ?, ?, ?, ?, ?)"));
+        if (!q) return false;
+        int party = -1;
+        for (size_t i = 0; i < r.agreement.parties.size(); ++i)
+            if (r.agreement.parties[i].representative.account == sig.account) party = int(i);
+        q.bind(int64_t(r.id)).bind(int64_t(sig.account)).bind(int64_t(party)).bind(ceremony::toHex(sig.publicKey));
+        if (q.bind(ceremony::toHex(sig.signature)).bind(sig.signedMs).step() != SQLITE_DONE)
+            return fail("write ceremony: signature");
+    }
+    return true;
+}
+
+bool SqliteStore::insertCeremony(ceremony::CeremonyRecord& r, int64_t nowMs) {
+    ceremony::CeremonyRecord copy = r;
+    bool ok = inTransaction("insert ceremony", [&] {
+        {
+            Query q(statement(
+                "INSERT INTO ceremony (state, paused_from, agreement, content_hash, created_ms, updated_ms) "
+                "VALUES ('draft', 'ready', '', '', ?, ?)"));
+            if (!q || q.bind(nowMs).bind(nowMs).step() != SQLITE_DONE) return fail("insert ceremony");
+        }
+        copy.id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        copy.agreement.id = copy.id;
+        return writeCeremony(copy, nowMs);
+    });
+    if (ok) r = std::move(copy);
+    return ok;
+}
+
+bool SqliteStore::updateCeremony(const ceremony::CeremonyRecord& r, int64_t nowMs) {
+    return inTransaction("update ceremony", [&] { return writeCeremony(r, nowMs); });
+}
+
+std::vector<ceremony::CeremonyRecord> SqliteStore::ceremonies() {
+    std::vector<ceremony::CeremonyRecord> out;
+    {
+        Query q(statement("SELECT id, state, paused_from, agreement, content_hash, signed_at_ms FROM ceremony ORDER BY id"));
+        if (!q) return out;
+        int rc;
+        while ((rc = q.step()) == SQLITE_ROW) {
+            ceremony::CeremonyRecord r;
+            r.id = uint32_t(q.integer(0));
+            std::string error;
+            if (!parseCeremonyState(q.text(1), r.state) || !parseCeremonyState(q.text(2), r.pausedFrom) ||
+                !ceremony::parseAgreementJson(q.text(3), r.agreement, error) ||
+                !ceremony::fromHex(q.text(4), r.contentHash)) {
+                m_lastError = m_path + ": ceremony " + std::to_string(r.id) + " is damaged (" + error + ")";
+                if (m_desc.onError) m_desc.onError(m_lastError);
+                continue;
+            }
+            r.signedAtMs = q.integer(5);
+            out.push_back(std::move(r));
+        }
+        if (rc != SQLITE_DONE) {
+            fail("ceremonies");
+            return {};
+        }
+    }
+    for (ceremony::CeremonyRecord& r : out) {
+        Query q(statement(
+            "SELECT account_id, public_key, signature, signed_ms FROM ceremony_signature WHERE ceremony_id = ? "
+            "ORDER BY party"));
+        if (!q) return {};
+        q.bind(int64_t(r.id));
+        int rc;
+        while ((rc = q.step()) == SQLITE_ROW) {
+            ceremony::AgreementSignature sig;
+            sig.account = uint32_t(q.integer(0));
+            if (!ceremony::fromHex(q.text(1), sig.publicKey) || !ceremony::fromHex(q.text(2), sig.signature)) continue;
+            sig.signedMs = q.integer(3);
+            r.signatures.push_back(sig);
+        }
+        if (rc != SQLITE_DONE) {
+            fail("ceremony signatures");
+            return {};
+        }
+    }
+    return out;
+}
+
+std::optional<uint32_t> SqliteStore::appendAnnouncement(const net::Announcement& a, uint32_t fromAccount) {
+    std::optional<uint32_t> id;
+    bool ok = inTransaction("append announcement", [&] {
+        Query q(statement(
+            "INSERT INTO announcement (from_account, from_name, text_zh, text_en, at_ms) VALUES (?, ?, ?, ?, ?)"));
+        if (!q) return false;
+        q.bind(int64_t(fromAccount)).bind(a.fromName).bind(a.text.zh).bind(a.text.en);
+        if (q.bind(a.atMs).step() != SQLITE_DONE) return fail("append announcement");
+        id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return id;
+}
+
+std::vector<net::Announcement> SqliteStore::announcements() {
+    std::vector<net::Announcement> out;
+    Query q(statement("SELECT id, from_name, at_ms, text_zh, text_en FROM announcement ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({uint32_t(q.integer(0)), q.text(1), q.integer(2), {q.text(3), q.text(4)}});
+    if (rc != SQLITE_DONE) {
+        fail("announcements");
+        return {};
+    }
+    return out;
+}
+
+bool SqliteStore::setModeration(const ModerationRow& row) {
+    return inTransaction("set moderation", [&] {
+        Query q(statement(
+            "INSERT INTO moderation (account_id, muted, banned, role, updated_ms) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id) DO UPDATE SET muted = excluded.muted, banned = excluded.banned, "
+            "role = excluded.role, updated_ms = excluded.updated_ms"));
+        if (!q) return false;
+        q.bind(int64_t(row.account)).bind(int64_t(row.muted)).bind(int64_t(row.banned));
+        if (q.bind(row.roleSet ? net::roleName(row.role) : "").bind(row.updatedMs).step() != SQLITE_DONE)
+            return fail("set moderation");
+        return true;
+    });
+}
+
+std::vector<ModerationRow> SqliteStore::moderation() {
+    std::vector<ModerationRow> out;
+    Query q(statement("SELECT account_id, muted, banned, role, updated_ms FROM moderation ORDER BY account_id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        ModerationRow m;
+        m.account = uint32_t(q.integer(0));
+        m.muted = q.integer(1) != 0;
+        m.banned = q.integer(2) != 0;
+        const std::string role = q.text(3);
+        m.roleSet = !role.empty() && net::parseRole(role, m.role);
+        m.updatedMs = q.integer(4);
+        out.push_back(m);
+    }
+    if (rc != SQLITE_DONE) {
+        fail("moderation");
+        return {};
+    }
+    return out;
+}
+
+bool SqliteStore::setBoothLocked(uint16_t booth, bool locked, int64_t nowMs) {
+    return inTransaction("lock booth", [&] {
+        Query q(statement(locked ? "INSERT INTO booth_lock (booth, locked_ms) VALUES (?, ?) ON CONFLICT (booth) DO NOTHING"
+                                 : "DELETE FROM booth_lock WHERE booth = ? AND ? IS NOT NULL"));
+        if (!q || q.bind(int64_t(booth)).bind(nowMs).step() != SQLITE_DONE) return fail("lock booth");
+        return true;
+    });
+}
+
+std::optional<uint32_t> SqliteStore::appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) {
+    std::optional<uint32_t> id;
+    bool ok = inTransaction("append slide", [&] {
+        Query q(statement("INSERT INTO slide (image, uploaded_by, uploaded_ms) VALUES (?, ?, ?)"));
+        if (!q || q.bind(image).bind(int64_t(account)).bind(nowMs).step() != SQLITE_DONE) return fail("append slide");
+        id = uint32_t(sqlite3_last_insert_rowid(m_db));
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return id;
+}
+
+std::vector<std::pair<uint32_t, std::vector<uint8_t>>> SqliteStore::slides() {
+    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> out;
+    Query q(statement("SELECT id, image FROM slide ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(uint32_t(q.integer(0)), q.blob(1));
+    if (rc != SQLITE_DONE) {
+        fail("slides");
+        return {};
+    }
+    return out;
+}
+
+std::vector<uint16_t> SqliteStore::lockedBooths() {
+    std::vector<uint16_t> out;
+    Query q(statement("SELECT booth FROM booth_lock ORDER BY booth"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back(uint16_t(q.integer(0)));
+    if (rc != SQLITE_DONE) {
+        fail("locked booths");
         return {};
     }
     return out;

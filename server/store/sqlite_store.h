@@ -42,7 +42,7 @@ struct SqliteStoreDesc {
 class SqliteStore final : public EventStore {
 public:
     // The schema version this code writes: the number of migrations it knows.
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens (creating if needed) and migrates the database at `path` (":memory:" for none on disk).
     // Returns nullptr on failure with a message for the user in *error (if error is not null).
@@ -89,9 +89,25 @@ public:
     std::vector<net::DockField> addedFields() override;
     bool appendTableChat(const TableChatRow& row) override;
     std::vector<TableChatRow> tableChat(uint32_t meeting, size_t n) override;
+    bool setSigningKey(uint32_t account, const net::SigningKey& key, int64_t nowMs) override;
+    std::map<uint32_t, net::SigningKey> signingKeys() override;
+    bool insertCeremony(ceremony::CeremonyRecord& r, int64_t nowMs) override;
+    bool updateCeremony(const ceremony::CeremonyRecord& r, int64_t nowMs) override;
+    std::vector<ceremony::CeremonyRecord> ceremonies() override;
+    std::optional<uint32_t> appendAnnouncement(const net::Announcement& a, uint32_t fromAccount) override;
+    std::vector<net::Announcement> announcements() override;
+    bool setModeration(const ModerationRow& row) override;
+    std::vector<ModerationRow> moderation() override;
+    bool setBoothLocked(uint16_t booth, bool locked, int64_t nowMs) override;
+    std::vector<uint16_t> lockedBooths() override;
+    std::optional<uint32_t> appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) override;
+    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> slides() override;
 
     // --- for reports --------------------------------------------------------------------------
     uint64_t chatCount();                                    // 0 when empty or on error
+    // Every stay in the hall: (account, joined, left); left is 0 for a session still open.
+    struct SessionSpan { uint32_t account = 0; int64_t joinedMs = 0, leftMs = 0; };
+    std::vector<SessionSpan> sessionSpans();
 
     // --- about this store ---------------------------------------------------------------------
     const std::string& path() const { return m_path; }
@@ -109,6 +125,7 @@ private:
     bool inTransaction(const char* what, const std::function<bool()>& body);
     bool fail(const char* what);                        // records the SQLite error; returns false
     bool writeMeeting(const MeetingRow& row);           // UPDATE inside a transaction
+    bool writeCeremony(const ceremony::CeremonyRecord& r, int64_t nowMs);  // inside a transaction
 
     sqlite3* m_db = nullptr;
     std::string m_path;

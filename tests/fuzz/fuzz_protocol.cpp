@@ -15,6 +15,7 @@
 
 #include "net/protocol/docking_msgs.h"
 #include "net/protocol/present_msgs.h"
+#include "net/protocol/stage_msgs.h"
 #include "net/protocol/messages.h"
 #include "tests/fuzz/fuzz_common.h"
 
@@ -60,6 +61,24 @@ void tryDock(std::span<const uint8_t> packet) {
 template <typename... T>
 void tryDockAll(std::span<const uint8_t> packet) { (tryDock<T>(packet), ...); }
 
+// The stage's messages (stage_msgs.h): keys, agreements, ceremonies, announcements, moderation.
+template <typename T>
+void tryStage(std::span<const uint8_t> packet) {
+    g_covered[size_t(T::kType)] = true;
+    T msg{};
+    if (!net::decodeStage(packet, msg)) return;
+    auto tag = net::peekType(packet);
+    FUZZ_CHECK(tag.has_value() && *tag == T::kType && net::isStageType(*tag) && !net::isDockingType(*tag));
+    Bytes once = net::encodeStage(msg);
+    FUZZ_CHECK(!once.empty());
+    T again{};
+    FUZZ_CHECK(net::decodeStage(once, again));
+    FUZZ_CHECK(net::encodeStage(again) == once);
+}
+
+template <typename... T>
+void tryStageAll(std::span<const uint8_t> packet) { (tryStage<T>(packet), ...); }
+
 void trySnapshot(std::span<const uint8_t> packet) {
     g_covered[size_t(MsgType::Snapshot)] = true;
     net::SnapshotMsg msg;
@@ -91,6 +110,10 @@ void decodeAll(std::span<const uint8_t> p) {
                net::MeetingSchedule, net::MeetingUpdate, net::MeetingNotes, net::MeetingCall, net::GoToTable,
                net::TableChatSend, net::TableChatLine, net::CardAsk, net::CardAnswer, net::CardSet,
                net::ContactUpdate, net::VisitLeads, net::FieldAdd, net::PresentSet, net::PresentView>(p);
+    tryStageAll<net::KeyRegister, net::AgreementSave, net::CeremonyAct, net::CeremonySign, net::StageReply,
+                net::StageStatus, net::CeremonyView, net::CeremonySigned, net::Announce, net::Announcement,
+                net::Moderate, net::LiveFigures, net::StageCall, net::EyesOnStage, net::SlideUpload, net::SlideShow,
+                net::SlideState, net::SlideFetch, net::SlideData>(p);
 }
 
 // Every type in the catalogue has a decoder above.

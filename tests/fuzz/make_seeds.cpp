@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "net/protocol/messages.h"
+#include "net/protocol/stage_msgs.h"
 #include "net/transport/secure.h"
 #ifdef DOCKHALL_FUZZ_BAKED
 #include "net/asset/baked.h"
@@ -100,6 +101,34 @@ void protocolSeeds(const fs::path& dir) {
     write(dir, "notice", net::encode(net::Notice{net::NoticeCode::ChatRateLimited, "说得太快了 / slow down"}));
     write(dir, "snapshot_full", snapshot(frame(100, 12, 0), nullptr));
     write(dir, "empty_type_only", Bytes{0x0f});
+    // The stage (stage_msgs.h).
+    net::Agreement a;
+    a.id = 3;
+    a.title = {"校企合作框架协议", "Framework agreement"};
+    a.text = {"第一条 双方合作。\n第二条 ……", "Article 1. The parties cooperate.\nArticle 2. ..."};
+    a.parties.push_back({net::PartyRole::Party, {"嵊州市精工锻造有限公司", "Shengzhou Precision Forging"}, net::OrgKind::Enterprise, {4, "王磊"}});
+    a.parties.push_back({net::PartyRole::Party, {"浙江工业职业技术学院", ""}, net::OrgKind::University, {9, "李敏"}});
+    a.parties.push_back({net::PartyRole::Witness, {"嵊州市机械行业协会", ""}, net::OrgKind::Association, {2, "陈主任"}});
+    a.createdMs = 1717462800000;
+    net::SigningKey key{};
+    key.fill(0x5a);
+    write(dir, "stage_key_register", net::encodeStage(net::KeyRegister{1, key}));
+    write(dir, "stage_agreement_save", net::encodeStage(net::AgreementSave{2, a}));
+    write(dir, "stage_ceremony_act", net::encodeStage(net::CeremonyAct{3, 3, net::CeremonyAction::Start}));
+    write(dir, "stage_ceremony_sign", net::encodeStage(net::CeremonySign{4, 3, net::contentHash(a), {}}));
+    net::CeremonyView view{.ceremony = 3, .state = net::CeremonyPhase::Signing, .agreement = a, .hash = net::contentHash(a)};
+    view.seats = {{true, true, true, 1717462900000, key}, {true, false, false, 0, {}}, {true, true, false, 0, {}}};
+    write(dir, "stage_ceremony_view", net::encodeStage(view));
+    write(dir, "stage_ceremony_signed", net::encodeStage(net::CeremonySigned{3, net::contentHash(a), 1717463000000, a.title,
+                                                                            {a.parties[0].organization, a.parties[1].organization}}));
+    write(dir, "stage_announcement", net::encodeStage(net::Announcement{7, "陈主任", 1717462800000, {"签约仪式十四点开始", "Signing at 14:00"}}));
+    write(dir, "stage_moderate", net::encodeStage(net::Moderate{8, net::ModerationAction::SetRole, 12, 0, net::Role::Exhibitor}));
+    write(dir, "stage_live_figures", net::encodeStage(net::LiveFigures{3, {1, 2}, {0, 1, 0}, {1}, {{{1}, 2, "陈主任", "协会", net::Role::Organizer, false},
+                                                                                          {{2}, 4, "王磊", "锻造", net::Role::Exhibitor, true}}}));
+    write(dir, "stage_slide_upload", net::encodeStage(net::SlideUpload{9, 12, 0, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13}}));
+    write(dir, "stage_slide_state", net::encodeStage(net::SlideState{{{1, 120000}, {2, 80000}}, 1}));
+    write(dir, "stage_slide_data", net::encodeStage(net::SlideData{2, 80000, 32768, {0xff, 0xd8, 0xff, 0xe0}}));
+    write(dir, "stage_call", net::encodeStage(net::StageCall{net::StageCallKind::ToSigningTable, {30.5f, 4.0f}, {30, 4}}));
 }
 
 // An input of fuzz_snapshot: u16 length + baseline packet, then the delta packet.

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "server/ceremony/agreement.h"
+#include "server/store/sqlite_store.h"
 #include "tools/admin/certificate.h"
 
 namespace tools::admin {
@@ -90,6 +91,50 @@ int writeCertificate(const std::string& path, const std::string& outDir, std::os
     return kExitOk;
 }
 
+int exportAgreement(const std::string& dbPath, uint32_t id, const std::string& outDir, std::ostream& out, std::ostream& err) {
+    if (!fs::exists(dbPath)) {
+        err << dbPath << ": no such database; give the server's --db file / 找不到数据库文件\n";
+        return kExitUnreadable;
+    }
+    std::string error;
+    auto store = server::SqliteStore::open(dbPath, &error);
+    if (!store) {
+        err << error << "\n";
+        return kExitUnreadable;
+    }
+    std::optional<server::ceremony::CeremonyRecord> record;
+    for (auto& r : store->ceremonies())
+        if (r.id == id) record = std::move(r);
+    if (!record) {
+        err << dbPath << ": there is no agreement " << id << " / 没有编号为 " << id << " 的协议\n";
+        return kExitUnreadable;
+    }
+    cer::SignedAgreement doc;
+    doc.agreement = record->agreement;
+    doc.contentHash = record->contentHash;
+    doc.signatures = record->signatures;
+    doc.signedMs = record->state == server::ceremony::CeremonyState::Signed ? record->signedAtMs : 0;
+    // Every representative's registered key: what a verifier checks each signature against.
+    const auto keys = store->signingKeys();
+    for (const cer::Party& p : doc.agreement.parties)
+        if (auto k = keys.find(p.representative.account); k != keys.end()) doc.keys[p.representative.account] = k->second;
+
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    const fs::path json = fs::path(outDir) / ("agreement-" + std::to_string(id) + ".json");
+    if (ec || !writeFile(json, cer::signedAgreementJson(doc))) {
+        err << json.string() << ": cannot write; check that the folder is writable\n";
+        return kExitUnreadable;
+    }
+    out << json.string() << "\n";
+    if (record->state != server::ceremony::CeremonyState::Signed) {
+        err << "agreement " << id << " is " << server::ceremony::ceremonyStateText(record->state, false)
+            << ", not signed: no certificate written / 协议尚未签署完成，未生成证书\n";
+        return kExitInvalid;
+    }
+    return writeCertificate(json.string(), outDir, out, err);
+}
+
 void addAgreementCommand(CLI::App& root, int& exitCode) {
     CLI::App* agreement = root.add_subcommand("agreement", "Signed agreements: verify offline, print certificates");
     agreement->require_subcommand(1);
@@ -105,6 +150,17 @@ void addAgreementCommand(CLI::App& root, int& exitCode) {
     cert->add_option("FILE", *certPath, "the exported agreement (JSON)")->required();
     cert->add_option("--out", *certOut, "the folder to write agreement-<id>.html into")->required();
     cert->callback([certPath, certOut, &exitCode] { exitCode = writeCertificate(*certPath, *certOut, std::cout, std::cerr); });
+
+    auto exportDb = std::make_shared<std::string>();
+    auto exportId = std::make_shared<uint32_t>(0);
+    auto exportOut = std::make_shared<std::string>();
+    CLI::App* exp = agreement->add_subcommand("export", "Write a signed agreement from the event database as JSON and its certificate");
+    exp->add_option("--db", *exportDb, "the server's event database (--db of dockhall-server)")->required();
+    exp->add_option("--id", *exportId, "the agreement's number")->required()->check(CLI::Range(1u, 0xffffffffu));
+    exp->add_option("--out", *exportOut, "the folder to write agreement-<id>.json and .html into")->required();
+    exp->callback([exportDb, exportId, exportOut, &exitCode] {
+        exitCode = exportAgreement(*exportDb, *exportId, *exportOut, std::cout, std::cerr);
+    });
 }
 
 }  // namespace tools::admin

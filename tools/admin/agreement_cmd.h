@@ -3,6 +3,7 @@
 //
 //   dockhall-admin agreement verify FILE.json
 //   dockhall-admin agreement certificate FILE.json --out DIR
+//   dockhall-admin agreement export --db FILE --id ID --out DIR
 //
 // Exit codes, the same for every dockhall-admin command:
 //   0  all is well
@@ -11,6 +12,7 @@
 // (usage errors exit with CLI11's codes, also non-zero, after printing what was wrong).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 
@@ -27,6 +29,12 @@ int verifyAgreementFile(const std::string& path, std::ostream& out, std::ostream
 // Verifies `path` and writes DIR/agreement-<id>.html, a printable certificate. Writes nothing
 // for an agreement that does not verify.
 int writeCertificate(const std::string& path, const std::string& outDir, std::ostream& out, std::ostream& err);
+
+// Reads ceremony `id` from the event database at `dbPath` and writes DIR/agreement-<id>.json (the
+// signed agreement with every representative's registered public key, as `verify` reads it) and,
+// when it verifies, DIR/agreement-<id>.html (the certificate). kExitInvalid when the agreement is
+// not (yet) fully signed: the JSON is written, the certificate is not.
+int exportAgreement(const std::string& dbPath, uint32_t id, const std::string& outDir, std::ostream& out, std::ostream& err);
 
 // Adds the `agreement` command and its subcommands to `root`; the one that runs stores its exit
 // code in `exitCode`.

@@ -1,6 +1,7 @@
 // dockhall-bots: N headless participants (client_core, no GL) for load tests and demos.
 //
 //   dockhall-bots --connect 127.0.0.1:7777 --clients 200 --seconds 30 --json out.json
+//   dockhall-bots --connect 127.0.0.1:7777 --scenario ceremony     (ceremony_scenario.h)
 //
 // Every bot has its own ENet host (its own UDP socket), exactly like N separate clients. They
 // join, wander between booths, chat now and then, and the JSON reports what they saw.
@@ -27,6 +28,7 @@
 #include "client/core/bot.h"
 #include "client/core/connection.h"
 #include "net/transport/enet_transport.h"
+#include "tools/bots/ceremony_scenario.h"
 
 namespace {
 
@@ -87,6 +89,12 @@ int main(int argc, char** argv) {
     app.add_option("--name-prefix", namePrefix, "bots are named PREFIX-1, PREFIX-2, ...")->capture_default_str();
     app.add_option("--seed", seed, "random seed")->capture_default_str();
     app.add_option("--connect-timeout-ms", connectTimeoutMs, "a bot not connected by then counts as lost")->capture_default_str();
+    std::string scenario;
+    tools::CeremonyScenarioDesc ceremony;
+    app.add_option("--scenario", scenario, "instead of N wanderers: \"ceremony\" (an organizer and two representatives sign an agreement)")
+        ->check(CLI::IsMember({"ceremony"}));
+    app.add_option("--organizer-password", ceremony.organizerPassword, "ceremony: the organizer role's password");
+    app.add_option("--key-dir", ceremony.keyDir, "ceremony: where the representatives keep their signing keys (default: a new temporary folder)");
     CLI11_PARSE(app, argc, argv);
 
     auto colon = address.rfind(':');
@@ -99,6 +107,13 @@ int main(int argc, char** argv) {
     if (port <= 0 || port > 65535) {
         std::fprintf(stderr, "dockhall-bots: bad port in \"%s\"\n", address.c_str());
         return 2;
+    }
+    if (scenario == "ceremony") {
+        ceremony.host = host;
+        ceremony.port = uint16_t(port);
+        ceremony.seconds = app.count("--seconds") ? seconds : 30;
+        ceremony.jsonPath = jsonPath;
+        return tools::runCeremonyScenario(ceremony);
     }
     int ep = epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) {
