@@ -116,6 +116,17 @@ struct InspectedExhibit {
     glm::vec3 hallCenter{0};        // where it stands in the hall (its bounding sphere's centre)
 };
 
+// What init() built for lighting and what it cost (wall clock, glFinish'ed).
+struct LightingInfo {
+    bool ibl = false;            // image-based lighting built (else hemisphere ambient)
+    double iblMs = 0;            // environment cubemap, prefiltered mips, irradiance, BRDF LUT
+    int prefilteredMips = 0;     // roughness 0 .. 1 across them
+    bool hallShadow = false;     // the key light's static shadow map of the hall and exhibits
+    double hallShadowMs = 0;
+    int hallShadowSize = 0;      // texels per side
+    float hallShadowTexel = 0;   // metres per texel
+};
+
 class Renderer {
 public:
     Renderer();
@@ -169,6 +180,11 @@ public:
 
     // Bytes of GPU memory the renderer's buffers and textures hold (approximate).
     size_t gpuBytes() const;
+
+    LightingInfo lighting() const;
+    // One face (0..5: +x -x +y -y +z -z) of a prefiltered environment mip read back from the GPU
+    // as linear RGB floats (mip 0 sharp, the last one roughness 1). For tests. False if none.
+    bool readPrefilteredEnvironment(int face, int mip, std::vector<float>& rgb, int& size) const;
 
     // Frees every GL object (the context must still be current). init() may be called again.
     void shutdown();

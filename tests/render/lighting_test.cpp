@@ -1,0 +1,171 @@
+// Lighting: image-based lighting built at start-up (prefiltered specular that blurs with
+// roughness, an environment that differs by direction, read back from the GPU) and the hall's
+// key-light shadow map (the floor in a wall's shadow is darker than the same floor in the light).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/render/headless_gl.h"
+#include "client/render/renderer.h"
+
+namespace {
+
+constexpr int kWidth = 640, kHeight = 360;
+const std::string kSourceDir = DOCKHALL_SOURCE_DIR;
+
+// A plain hall 24 x 18 m: two carpeted zones in the middle, bare tiled floor along the north
+// (z = 0) and south (z = 18) walls, nothing else near them.
+net::EventLayout plainHall() {
+    net::EventLayout ev;
+    ev.name = {"光照测试", "Lighting test"};
+    ev.hallSize = {24, 18};
+    ev.spawn = {12, 9};
+    ev.zones = {
+        {net::ZoneKind::Enterprise, {"企业展区", "Enterprise exhibits"}, {{1, 1}, {11, 17}}},
+        {net::ZoneKind::University, {"高校实验室展区", "University labs"}, {{13, 1}, {23, 17}}},
+    };
+    net::Booth b;
+    b.id = {0};
+    b.zone = 0;
+    b.owner = {{"测试企业", "Test enterprise"}, net::OrgKind::Enterprise};
+    b.center = {6.0f, 9.0f};
+    net::Exhibit e;
+    e.asset = "tests/render/data/hex_nut.stl";
+    b.exhibits = {e};
+    ev.booths = {b};
+    return ev;
+}
+
+class LightingTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        std::string error;
+        s_gl = client::HeadlessGl::create(&error);
+        s_error = error;
+    }
+    static void TearDownTestSuite() { s_gl.reset(); }
+    void SetUp() override { ASSERT_NE(s_gl, nullptr) << "no headless OpenGL: " << s_error; }
+
+    static std::unique_ptr<client::HeadlessGl> s_gl;
+    static std::string s_error;
+};
+
+std::unique_ptr<client::HeadlessGl> LightingTest::s_gl;
+std::string LightingTest::s_error;
+
+struct FaceStats {
+    double mean = 0;
+    double contrast = 0;  // standard deviation / mean of the luminance
+};
+
+FaceStats faceStats(const std::vector<float>& rgb) {
+    FaceStats s;
+    const size_t n = rgb.size() / 3;
+    double sum = 0, sum2 = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const double l = 0.2126 * rgb[i * 3] + 0.7152 * rgb[i * 3 + 1] + 0.0722 * rgb[i * 3 + 2];
+        sum += l;
+        sum2 += l * l;
+    }
+    s.mean = sum / double(n);
+    s.contrast = std::sqrt(std::max(sum2 / double(n) - s.mean * s.mean, 0.0)) / std::max(s.mean, 1e-6);
+    return s;
+}
+
+TEST_F(LightingTest, PrefilteredEnvironmentBlursWithRoughnessAndDiffersByDirection) {
+    client::Renderer r;
+    std::string error;
+    ASSERT_TRUE(r.init(plainHall(), {.assetsDir = kSourceDir}, &error)) << error;
+    const client::LightingInfo info = r.lighting();
+    ASSERT_TRUE(info.ibl) << "image-based lighting was not built";
+    ASSERT_GE(info.prefilteredMips, 3);
+    std::printf("[ lighting ] IBL precompute %.1f ms, hall shadow map %dx%d (%.1f cm/texel) %.1f ms\n", info.iblMs,
+                info.hallShadowSize, info.hallShadowSize, info.hallShadowTexel * 100.0, info.hallShadowMs);
+
+    // Looking up (+y): the rows of roof lamps. Sharp at roughness 0, ever smoother after.
+    std::vector<double> contrast;
+    for (int mip = 0; mip < info.prefilteredMips; ++mip) {
+        std::vector<float> rgb;
+        int size = 0;
+        ASSERT_TRUE(r.readPrefilteredEnvironment(2, mip, rgb, size));
+        EXPECT_EQ(size, std::max(64 >> mip, 1));
+        contrast.push_back(faceStats(rgb).contrast);
+    }
+    EXPECT_GT(contrast.front(), 0.3) << "the sharp environment shows no lights";
+    for (size_t m = 1; m < contrast.size(); ++m)
+        EXPECT_LT(contrast[m], contrast[m - 1]) << "mip " << m << " is not blurrier than mip " << m - 1;
+    EXPECT_LT(contrast.back(), contrast.front() * 0.5);
+
+    // The environment differs by direction: lights above are brighter than the floor below,
+    // at every roughness (so a metal part's reflection depends on where it faces).
+    for (int mip : {0, info.prefilteredMips - 1}) {
+        std::vector<float> up, down;
+        int size = 0;
+        ASSERT_TRUE(r.readPrefilteredEnvironment(2, mip, up, size));
+        ASSERT_TRUE(r.readPrefilteredEnvironment(3, mip, down, size));
+        EXPECT_GT(faceStats(up).mean, faceStats(down).mean * 1.5) << "mip " << mip;
+    }
+    std::vector<float> none;
+    int noSize = 0;
+    EXPECT_FALSE(r.readPrefilteredEnvironment(6, 0, none, noSize)) << "there are six faces";
+}
+
+double luminanceAround(const std::vector<uint8_t>& rgba, int cx, int cy) {
+    double sum = 0;
+    int n = 0;
+    for (int y = cy - 2; y <= cy + 2; ++y)
+        for (int x = cx - 2; x <= cx + 2; ++x) {
+            if (x < 0 || y < 0 || x >= kWidth || y >= kHeight) continue;
+            const uint8_t* p = rgba.data() + (size_t(y) * kWidth + size_t(x)) * 4;
+            sum += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+            ++n;
+        }
+    return n ? sum / n : -1;
+}
+
+TEST_F(LightingTest, FloorInAWallsShadowIsDarkerThanTheSameFloorInTheLight) {
+    client::Renderer r;
+    std::string error;
+    ASSERT_TRUE(r.init(plainHall(), {.assetsDir = kSourceDir}, &error)) << error;
+    ASSERT_TRUE(r.lighting().hallShadow);
+    client::OffscreenTarget target;
+    ASSERT_TRUE(target.create(kWidth, kHeight, 4, &error)) << error;
+    target.bind();
+    // Straight down over the middle of the hall. The key light comes from above, +x and +z, so
+    // the 6 m south wall (z = 18) throws its shadow ~2.5 m onto the floor and the north wall
+    // (z = 0) throws its own outside the hall. Both rows: bare tiles, mid-tile, 0.6 m from a
+    // wall (the same contact shadow), seen at the same angle.
+    client::CameraView cam;
+    cam.eye = {12.0f, 26.0f, 9.0f};
+    cam.target = {12.0f, 0.0f, 9.0f};
+    r.render(cam, {}, kWidth, kHeight);
+    std::vector<uint8_t> rgba;
+    ASSERT_TRUE(target.readRgba(rgba));
+    EXPECT_EQ(r.lastFrameStats().glErrors, 0);
+    if (const char* dump = std::getenv("DOCKHALL_LIGHTING_DUMP")) client::savePng(dump, kWidth, kHeight, rgba);
+    auto pixel = [&](glm::vec3 p) {
+        const glm::vec4 c = r.viewProj(cam, kWidth, kHeight) * glm::vec4(p, 1.0f);
+        return glm::ivec2(int((c.x / c.w * 0.5f + 0.5f) * kWidth), int((0.5f - c.y / c.w * 0.5f) * kHeight));
+    };
+    // Averaged over a row of tiles (each tile's shade varies a little) clear of the east wall's
+    // shadow.
+    double inShadow = 0, inLight = 0;
+    int tiles = 0;
+    for (float x = 1.8f; x < 21.0f; x += 1.2f, ++tiles) {
+        const glm::ivec2 shadowed = pixel({x, 0, 17.4f}), lit = pixel({x, 0, 0.6f});
+        inShadow += luminanceAround(rgba, shadowed.x, shadowed.y);
+        inLight += luminanceAround(rgba, lit.x, lit.y);
+    }
+    inShadow /= tiles;
+    inLight /= tiles;
+    std::printf("[ lighting ] floor luminance in the wall's shadow %.1f, in the light %.1f\n", inShadow, inLight);
+    ASSERT_GT(inLight, 0);
+    EXPECT_LT(inShadow, inLight * 0.85) << "the south wall casts no shadow on the floor";
+}
+
+}  // namespace
