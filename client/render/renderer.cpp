@@ -1001,7 +1001,7 @@ void Renderer::Impl::fillFrame(FrameBlock& f, const CameraView& cam, int highlig
     }
     f.shadowViewProj = hallShadowViewProj;
     f.shadowParams = hallShadowParams;
-    f.ibl = glm::vec4(float(std::max(ibl.prefilteredMips() - 1, 0)), ibl.ready() ? 1.0f : 0.0f, 1.0f, 0.0f);
+    f.ibl = glm::vec4(float(std::max(ibl.prefilteredMips() - 1, 0)), ibl.ready() ? 1.0f : 0.0f, 0.85f, 0.0f);
 }
 
 void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> avatars, int width, int height,
@@ -1499,7 +1499,7 @@ void Renderer::renderInspector(const InspectorView& v, int width, int height) {
     frame.lightDir = glm::vec4(glm::normalize(toEye * 0.6f + glm::vec3(-0.35f, 1.2f, 0.1f)), 2.9f);
     frame.skyColor = glm::vec4(0.85f, 0.88f, 0.95f, 0);   // a bright studio, not the dim hall
     frame.groundColor = glm::vec4(0.42f, 0.40f, 0.38f, 0);
-    frame.ibl.z = 1.7f;  // the hall's environment, brightened like the studio's ambient above
+    frame.ibl.z = 1.0f;  // the hall's environment as it is: the key light above does the studio's work
     glBindBuffer(GL_UNIFORM_BUFFER, d.frameUbo.id());
     glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &frame);
     glBindBuffer(GL_UNIFORM_BUFFER, 0);
