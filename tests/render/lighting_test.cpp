@@ -1,6 +1,7 @@
 // Lighting: image-based lighting built at start-up (prefiltered specular that blurs with
 // roughness, an environment that differs by direction, read back from the GPU) and the hall's
 // key-light shadow map (the floor in a wall's shadow is darker than the same floor in the light).
+// DOCKHALL_LIGHTING_DUMP=/path/x.png writes the frames these tests judge, to look at them.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -291,7 +292,9 @@ TEST_F(LightingTest, PolishedMachinedAndForgedSteelReadDifferentlyInTheHall) {
         contrast[i] = steps / n;
         std::printf("[ lighting ] roughness %.2f: mean luminance %.1f, mean step %.2f\n", roughness[i], sum / n, contrast[i]);
     }
-    EXPECT_GT(contrast[0], contrast[1] * 1.2) << "polished steel does not mirror more than machined";
+    // The roof's lamps exist only in the environment the IBL is built from: without them (no
+    // IBL) polished steel is barely sharper than machined (x1.27 measured); with them, x1.8.
+    EXPECT_GT(contrast[0], contrast[1] * 1.5) << "polished steel does not mirror the hall's lamps";
     EXPECT_GT(contrast[1], contrast[2] * 1.2) << "machined steel does not shine more than as-forged";
     std::filesystem::remove_all(dir);
 }
