@@ -94,7 +94,15 @@ vec3 shade(vec3 albedo, float metallic, float roughness, vec3 N, vec3 V) {
         vec3 Fr = F0 + (max(vec3(1.0 - roughness), F0) - F0) * pow(1.0 - NdotV, 5.0);
         vec3 kdAmbient = (1.0 - Fr) * (1.0 - metallic);
         vec3 irradiance = texture(uIrradiance, N).rgb;
+#ifdef HALL_BATCH
+        // The hall's own surfaces (floor, walls, carpets, counters: rough dielectrics, nearly all
+        // of the screen, their specular a few percent) evaluate the environment the cubemap was
+        // made from, blurred analytically: a cube look-up per pixel cost llvmpipe a third of the
+        // frame. Exhibits, avatars and the inspector read the prefiltered level of their roughness.
+        vec3 prefiltered = environment(R, roughness);
+#else
         vec3 prefiltered = textureLod(uPrefiltered, R, roughness * uIbl.x).rgb;
+#endif
         vec2 ab = texture(uBrdfLut, vec2(NdotV, roughness)).rg;
         return direct + uIbl.z * (kdAmbient * irradiance * albedo + prefiltered * (F0 * ab.x + ab.y));
     }

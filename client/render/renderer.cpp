@@ -309,7 +309,7 @@ Renderer::Renderer() = default;
 Renderer::~Renderer() { shutdown(); }
 
 bool Renderer::Impl::buildPrograms(std::string* error) {
-    litStatic = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "", error);
+    litStatic = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "#define HALL_BATCH 1", error);
     if (!litStatic) return false;
     litExhibit = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "#define EXHIBIT 1", error);
     if (!litExhibit) return false;
