@@ -1,5 +1,6 @@
 // renderer.cpp: GPU resources and the frame: sky, static hall batch, contact shadows, instanced
-// exhibits, instanced avatars with their floor blobs, text labels.
+// exhibits, instanced avatars with their floor blobs, text labels. Lighting built once at init:
+// image-based lighting (detail/ibl.h) and the key light's static shadow map of the hall.
 #include <epoxy/gl.h>
 
 #include "client/render/renderer.h"

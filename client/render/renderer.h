@@ -1,6 +1,7 @@
 // renderer.h: the OpenGL 4.1 core renderer of the hall: floor, walls, booths, exhibits, stage,
-// negotiation tables, signs and the crowd of avatars, lit in linear space and written to an
-// sRGB framebuffer.
+// negotiation tables, signs and the crowd of avatars, lit in linear space (a shadow-mapped key
+// light and image-based lighting from an environment made at start-up) and written to an sRGB
+// framebuffer.
 //
 // Usage (a GL 4.1+ core context current on the calling thread, e.g. a GLFW window or HeadlessGl):
 //
