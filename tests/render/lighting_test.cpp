@@ -3,6 +3,7 @@
 // key-light shadow map (the floor in a wall's shadow is darker than the same floor in the light).
 // DOCKHALL_LIGHTING_DUMP=/path/x.png writes the frames these tests judge, to look at them.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -223,7 +224,9 @@ void writeSphere(const std::string& path, float roughness, float grey) {
 // mirrors the hall's lamps (much contrast across it), the machined one a soft sheen, the forged
 // one hardly anything.
 TEST_F(LightingTest, PolishedMachinedAndForgedSteelReadDifferentlyInTheHall) {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "dockhall_lighting_finishes";
+    // Per process: a sanitizer build may run the same test at the same time.
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("dockhall_lighting_finishes_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir / "models");
     const float roughness[3] = {0.08f, 0.28f, 0.72f};
     const float grey[3] = {0.85f, 0.80f, 0.30f};
