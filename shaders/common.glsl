@@ -1,10 +1,13 @@
 // common.glsl: the per-frame uniform block and the lighting model shared by every lit shader.
 // Prepended to the other files by the program builder (GLSL 4.1 has no #include).
 //
-// Lighting in linear space: hemisphere ambient (sky above, floor bounce below) plus one
-// directional key light with Lambert diffuse and GGX specular (Smith-Schlick visibility,
-// Schlick Fresnel); metals also reflect a soft analytic environment (the hall's light band), so
-// forged parts glint. ACES filmic tone map; the sRGB framebuffer does the encoding.
+// Lighting in linear space: one directional key light with Lambert diffuse and GGX specular
+// (Smith-Schlick visibility, Schlick Fresnel), shadowed by a shadow map; the rest of the hall
+// lights everything through image-based lighting: environment() (floor bounce, walls, rows of
+// hall lights) rendered into a cubemap at start-up, prefiltered per roughness for specular
+// (split sum with a BRDF LUT) and convolved for diffuse. So polished steel mirrors the lamps,
+// machined steel shows a soft sheen and as-forged steel a dull grey. ACES filmic tone map; the
+// sRGB framebuffer does the encoding.
 
 layout(std140) uniform Frame {
     mat4 uViewProj;
@@ -22,7 +25,15 @@ layout(std140) uniform Frame {
     vec4 uZoneColor[64];  // linear carpet colour
     vec4 uRoleColor[4];   // linear jacket colour per net::Role
     vec4 uRoleAccent[4];  // linear badge colour per net::Role
+    mat4 uShadowViewProj; // world -> the hall's key-light shadow map (clip space, orthographic)
+    vec4 uShadowParams;   // x 1 = hall shadow map on, y texel size (uv), z normal offset (m), w depth bias
+    vec4 uIbl;            // x prefiltered mips - 1, y 1 = image-based lighting on, z its strength
 };
+
+// Image-based lighting (detail/ibl.h), built once at start-up from environment() below.
+uniform samplerCube uPrefiltered;  // GGX-prefiltered radiance, roughness = mip / uIbl.x
+uniform samplerCube uIrradiance;   // cosine-convolved: diffuse = irradiance * albedo
+uniform sampler2D uBrdfLut;        // split-sum scale (r) and bias (g) of F0 over (N.V, roughness)
 
 const float PI = 3.14159265;
 const vec3 kHighlightColor = vec3(1.0, 0.62, 0.12);
@@ -78,10 +89,27 @@ vec3 shade(vec3 albedo, float metallic, float roughness, vec3 N, vec3 V) {
     vec3 kd = (1.0 - F) * (1.0 - metallic);
     vec3 direct = (kd * albedo / PI + spec) * uLightColor.rgb * uLightDir.w * NdotL * gKeyLight;
 
+    vec3 R = reflect(-V, N);
+    if (uIbl.y > 0.5) {
+        vec3 Fr = F0 + (max(vec3(1.0 - roughness), F0) - F0) * pow(1.0 - NdotV, 5.0);
+        vec3 kdAmbient = (1.0 - Fr) * (1.0 - metallic);
+        vec3 irradiance = texture(uIrradiance, N).rgb;
+#ifdef HALL_BATCH
+        // The hall's own surfaces (floor, walls, carpets, counters: rough dielectrics, nearly all
+        // of the screen, their specular a few percent) evaluate the environment the cubemap was
+        // made from, blurred analytically: a cube look-up per pixel cost llvmpipe a third of the
+        // frame. Exhibits, avatars and the inspector read the prefiltered level of their roughness.
+        vec3 prefiltered = environment(R, roughness);
+#else
+        vec3 prefiltered = textureLod(uPrefiltered, R, roughness * uIbl.x).rgb;
+#endif
+        vec2 ab = texture(uBrdfLut, vec2(NdotV, roughness)).rg;
+        return direct + uIbl.z * (kdAmbient * irradiance * albedo + prefiltered * (F0 * ab.x + ab.y));
+    }
+    // Without IBL (it failed to build): hemisphere ambient and the analytic environment.
     float hemi = N.y * 0.5 + 0.5;
     vec3 ambient = mix(uGroundColor.rgb, uSkyColor.rgb, hemi);
     vec3 Fa = F0 + (max(vec3(1.0 - roughness), F0) - F0) * pow(1.0 - NdotV, 5.0);
-    vec3 R = reflect(-V, N);
     vec3 diffuseAmbient = ambient * albedo * (1.0 - metallic) * (1.0 - Fa * 0.5);
     vec3 specAmbient = environment(R, roughness) * Fa * mix(1.0, 0.45, roughness);
     return direct + diffuseAmbient + specAmbient;

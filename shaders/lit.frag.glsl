@@ -28,6 +28,19 @@ float keyLightVisibility(vec3 p, vec3 n) {
         for (int x = -1; x <= 1; ++x) sum += texture(uShadowMap, vec3(q.xy + vec2(x, y) * texel, q.z - 0.0015));
     return sum / 9.0;
 }
+#else
+uniform sampler2DShadow uHallShadow;  // the hall's key light depth (texture unit 5), static
+
+// Share of the key light reaching p in the hall: the static shadow map (hall and exhibits, made
+// once at start-up over the whole hall, so it cannot shimmer as the camera moves), one bilinear
+// percentage-closer tap (2x2 texels; more taps cost llvmpipe ~15% of a frame). Surfaces facing
+// away from the light need no look-up.
+float hallKeyLight(vec3 p, vec3 n) {
+    if (uShadowParams.x < 0.5 || dot(n, uLightDir.xyz) <= 0.0) return 1.0;
+    vec3 q = (uShadowViewProj * vec4(p + n * uShadowParams.z, 1.0)).xyz * 0.5 + 0.5;
+    if (any(lessThan(q, vec3(0.0))) || any(greaterThan(q, vec3(1.0)))) return 1.0;
+    return texture(uHallShadow, vec3(q.xy, q.z - uShadowParams.w));
+}
 #endif
 
 out vec4 fragColor;
@@ -174,6 +187,9 @@ void main() {
         albedo *= 0.95 + 0.08 * n;
     }
 
+#ifndef INSPECT
+    gKeyLight = hallKeyLight(vWorldPos, N);
+#endif
     vec3 V = normalize(uCameraPos.xyz - vWorldPos);
     vec3 color = shade(albedo, metallic, roughness, N, V);
     if (pattern == kPatternScreen) {

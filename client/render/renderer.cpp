@@ -1,5 +1,6 @@
 // renderer.cpp: GPU resources and the frame: sky, static hall batch, contact shadows, instanced
-// exhibits, instanced avatars with their floor blobs, text labels.
+// exhibits, instanced avatars with their floor blobs, text labels. Lighting built once at init:
+// image-based lighting (detail/ibl.h) and the key light's static shadow map of the hall.
 #include <epoxy/gl.h>
 
 #include "client/render/renderer.h"
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
@@ -19,6 +21,7 @@
 #include "client/render/detail/baked_loader.h"
 #include "client/render/detail/gl.h"
 #include "client/render/detail/hall_mesh.h"
+#include "client/render/detail/ibl.h"
 #include "client/render/detail/model_loader.h"
 #include "client/render/fonts.h"
 #include "client/render/text.h"
@@ -39,7 +42,10 @@ constexpr float kPlaceholderSize = 0.35f;
 constexpr float kFlatRatio = 0.4f;           // height below this x width: a flat part, stood up
 constexpr float kStandUpDegrees = 78.0f;
 
-constexpr float kHallChunkSize = 10.0f;      // metres: the static batch is cut into cells this big for culling
+constexpr float kHallChunkSize = 10.0f;
+// The hall's key-light shadow map: one static map over the whole hall, made once at start-up.
+constexpr int kHallShadowSize = 2048;
+constexpr float kHallShadowNormalOffset = 1.5f;   // texels the receiver is pushed out along its normal      // metres: the static batch is cut into cells this big for culling
 
 constexpr float kLabelPixelsPerMetre = 170.0f;
 constexpr int kAtlasPageSize = 2048;
@@ -62,8 +68,11 @@ struct FrameBlock {
     glm::vec4 zoneColor[64];
     glm::vec4 roleColor[4];
     glm::vec4 roleAccent[4];
+    glm::mat4 shadowViewProj;
+    glm::vec4 shadowParams;
+    glm::vec4 ibl;
 };
-static_assert(sizeof(FrameBlock) == 2 * 64 + 9 * 16 + 128 * 16 + 8 * 16);
+static_assert(sizeof(FrameBlock) == 3 * 64 + 11 * 16 + 128 * 16 + 8 * 16);
 
 struct LabelVertex {
     float pos[3];
@@ -130,6 +139,16 @@ net::Rect boothRect(const net::Booth& b) {
 struct Renderer::Impl {
     // Programs.
     GlProgram litStatic, litExhibit, inspect, avatar, label, blob, sky, shadow;
+    GlProgram depthStatic, depthExhibit;  // the hall's shadow map pass
+
+    // Lighting built once at init(): image-based lighting and the key light's static shadow map
+    // of the hall and exhibits (nothing in it moves; avatars keep their soft floor blobs).
+    Ibl ibl;
+    GlTexture hallShadowMap;
+    uint32_t hallShadowFbo = 0;
+    glm::mat4 hallShadowViewProj{1.0f};
+    glm::vec4 hallShadowParams{0.0f};
+    LightingInfo lightingInfo;
     GlBuffer frameUbo;
     GlTexture white;
     GlVertexArray emptyVao;
@@ -192,6 +211,7 @@ struct Renderer::Impl {
     uint32_t shadowFbo = 0;
     ~Impl() {
         if (shadowFbo) deleteFramebuffer(shadowFbo);
+        if (hallShadowFbo) deleteFramebuffer(hallShadowFbo);
     }
     bool ensureShadowMap();
     std::vector<ExhibitInstance> exhibitScratch;
@@ -248,6 +268,8 @@ struct Renderer::Impl {
     void buildExhibits(const std::vector<ExhibitPlacement>& placements, const std::string& assetsDir);
     void buildAvatars();
     void buildLabels();
+    void buildLighting(const std::vector<HallVertex>& hallVertices);
+    void bindLighting() const;
     void fillFrame(FrameBlock& f, const CameraView& cam, int highlightBooth) const;
     void beginGpuTimer();
     void endGpuTimer();
@@ -288,7 +310,7 @@ Renderer::Renderer() = default;
 Renderer::~Renderer() { shutdown(); }
 
 bool Renderer::Impl::buildPrograms(std::string* error) {
-    litStatic = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "", error);
+    litStatic = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "#define HALL_BATCH 1", error);
     if (!litStatic) return false;
     litExhibit = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "lit.frag.glsl"}, "#define EXHIBIT 1", error);
     if (!litExhibit) return false;
@@ -303,7 +325,11 @@ bool Renderer::Impl::buildPrograms(std::string* error) {
     sky = buildProgram({"common.glsl", "sky.vert.glsl"}, {"common.glsl", "sky.frag.glsl"}, "", error);
     if (!sky) return false;
     shadow = buildProgram({"common.glsl", "shadow.vert.glsl"}, {"common.glsl", "shadow.frag.glsl"}, "", error);
-    return bool(shadow);
+    if (!shadow) return false;
+    depthStatic = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "depth.frag.glsl"}, "", error);
+    if (!depthStatic) return false;
+    depthExhibit = buildProgram({"common.glsl", "lit.vert.glsl"}, {"common.glsl", "depth.frag.glsl"}, "#define EXHIBIT 1", error);
+    return bool(depthExhibit);
 }
 
 bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, std::string* error) {
@@ -365,6 +391,7 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
     d.buildShadows(mesh.shadows);
     d.buildExhibits(mesh.exhibits, desc.assetsDir);
     d.buildAvatars();
+    d.buildLighting(mesh.vertices);
     d.labelPlacements = std::move(mesh.labels);
     d.buildLabels();
     glBindBuffer(GL_ARRAY_BUFFER, 0);
@@ -669,6 +696,134 @@ void Renderer::Impl::buildAvatars() {
     glBindVertexArray(0);
 }
 
+void Renderer::Impl::buildLighting(const std::vector<HallVertex>& hallVertices) {
+    // The environment is made of the hall's colours: the Frame block as every hall frame fills it.
+    FrameBlock frame{};
+    fillFrame(frame, CameraView{}, -1);
+    glBindBuffer(GL_UNIFORM_BUFFER, frameUbo.id());
+    glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &frame);
+    glBindBuffer(GL_UNIFORM_BUFFER, 0);
+    glBindBufferBase(GL_UNIFORM_BUFFER, 0, frameUbo.id());
+    std::string iblError;
+    lightingInfo.ibl = ibl.build(IblDesc{}, &iblError);
+    lightingInfo.iblMs = ibl.buildMs();
+    lightingInfo.prefilteredMips = lightingInfo.ibl ? ibl.prefilteredMips() : 0;
+    if (!lightingInfo.ibl) warnings.push_back(iblError + ": the hall is lit without image-based lighting");
+    staticBytes += ibl.gpuBytes();
+
+    // The key light's shadow map: an orthographic view along the light fitted around everything
+    // that stands in the hall. It never moves, so it is drawn once and cannot shimmer.
+    const auto start = std::chrono::steady_clock::now();
+    glm::vec3 lo(1e30f), hi(-1e30f);
+    for (const HallVertex& v : hallVertices) {
+        lo = glm::min(lo, glm::vec3(v.pos[0], v.pos[1], v.pos[2]));
+        hi = glm::max(hi, glm::vec3(v.pos[0], v.pos[1], v.pos[2]));
+    }
+    for (const glm::vec4& sp : exhibitSpheres) {
+        lo = glm::min(lo, glm::vec3(sp) - sp.w);
+        hi = glm::max(hi, glm::vec3(sp) + sp.w);
+    }
+    if (lo.x > hi.x) return;
+    const glm::vec3 L = glm::vec3(frame.lightDir);
+    const glm::vec3 center = (lo + hi) * 0.5f;
+    const glm::mat4 view = glm::lookAt(center + L * glm::length(hi - lo), center, glm::vec3(0, 1, 0));
+    glm::vec3 vlo(1e30f), vhi(-1e30f);
+    for (int k = 0; k < 8; ++k) {
+        const glm::vec3 corner{(k & 1) ? hi.x : lo.x, (k & 2) ? hi.y : lo.y, (k & 4) ? hi.z : lo.z};
+        const glm::vec3 q = glm::vec3(view * glm::vec4(corner, 1.0f));
+        vlo = glm::min(vlo, q);
+        vhi = glm::max(vhi, q);
+    }
+    const float extent = std::max(vhi.x - vlo.x, vhi.y - vlo.y);
+    const float texel = extent / float(kHallShadowSize);
+    const float depthRange = (vhi.z - vlo.z) + 2.0f;
+    hallShadowViewProj = glm::ortho(vlo.x, vlo.x + extent, vlo.y, vlo.y + extent, -vhi.z - 1.0f, -vlo.z + 1.0f) * view;
+
+    hallShadowMap = makeTexture();
+    glBindTexture(GL_TEXTURE_2D, hallShadowMap.id());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, kHallShadowSize, kHallShadowSize, 0, GL_DEPTH_COMPONENT, GL_FLOAT, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_MODE, GL_COMPARE_REF_TO_TEXTURE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_FUNC, GL_LEQUAL);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    GLint oldDraw = 0, oldRead = 0, oldViewport[4] = {};
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &oldDraw);
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &oldRead);
+    glGetIntegerv(GL_VIEWPORT, oldViewport);
+    glGenFramebuffers(1, &hallShadowFbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, hallShadowFbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_TEXTURE_2D, hallShadowMap.id(), 0);
+    glDrawBuffer(GL_NONE);
+    glReadBuffer(GL_NONE);
+    const bool complete = glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
+    if (complete) {
+        glViewport(0, 0, kHallShadowSize, kHallShadowSize);
+        glClearDepth(1.0);
+        glClear(GL_DEPTH_BUFFER_BIT);
+        glEnable(GL_DEPTH_TEST);
+        glDepthFunc(GL_LESS);
+        glDepthMask(GL_TRUE);
+        glDisable(GL_CULL_FACE);  // exhibits may be open; the hall's thin panels cast from either side
+        glEnable(GL_POLYGON_OFFSET_FILL);
+        glPolygonOffset(2.0f, 4.0f);
+        frame.viewProj = hallShadowViewProj;
+        glBindBuffer(GL_UNIFORM_BUFFER, frameUbo.id());
+        glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &frame);
+        glBindBuffer(GL_UNIFORM_BUFFER, 0);
+        glUseProgram(depthStatic.id());
+        glBindVertexArray(hallVao.id());
+        glDrawElements(GL_TRIANGLES, hallIndexCount, GL_UNSIGNED_INT, nullptr);
+        if (exhibitVao && !exhibitInstances.empty()) {
+            // Every exhibit at its full level, all instances at once.
+            glUseProgram(depthExhibit.id());
+            glBindVertexArray(exhibitVao.id());
+            glBindBuffer(GL_ARRAY_BUFFER, exhibitInstanceVbo.id());
+            glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(exhibitInstances.size() * sizeof(ExhibitInstance)),
+                         exhibitInstances.data(), GL_STREAM_DRAW);
+            constexpr GLsizei is = sizeof(ExhibitInstance);
+            for (const ExhibitModel& m : exhibitModels) {
+                if (m.instanceCount == 0 || m.lods.empty()) continue;
+                const size_t first = size_t(m.firstInstance) * is;
+                for (GLuint r = 0; r < 3; ++r) setFloatAttrib(6 + r, 4, GL_FLOAT, false, is, first + r * 16, 1);
+                setFloatAttrib(9, 1, GL_FLOAT, false, is, first + offsetof(ExhibitInstance, booth), 1);
+                for (const ExhibitDraw& draw : m.lods[0].draws)
+                    glDrawElementsInstancedBaseVertex(GL_TRIANGLES, draw.indexCount, GL_UNSIGNED_INT,
+                                                      reinterpret_cast<const void*>(draw.indexOffset),
+                                                      GLsizei(m.instanceCount), draw.baseVertex);
+            }
+            glBindBuffer(GL_ARRAY_BUFFER, 0);
+        }
+        glDisable(GL_POLYGON_OFFSET_FILL);
+        glDisable(GL_DEPTH_TEST);
+        glBindVertexArray(0);
+        glUseProgram(0);
+    }
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(oldDraw));
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(oldRead));
+    glViewport(oldViewport[0], oldViewport[1], oldViewport[2], oldViewport[3]);
+    glFinish();
+    if (!complete) {
+        warnings.push_back("the hall's shadow map was refused by OpenGL: the key light casts no shadows");
+        return;
+    }
+    hallShadowParams = glm::vec4(1.0f, 1.0f / float(kHallShadowSize), texel * kHallShadowNormalOffset, texel / depthRange);
+    staticBytes += size_t(kHallShadowSize) * kHallShadowSize * 4;
+    lightingInfo.hallShadow = true;
+    lightingInfo.hallShadowSize = kHallShadowSize;
+    lightingInfo.hallShadowTexel = texel;
+    lightingInfo.hallShadowMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void Renderer::Impl::bindLighting() const {
+    ibl.bind();
+    glActiveTexture(GL_TEXTURE5);
+    glBindTexture(GL_TEXTURE_2D, hallShadowMap.id());
+    glActiveTexture(GL_TEXTURE0);
+}
+
 void Renderer::Impl::buildLabels() {
     atlasPages.clear();
     atlasPageSizes.clear();
@@ -845,6 +1000,9 @@ void Renderer::Impl::fillFrame(FrameBlock& f, const CameraView& cam, int highlig
         f.roleColor[i] = glm::vec4(srgbToLinear(roles[i]), 1);
         f.roleAccent[i] = glm::vec4(srgbToLinear(accents[i]), 1);
     }
+    f.shadowViewProj = hallShadowViewProj;
+    f.shadowParams = hallShadowParams;
+    f.ibl = glm::vec4(float(std::max(ibl.prefilteredMips() - 1, 0)), ibl.ready() ? 1.0f : 0.0f, 0.85f, 0.0f);
 }
 
 void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> avatars, int width, int height,
@@ -874,7 +1032,7 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
     glClearColor(frame.fog.r, frame.fog.g, frame.fog.b, 1.0f);
     glClearDepth(1.0);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-    glActiveTexture(GL_TEXTURE0);
+    d.bindLighting();
 
     // Sky above the walls.
     glDisable(GL_DEPTH_TEST);
@@ -1342,10 +1500,12 @@ void Renderer::renderInspector(const InspectorView& v, int width, int height) {
     frame.lightDir = glm::vec4(glm::normalize(toEye * 0.6f + glm::vec3(-0.35f, 1.2f, 0.1f)), 2.9f);
     frame.skyColor = glm::vec4(0.85f, 0.88f, 0.95f, 0);   // a bright studio, not the dim hall
     frame.groundColor = glm::vec4(0.42f, 0.40f, 0.38f, 0);
+    frame.ibl.z = 1.0f;  // the hall's environment as it is: the key light above does the studio's work
     glBindBuffer(GL_UNIFORM_BUFFER, d.frameUbo.id());
     glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof(FrameBlock), &frame);
     glBindBuffer(GL_UNIFORM_BUFFER, 0);
     glBindBufferBase(GL_UNIFORM_BUFFER, 0, d.frameUbo.id());
+    d.bindLighting();
 
     glUseProgram(d.inspect.id());
     const GLuint prog = d.inspect.id();
@@ -1512,6 +1672,12 @@ void Renderer::renderInspector(const InspectorView& v, int width, int height) {
     glDisable(GL_DEPTH_TEST);
     for (GLenum e = glGetError(); e != GL_NO_ERROR && d.stats.glErrors < 16; e = glGetError()) d.stats.glErrors++;
     if (!srgbWas) glDisable(GL_FRAMEBUFFER_SRGB);
+}
+
+LightingInfo Renderer::lighting() const { return m_impl ? m_impl->lightingInfo : LightingInfo{}; }
+
+bool Renderer::readPrefilteredEnvironment(int face, int mip, std::vector<float>& rgb, int& size) const {
+    return m_impl && m_impl->ibl.readPrefiltered(face, mip, rgb, size);
 }
 
 void Renderer::shutdown() { m_impl.reset(); }

@@ -1,6 +1,7 @@
 // renderer.h: the OpenGL 4.1 core renderer of the hall: floor, walls, booths, exhibits, stage,
-// negotiation tables, signs and the crowd of avatars, lit in linear space and written to an
-// sRGB framebuffer.
+// negotiation tables, signs and the crowd of avatars, lit in linear space (a shadow-mapped key
+// light and image-based lighting from an environment made at start-up) and written to an sRGB
+// framebuffer.
 //
 // Usage (a GL 4.1+ core context current on the calling thread, e.g. a GLFW window or HeadlessGl):
 //
@@ -116,6 +117,17 @@ struct InspectedExhibit {
     glm::vec3 hallCenter{0};        // where it stands in the hall (its bounding sphere's centre)
 };
 
+// What init() built for lighting and what it cost (wall clock, glFinish'ed).
+struct LightingInfo {
+    bool ibl = false;            // image-based lighting built (else hemisphere ambient)
+    double iblMs = 0;            // environment cubemap, prefiltered mips, irradiance, BRDF LUT
+    int prefilteredMips = 0;     // roughness 0 .. 1 across them
+    bool hallShadow = false;     // the key light's static shadow map of the hall and exhibits
+    double hallShadowMs = 0;
+    int hallShadowSize = 0;      // texels per side
+    float hallShadowTexel = 0;   // metres per texel
+};
+
 class Renderer {
 public:
     Renderer();
@@ -169,6 +181,11 @@ public:
 
     // Bytes of GPU memory the renderer's buffers and textures hold (approximate).
     size_t gpuBytes() const;
+
+    LightingInfo lighting() const;
+    // One face (0..5: +x -x +y -y +z -z) of a prefiltered environment mip read back from the GPU
+    // as linear RGB floats (mip 0 sharp, the last one roughness 1). For tests. False if none.
+    bool readPrefilteredEnvironment(int face, int mip, std::vector<float>& rgb, int& size) const;
 
     // Frees every GL object (the context must still be current). init() may be called again.
     void shutdown();

@@ -92,12 +92,15 @@ GlProgram buildProgram(std::initializer_list<const char*> vertexFiles, std::init
     }
     GLuint block = glGetUniformBlockIndex(program, "Frame");
     if (block != GL_INVALID_INDEX) glUniformBlockBinding(program, block, 0);
-    GLint sampler = glGetUniformLocation(program, "uTexture");
-    if (sampler >= 0) {
-        glUseProgram(program);
-        glUniform1i(sampler, 0);
-        glUseProgram(0);
-    }
+    // Every sampler the shared shaders declare gets its own unit (two samplers of different types
+    // left on unit 0 would make every draw fail): base colour 0, the inspector's shadow map 1,
+    // the IBL 2-4 (detail/ibl.h), the hall's shadow map 5.
+    static const std::pair<const char*, int> kSamplers[] = {
+        {"uTexture", 0}, {"uShadowMap", 1}, {"uPrefiltered", 2}, {"uIrradiance", 3}, {"uBrdfLut", 4}, {"uHallShadow", 5}};
+    glUseProgram(program);
+    for (const auto& [name, unit] : kSamplers)
+        if (GLint loc = glGetUniformLocation(program, name); loc >= 0) glUniform1i(loc, unit);
+    glUseProgram(0);
     return GlProgram(program);
 }
 
