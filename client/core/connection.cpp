@@ -60,6 +60,8 @@ void Connection::update(uint64_t nowMs) {
                 hello.org = m_request.org;
                 hello.role = m_request.role;
                 hello.password = m_request.password;
+                hello.email = m_request.email;
+                hello.token = m_request.token;
                 net::Bytes bytes = net::encode(hello);
                 if (hello.version != net::kProtocolVersion) {
                     // Another version's Hello: only the fixed prefix is meaningful.
@@ -107,6 +109,8 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             if ((ok = net::decode(data, w)) && m_state == ConnState::Handshaking) {
                 m_world.onWelcome(w, nowMs);
                 m_state = ConnState::Joined;
+                m_token = w.token;
+                m_tokenExpiresMs = w.tokenExpiresUnixMs;
             }
             break;
         }
@@ -148,6 +152,15 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
         default: ok = net::isDockingType(*type) && m_docking.onPacket(*type, data); break;
     }
     if (!ok) ++m_stats.malformed;
+}
+
+JoinRequest Connection::rejoinRequest() const {
+    JoinRequest r = m_request;
+    if (!m_token.empty()) {
+        r.token = m_token;
+        r.password.clear();  // the token stands for it; nothing secret lingers longer than needed
+    }
+    return r;
 }
 
 void Connection::sendInput(const net::MoveInput& in) {

@@ -421,6 +421,14 @@ uint32_t EnetTransport::roundTripMs(PeerHandle peer) const {
     return it == m_peers.end() ? 0 : it->second->roundTripTime;
 }
 
+std::string EnetTransport::peerAddress(PeerHandle peer) const {
+    auto it = m_peers.find(peer.v);
+    if (it == m_peers.end()) return {};
+    char ip[64] = {};
+    if (enet_address_get_host_ip(&it->second->address, ip, sizeof ip) != 0) return {};
+    return ip;
+}
+
 // --- pumping ---------------------------------------------------------------------------------
 
 void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out, uint32_t waitMs) {

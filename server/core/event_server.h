@@ -19,6 +19,7 @@
 
 #include "net/protocol/messages.h"
 #include "net/transport/transport.h"
+#include "server/core/auth.h"
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
@@ -28,7 +29,13 @@ namespace server {
 
 struct ServerDesc {
     uint16_t maxParticipants = 1000;    // joined people; more get RefuseReason::HallFull
-    std::string organizerPassword;      // empty: anyone may join as organizer (local demo)
+    Registration registration = Registration::Open;  // who gets in without an imported account (auth.h)
+    std::string organizerPassword;      // open hall only: empty lets anyone join as organizer (local demo)
+    int64_t sessionTtlMs = 12LL * 3600 * 1000;  // a session token's life (wall clock)
+    bool passwordThread = true;         // Argon2id on a worker thread (false: inside update(), for tests)
+    uint32_t maxPasswordChecksQueued = 32;  // sign-ins beyond this wait for their turn
+    ThrottleDesc accountThrottle;       // wrong passwords for one e-mail: 0.5 s, 1 s, 2 s ... before the answer
+    ThrottleDesc addressThrottle{.baseDelayMs = 250, .freeFailures = 20};  // per address: a venue shares one NAT
     uint32_t chatBurst = 5;             // chat lines allowed at once ...
     uint32_t chatRefillMs = 2000;       // ... and one more every this many ms
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
@@ -50,6 +57,8 @@ struct ServerStats {
     uint64_t inputsApplied = 0;
     uint64_t malformedPackets = 0;
     uint64_t refusedJoins = 0;
+    uint64_t passwordChecks = 0;        // Argon2id verifications and hashes run
+    uint64_t failedLogins = 0;          // wrong passwords, unknown e-mails, dead tokens
     uint64_t snapshotsSent = 0;
     uint64_t snapshotBytes = 0;
     uint64_t chatLines = 0;
@@ -88,6 +97,12 @@ private:
     void onDisconnect(net::PeerHandle peer, const Now& now);
     void onPacket(net::PeerHandle peer, uint8_t channel, const std::vector<uint8_t>& data, const Now& now);
     void onHello(Session& s, const std::vector<uint8_t>& data, const Now& now);
+    void startSignIn(Session& s, const Now& now);     // an e-mail + password Hello, once its delay is over
+    void finishSignIn(Session& s, const PasswordWorker::Result& r, const Now& now);
+    void failSignIn(Session& s, net::RefuseReason reason, const std::string& text, const Now& now);
+    void resumeSession(Session& s, const net::Hello& hello, const Now& now);
+    void admit(Session& s, const ParticipantRecord& who, const net::SessionToken& token, int64_t expiresMs,
+               const Now& now);
     void onInput(Session& s, const std::vector<uint8_t>& data);
     void onChat(Session& s, const std::vector<uint8_t>& data, const Now& now);
     void refuse(Session& s, net::RefuseReason reason, const std::string& text);
@@ -116,6 +131,13 @@ private:
     std::vector<net::PeerHandle> m_peersScratch;
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
+    LoginThrottle m_accountThrottle;
+    LoginThrottle m_addressThrottle;
+    std::vector<Session*> m_signIns;    // sessions whose e-mail + password Hello waits for its turn
+    std::unordered_map<uint64_t, Session*> m_passwordChecks;  // by ticket: handed to the worker
+    uint64_t m_nextTicket = 0;
+    std::vector<PasswordWorker::Result> m_checked;
+    std::unique_ptr<PasswordWorker> m_passwords;
 };
 
 }  // namespace server
