@@ -99,6 +99,7 @@ App::App(AppDesc desc) : m_desc(std::move(desc)) {
     m_form.org = m_desc.join.org;
     m_form.role = m_desc.join.role;
     m_form.password = m_desc.join.password;
+    m_form.email = m_desc.join.email;
 }
 
 App::~App() {
@@ -269,6 +270,9 @@ void App::startJoin() {
     req.org = m_form.org;
     req.role = m_form.role;
     req.password = m_form.password;
+    req.email = m_form.email;
+    // Back after a lost connection: the session token stands in for the password.
+    req.token = m_sessionToken;
     spdlog::info("joining {}:{} as {} ({}, {})", m_desc.host, m_desc.port, req.name, req.org, net::roleName(req.role));
     m_conn = std::make_unique<Connection>(*m_transport, req, monoMs());
     m_phase = Phase::Connecting;
@@ -300,6 +304,9 @@ void App::updateConnection(uint64_t nowMs) {
         m_phase = Phase::Hall;
         m_wasInHall = true;
         m_joinedAtMs = nowMs;
+        // Kept in memory only; the password is not needed again while the token lives.
+        m_sessionToken = m_conn->sessionToken();
+        if (!m_sessionToken.empty()) m_form.password.clear();
         const net::EventLayout& ev = m_conn->world().event();
         spdlog::info("joined \"{}\" as participant {}", ev.name.in(true), m_conn->world().self().v);
         std::string error;
@@ -314,6 +321,7 @@ void App::updateConnection(uint64_t nowMs) {
     if ((state == ConnState::Refused || state == ConnState::Lost) &&
         (m_phase == Phase::Connecting || m_phase == Phase::Hall)) {
         m_phase = Phase::Failed;
+        if (state == ConnState::Refused) m_sessionToken = {};  // refused: sign in afresh next time
         m_failedUnreachable = state == ConnState::Lost && before == ConnState::Connecting;
         m_failedText = m_conn->refusalText();
         if (m_transport && m_transport->linkError() != net::LinkError::None) {  // the encrypted link said no

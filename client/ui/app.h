@@ -119,6 +119,7 @@ private:
     DockingPanels m_dockingPanels;
     bool m_showDocking = true;
     JoinForm m_form;
+    net::SessionToken m_sessionToken;     // from the last Welcome; presented when joining again
     Language m_lang = Language::Chinese;
     Language m_rendererLang = Language::Count;
 

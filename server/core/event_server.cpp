@@ -245,12 +245,6 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
     if (!net::decode(data, hello)) { ++m_stats.malformedPackets; return; }
     hello.name = trim(hello.name);
     hello.org = trim(hello.org);
-    if (m_joinedCount >= m_desc.maxParticipants || m_freeIds.empty()) {
-        refuse(s, net::RefuseReason::HallFull,
-               "The hall is full (" + std::to_string(m_desc.maxParticipants) +
-                   " people). Please try again later. 会场已满，请稍后再试。");
-        return;
-    }
     if (!hello.token.empty()) {
         resumeSession(s, hello, now);
         return;
@@ -261,6 +255,7 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
                    "This hall keeps no accounts; join with your name instead of an e-mail. 本会场不设账号，请直接填写姓名加入。");
             return;
         }
+        if (hallFull(s)) return;  // before the costly password check
         hello.email = normalizeEmail(hello.email);
         // The answer waits out the throttle of this e-mail and of this address, and then its turn
         // among the other sign-ins (a few Argon2id checks per update, so the tick never stalls).
@@ -287,6 +282,7 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
                "Wrong organizer password; join as attendee or ask the event's organizers. 主办方密码错误。");
         return;
     }
+    if (hallFull(s)) return;
     ParticipantRecord who{.name = hello.name, .org = hello.org, .role = hello.role};
     if (m_store) {
         auto rec = m_store->recordJoin(hello.name, hello.org, hello.role, now.unixMs);
@@ -301,7 +297,15 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
     admit(s, who, {}, 0, now);
 }
 
+bool EventServer::hallFull(Session& s) {
+    if (m_joinedCount < m_desc.maxParticipants && !m_freeIds.empty()) return false;
+    refuse(s, net::RefuseReason::HallFull,
+           "The hall is full (" + std::to_string(m_desc.maxParticipants) + " people). Please try again later. 会场已满，请稍后再试。");
+    return true;
+}
+
 void EventServer::resumeSession(Session& s, const net::Hello& hello, const Now& now) {
+    if (hallFull(s)) return;
     std::optional<SessionTokenRow> row;
     if (m_store) row = m_store->sessionToken(tokenDigest(hello.token));
     std::optional<ParticipantRecord> who;
@@ -374,6 +378,7 @@ void EventServer::finishSignIn(Session& s, const PasswordWorker::Result& r, cons
         m_accountThrottle.onSuccess(hello.email);
         if (s.account->failedLogins) m_store->recordLoginSuccess(s.account->who.accountId);
     }
+    if (hallFull(s)) return;
     uint32_t accountId = s.account->who.accountId;
     std::optional<ParticipantRecord> who = m_store->recordAccountJoin(accountId, now.unixMs);
     net::SessionToken token = newSessionToken();
@@ -390,12 +395,7 @@ void EventServer::finishSignIn(Session& s, const PasswordWorker::Result& r, cons
 
 void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::SessionToken& token, int64_t expiresMs,
                         const Now& now) {
-    if (m_joinedCount >= m_desc.maxParticipants || m_freeIds.empty()) {
-        refuse(s, net::RefuseReason::HallFull,
-               "The hall is full (" + std::to_string(m_desc.maxParticipants) +
-                   " people). Please try again later. 会场已满，请稍后再试。");
-        return;
-    }
+    if (hallFull(s)) return;
     // One presence per account: a reconnect replaces a session the server has not yet seen drop.
     if (rec.hasLogin)
         for (Session* o : m_byId)

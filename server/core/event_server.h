@@ -100,6 +100,7 @@ private:
     void startSignIn(Session& s, const Now& now);     // an e-mail + password Hello, once its delay is over
     void finishSignIn(Session& s, const PasswordWorker::Result& r, const Now& now);
     void failSignIn(Session& s, net::RefuseReason reason, const std::string& text, const Now& now);
+    bool hallFull(Session& s);                        // true: refused as full
     void resumeSession(Session& s, const net::Hello& hello, const Now& now);
     void admit(Session& s, const ParticipantRecord& who, const net::SessionToken& token, int64_t expiresMs,
                const Now& now);
