@@ -103,6 +103,7 @@ public:
     const DockingState& docking() const { return m_docking; }
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
+    net::PeerHandle serverPeer() const { return m_server; }  // for tests that send raw packets
     // Next input sequence number to use.
     uint32_t nextInputSeq() { return ++m_inputSeq; }
 

@@ -128,6 +128,8 @@ enum class NoticeCode : uint8_t {
     Refused,          // a docking request was refused (the text says why and what to do)
     Match,            // a new post matches one of my organization's posts
     Meeting,          // a meeting request, answer, reminder or call to the table
+    RateLimited,      // too many requests in a short time (docking actions, searches)
+    TooLarge,         // a message over the size its type allows was dropped
     Count
 };
 

@@ -43,8 +43,15 @@ struct EventServer::Session {
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
     std::array<net::SnapshotFrame, kFrameHistory> sent{};  // by tick % kFrameHistory
     InterestClient interest;       // what this client knows of the others (interest.h)
-    double chatTokens = 0;
-    uint64_t chatLastMs = 0;
+    struct Bucket {
+        double tokens = 0;
+        uint64_t lastMs = 0;
+    };
+    std::array<Bucket, size_t(RateClass::Count)> buckets{};  // by RateClass, filled on joining
+    double strikes = 0;            // refused messages, forgiven one a second
+    uint64_t strikeMs = 0;
+    uint64_t windowMs = 0;         // the current one-second packet window ...
+    uint32_t windowPackets = 0;    // ... and the packets in it
 };
 
 // The docking service's view of the server: send to one participant, move them, see where they are.
@@ -179,26 +186,120 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
     if (it == m_sessions.end()) return;
     Session& s = *it->second;
     if (s.closing) return;
-    uint16_t helloVersion = 0;
-    if (!s.joined && channel == net::kChannelEvents && net::peekHelloVersion(data, helloVersion)) {
+    if (!admitPacket(s, channel, data, now)) return;
+    if (!s.joined) {
         onHello(s, data, now);  // also another protocol version's Hello, refused in words
         return;
     }
-    auto type = net::peekType(data);
-    if (!type) { ++m_stats.malformedPackets; return; }
-    if (!s.joined) {
-        if (*type == net::MsgType::Hello && channel == net::kChannelEvents) onHello(s, data, now);
-        else ++m_stats.malformedPackets;
-        return;
-    }
-    switch (*type) {
+    switch (*net::peekType(data)) {
         case net::MsgType::Input: onInput(s, data); break;
         case net::MsgType::ChatSend: onChat(s, data, now); break;
         default:
-            if (!net::isDockingType(*type) || !m_docking->onMessage(s.who.id, *type, data, now.unixMs))
-                ++m_stats.malformedPackets;
-            break;  // server-to-client types, or a second Hello
+            if (!m_docking->onMessage(s.who.id, *net::peekType(data), data, now.unixMs)) ++m_stats.malformedPackets;
+            break;
     }
+}
+
+bool EventServer::admitPacket(Session& s, uint8_t channel, const std::vector<uint8_t>& data, const Now& now) {
+    // A flood is judged on packets, before anything is decoded: far more than any client sends.
+    if (now.monoMs - s.windowMs >= 1000) {
+        s.windowMs = now.monoMs;
+        s.windowPackets = 0;
+    }
+    if (++s.windowPackets > m_desc.maxPacketsPerSecond) {
+        cutOff(s, "more than " + std::to_string(m_desc.maxPacketsPerSecond) + " messages in one second");
+        return false;
+    }
+    const SessionPhase phase = s.joined ? SessionPhase::Joined : SessionPhase::Handshake;
+    uint16_t helloVersion = 0;
+    std::optional<net::MsgType> type = net::peekType(data);
+    if (phase == SessionPhase::Handshake && net::peekHelloVersion(data, helloVersion)) type = net::MsgType::Hello;  // any version
+    const MessageRule* rule = type ? ruleFor(*type) : nullptr;
+    if (!rule || rule->phase != phase || rule->channel != channel) {
+        // Not a message a client sends now (a server's message, a second Hello, a wrong channel).
+        // Counted, not struck: it costs a table look-up, and the packet rate bounds it.
+        ++m_stats.malformedPackets;
+        return false;
+    }
+    if (data.size() > rule->maxBytes) {
+        ++m_stats.refusedMessages;
+        refuseRequest(s, data, net::NoticeCode::TooLarge,
+                      "A message to " + std::string(rule->whatEn) + " was too large (" + std::to_string(data.size()) +
+                          " bytes, at most " + std::to_string(rule->maxBytes) + ") and was dropped.",
+                      "消息过大（" + std::to_string(data.size()) + " 字节，上限 " + std::to_string(rule->maxBytes) +
+                          "），已丢弃：" + rule->whatZh + "。");
+        strike(s, now);
+        return false;
+    }
+    if (phase == SessionPhase::Joined && (rule->roles & roleBit(s.who.role)) == 0) {
+        ++m_stats.refusedMessages;
+        refuseRequest(s, data, net::NoticeCode::NotAllowed,
+                      std::string("As ") + net::roleName(s.who.role) + " you may not " + rule->whatEn + "; nothing was changed.",
+                      std::string("您的身份无权") + rule->whatZh + "，未作任何更改。");
+        strike(s, now);
+        return false;
+    }
+    // Hall chat is charged in onChat, after its own checks, so an empty or too long line is
+    // answered as such rather than as "too fast".
+    if (rule->type == net::MsgType::ChatSend) return true;
+    return takeToken(s, *rule, data, now);
+}
+
+bool EventServer::takeToken(Session& s, const MessageRule& rule, const std::vector<uint8_t>& data, const Now& now) {
+    if (rule.rate == RateClass::None) return true;
+    uint32_t burst = m_desc.chatBurst, refillMs = m_desc.chatRefillMs;
+    if (rule.rate == RateClass::Action) burst = m_desc.actionBurst, refillMs = m_desc.actionRefillMs;
+    if (rule.rate == RateClass::Query) burst = m_desc.queryBurst, refillMs = m_desc.queryRefillMs;
+    refillMs = std::max(1u, refillMs);
+    // Token bucket: `burst` at once, one more every refillMs.
+    Session::Bucket& b = s.buckets[size_t(rule.rate)];
+    b.tokens = std::min<double>(burst, b.tokens + double(now.monoMs - b.lastMs) / double(refillMs));
+    b.lastMs = now.monoMs;
+    if (b.tokens >= 1.0) {
+        b.tokens -= 1.0;
+        return true;
+    }
+    ++m_stats.refusedMessages;
+    uint64_t waitS = (uint64_t((1.0 - b.tokens) * refillMs) + 1 + 999) / 1000;
+    if (rule.rate == RateClass::Chat)
+        notice(s, net::NoticeCode::ChatRateLimited,
+               "You are sending messages too fast; wait " + std::to_string(waitS) + " s. 发送过快，请稍候。");
+    else
+        refuseRequest(s, data, net::NoticeCode::RateLimited,
+                      "Too many requests to " + std::string(rule.whatEn) + "; wait " + std::to_string(waitS) + " s and try again.",
+                      std::string("操作过于频繁（") + rule.whatZh + "），请 " + std::to_string(waitS) + " 秒后再试。");
+    strike(s, now);
+    return false;
+}
+
+void EventServer::refuseRequest(Session& s, const std::vector<uint8_t>& data, net::NoticeCode code, const std::string& en,
+                                const std::string& zh) {
+    // Docking requests carry their request id first: answer it, so the form is not left waiting.
+    auto type = net::peekType(data);
+    if (type && net::isDockingType(*type) && *type != net::MsgType::TableChatSend) {
+        net::ReadStream r(data.data(), data.size());
+        uint32_t tag = 0, req = 0;
+        if (r.serializeBits(tag, net::kMsgTypeBits) && r.serializeBits(req, 32) && req != 0) {
+            net::Bytes reply = net::encodeDock(net::DockReply{req, false, zh, en});
+            if (!reply.empty()) m_transport.send(s.peer, net::kChannelEvents, reply);
+        }
+    }
+    notice(s, code, en + " " + zh);
+}
+
+void EventServer::strike(Session& s, const Now& now) {
+    s.strikes = std::max(0.0, s.strikes - double(now.monoMs - s.strikeMs) / 1000.0) + 1.0;
+    s.strikeMs = now.monoMs;
+    if (s.strikes > double(m_desc.maxStrikes))
+        cutOff(s, "more than " + std::to_string(m_desc.maxStrikes) + " refused messages in a short time");
+}
+
+void EventServer::cutOff(Session& s, const std::string& why) {
+    if (s.closing) return;
+    ++m_stats.cutOff;
+    refuse(s, net::RefuseReason::Flooding,
+           "Disconnected: your client sent " + why + ". If you did not mean to, restart Dockhall and join again. "
+           "您的客户端发送消息过多，连接已被断开；如非有意，请重新启动后再加入。");
 }
 
 void EventServer::refuse(Session& s, net::RefuseReason reason, const std::string& text) {
@@ -408,8 +509,7 @@ void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::Ses
     s.accountId = rec.accountId;
     s.joined = true;
     s.who = {allocateId(), rec.name, rec.org, rec.role};
-    s.chatTokens = m_desc.chatBurst;
-    s.chatLastMs = now.monoMs;
+    for (size_t c = 0; c < s.buckets.size(); ++c) s.buckets[c] = {1e9, now.monoMs};  // full; capped at first use
     m_hall.spawn(s.who.id);
     m_byId[s.who.id.v] = &s;
     m_stats.participants = ++m_joinedCount;
@@ -465,17 +565,7 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
                    "); please shorten it. 消息过长，请缩短。");
         return;
     }
-    // Token bucket: chatBurst lines at once, one more every chatRefillMs.
-    s.chatTokens = std::min<double>(m_desc.chatBurst,
-                                    s.chatTokens + double(now.monoMs - s.chatLastMs) / double(m_desc.chatRefillMs));
-    s.chatLastMs = now.monoMs;
-    if (s.chatTokens < 1.0) {
-        uint64_t waitMs = uint64_t((1.0 - s.chatTokens) * m_desc.chatRefillMs) + 1;
-        notice(s, net::NoticeCode::ChatRateLimited,
-               "You are sending messages too fast; wait " + std::to_string((waitMs + 999) / 1000) + " s. 发送过快，请稍候。");
-        return;
-    }
-    s.chatTokens -= 1.0;
+    if (!takeToken(s, *ruleFor(net::MsgType::ChatSend), data, now)) return;  // the permissions table's chat rate
     net::ChatLine line{++m_lastChatId, s.who.id, s.who.name, s.who.org, now.unixMs, text};
     // Durable before anyone sees it: the echo to the sender is its acknowledgement.
     if (m_store && !m_store->appendChat(line)) {

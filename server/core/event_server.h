@@ -23,6 +23,7 @@
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
+#include "server/core/permissions.h"
 #include "server/core/store.h"
 
 namespace server {
@@ -38,6 +39,12 @@ struct ServerDesc {
     ThrottleDesc addressThrottle{.baseDelayMs = 250, .freeFailures = 20};  // per address: a venue shares one NAT
     uint32_t chatBurst = 5;             // chat lines allowed at once ...
     uint32_t chatRefillMs = 2000;       // ... and one more every this many ms
+    uint32_t actionBurst = 10;          // docking requests that change something, at once ...
+    uint32_t actionRefillMs = 1000;     // ... and one more every this many ms
+    uint32_t queryBurst = 10;           // board searches at once ...
+    uint32_t queryRefillMs = 300;       // ... and one more every this many ms
+    uint32_t maxPacketsPerSecond = 300; // 10x a client's 30 inputs a second and its few messages: more is a flood
+    uint32_t maxStrikes = 20;           // refused messages (forgiven one a second) before a client is cut off
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
     uint32_t chatHistory = 50;          // lines a newcomer receives
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
@@ -59,6 +66,8 @@ struct ServerStats {
     uint64_t refusedJoins = 0;
     uint64_t passwordChecks = 0;        // Argon2id verifications and hashes run
     uint64_t failedLogins = 0;          // wrong passwords, unknown e-mails, dead tokens
+    uint64_t refusedMessages = 0;       // not allowed for the role, too large or too fast (permissions.h)
+    uint64_t cutOff = 0;                // clients disconnected for flooding
     uint64_t snapshotsSent = 0;
     uint64_t snapshotBytes = 0;
     uint64_t chatLines = 0;
@@ -96,6 +105,15 @@ private:
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
     void onPacket(net::PeerHandle peer, uint8_t channel, const std::vector<uint8_t>& data, const Now& now);
+    // The permissions table (permissions.h): false when the packet must go no further.
+    bool admitPacket(Session& s, uint8_t channel, const std::vector<uint8_t>& data, const Now& now);
+    void strike(Session& s, const Now& now);
+    // Takes a token from the session's bucket for `rule`'s rate; false (and a Notice) when empty.
+    bool takeToken(Session& s, const MessageRule& rule, const std::vector<uint8_t>& data, const Now& now);
+    // Refuses a docking request in words: a DockReply for its request id (when it has one) and a Notice.
+    void refuseRequest(Session& s, const std::vector<uint8_t>& data, net::NoticeCode code, const std::string& en,
+                       const std::string& zh);
+    void cutOff(Session& s, const std::string& why);
     void onHello(Session& s, const std::vector<uint8_t>& data, const Now& now);
     void startSignIn(Session& s, const Now& now);     // an e-mail + password Hello, once its delay is over
     void finishSignIn(Session& s, const PasswordWorker::Result& r, const Now& now);
