@@ -7,6 +7,9 @@ namespace client {
 
 namespace {
 constexpr uint64_t kHandshakeTimeoutMs = 10000;
+// In the hall the server sends 30 snapshots a second; two seconds without a packet means it is
+// gone (crashed, restarted, the network cut), sooner than ENet's timeouts would say so.
+constexpr uint64_t kSilenceLostMs = 2000;
 }
 
 const char* connStateName(ConnState s) {
@@ -85,13 +88,21 @@ void Connection::update(uint64_t nowMs) {
                         m_refusalText = "Lost the connection to the event server. 与会场服务器的连接已断开。";
                 }
                 break;
-            case net::TransportEvent::Kind::Receive: onPacket(ev.data, nowMs); break;
+            case net::TransportEvent::Kind::Receive:
+                m_lastPacketMs = nowMs;
+                onPacket(ev.data, nowMs);
+                break;
         }
     }
     if (m_state == ConnState::Joined) {
         auto outbox = m_docking.takeOutbox();
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
         if (!outbox.empty()) m_transport.flush();
+    }
+    if (m_state == ConnState::Joined && nowMs > m_lastPacketMs + kSilenceLostMs) {
+        m_transport.disconnect(m_server, 0);
+        m_state = ConnState::Lost;
+        m_refusalText = "The event server stopped answering. 会场服务器已无响应。";
     }
     if ((m_state == ConnState::Connecting || m_state == ConnState::Handshaking) && nowMs - m_startMs > kHandshakeTimeoutMs) {
         m_state = ConnState::Lost;

@@ -2,7 +2,7 @@
 //
 //   Connecting --transport up--> Handshaking --Welcome--> Joined
 //        |                            |--Refuse--> Refused (refusalText() says why, in words)
-//        +--------timeout/lost--------+--> Lost
+//        +--------timeout/lost--------+--> Lost  (also from Joined: link dropped, or 2 s of silence)
 //
 // The connection owns nothing but its protocol state: the transport is passed in (ENet for the
 // app and bots, loopback for tests) and so is time. Incoming messages update a World.
@@ -120,6 +120,7 @@ private:
     int64_t m_tokenExpiresMs = 0;
     uint64_t m_startMs = 0;
     uint64_t m_nowMs = 0;  // time of the last update()
+    uint64_t m_lastPacketMs = 0;  // when the server was last heard
     uint32_t m_inputSeq = 0;
     World m_world;
     DockingState m_docking;
