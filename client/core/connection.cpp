@@ -7,9 +7,10 @@ namespace client {
 
 namespace {
 constexpr uint64_t kHandshakeTimeoutMs = 10000;
-// In the hall the server sends 30 snapshots a second; two seconds without a packet means it is
-// gone (crashed, restarted, the network cut), sooner than ENet's timeouts would say so.
-constexpr uint64_t kSilenceLostMs = 2000;
+// In the hall the server sends 30 snapshots a second; four seconds without a single packet on any
+// channel means it is gone (crashed, restarted, the network cut), sooner than ENet's timeouts
+// would say so. Shorter would mistake a Wi-Fi hiccup that only drops snapshots for a loss.
+constexpr uint64_t kSilenceLostMs = 4000;
 }
 
 const char* connStateName(ConnState s) {

@@ -2,7 +2,7 @@
 //
 //   Connecting --transport up--> Handshaking --Welcome--> Joined
 //        |                            |--Refuse--> Refused (refusalText() says why, in words)
-//        +--------timeout/lost--------+--> Lost  (also from Joined: link dropped, or 2 s of silence)
+//        +--------timeout/lost--------+--> Lost  (also from Joined: link dropped, or 4 s of silence)
 //
 // The connection owns nothing but its protocol state: the transport is passed in (ENet for the
 // app and bots, loopback for tests) and so is time. Incoming messages update a World.

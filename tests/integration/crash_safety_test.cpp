@@ -75,7 +75,7 @@ struct Participant {
     void connect() {
         conn.reset();
         std::string error;
-        // A short timeout: ENet's pings go unanswered for 1.5 s and the link counts as lost.
+        // A short timeout, for the connection attempts while the server is down.
         transport = net::EnetTransport::connect({.host = "127.0.0.1", .port = port, .timeoutMs = 1500}, &error);
         EXPECT_TRUE(transport) << error;
         conn = std::make_unique<client::Connection>(*transport, request, monoMs());
