@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
         hd.port = port;
         hd.eventPath = eventPath;
         hd.dbPath = dbPath;
-        hd.organizerPassword = password;
+        if (email.empty()) hd.organizerPassword = password;  // with --email it is the account's password
         std::string error;
         if (!host.start(hd, error)) {
             std::fprintf(stderr, "dockhall: cannot host the hall: %s\n  (--port N hosts on another port; --connect HOST:PORT joins a running hall)\n",
