@@ -254,3 +254,41 @@ TEST(Permissions, APacketStormIsCutOffAtOnce) {
     EXPECT_EQ(calm.state(), client::ConnState::Joined);
     EXPECT_EQ(h.server.stats().participants, 1u);
 }
+
+// The size column must never refuse what a genuine client can send: the largest encodings of the
+// messages that carry text fit their rows.
+TEST(Permissions, TheLargestGenuineMessagesFitTheirSizeLimits) {
+    using namespace net;
+    auto fill = [](uint32_t n) { return std::string(n, 'a'); };
+    auto fits = [](const Bytes& b, MsgType t) {
+        EXPECT_FALSE(b.empty()) << msgTypeName(t) << " did not encode";
+        EXPECT_LE(b.size(), ruleFor(t)->maxBytes) << msgTypeName(t);
+    };
+    SessionToken token;
+    token.bytes.fill(0xab);
+    fits(encode(Hello{.name = fill(kMaxNameBytes), .org = fill(kMaxOrgBytes), .email = fill(kMaxEmailBytes),
+                      .password = fill(kMaxPasswordBytes), .token = token}),
+         MsgType::Hello);
+    fits(encode(ChatSend{fill(kMaxChatBytes * 4)}), MsgType::ChatSend);
+    fits(encodeDock(TableChatSend{.meeting = ~0u, .text = fill(kMaxChatBytes * 4)}), MsgType::TableChatSend);
+    fits(encodeDock(MeetingNotes{.req = ~0u, .meeting = ~0u, .notes = fill(kMaxDockTextBytes)}), MsgType::MeetingNotes);
+    BusinessCard card{fill(kMaxNameBytes), fill(kMaxOrgBytes), fill(kMaxDockShortBytes), fill(kMaxDockShortBytes),
+                      fill(kMaxDockShortBytes)};
+    fits(encodeDock(CardSet{.req = ~0u, .card = card}), MsgType::CardSet);
+    BoardSearch q{.req = ~0u, .text = fill(400), .limit = uint8_t(kMaxDockResults), .fetch = ~0u};
+    q.fields.assign(kMaxDockFields, fill(kMaxDockFieldKeyBytes));
+    fits(encodeDock(q), MsgType::BoardSearch);
+    PostView p;
+    p.kind = DockKind::Capability;
+    p.org = {fill(kMaxOrgBytes), fill(kMaxOrgBytes)};
+    p.author = fill(kMaxNameBytes);
+    p.title = {fill(kMaxDockTitleBytes), fill(kMaxDockTitleBytes)};
+    p.fields.assign(kMaxDockFields, fill(kMaxDockFieldKeyBytes));
+    p.description = {fill(kMaxDockTextBytes), fill(kMaxDockTextBytes)};
+    p.extra = {fill(kMaxDockTextBytes), fill(kMaxDockTextBytes)};
+    p.contact = fill(kMaxDockShortBytes);
+    p.achievements.assign(kMaxDockAchievements,
+                          DockAchievement{.kind = 0, .title = {fill(kMaxDockTitleBytes), fill(kMaxDockTitleBytes)},
+                                          .reference = fill(kMaxDockShortBytes)});
+    fits(encodeDock(PostSave{.req = ~0u, .post = p}), MsgType::PostSave);
+}
