@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     net::parseRole(roleName, desc.join.role);
     desc.join.password = password;
     desc.join.email = email;
-    desc.joinAtOnce = !name.empty();
+    desc.joinAtOnce = !name.empty() || (!email.empty() && !password.empty());
     desc.screenshotPath = screenshot;
     desc.screenshotFrames = frames;
     if (!screenshot.empty()) {

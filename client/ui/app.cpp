@@ -273,7 +273,11 @@ void App::startJoin() {
     req.email = m_form.email;
     // Back after a lost connection: the session token stands in for the password.
     req.token = m_sessionToken;
-    spdlog::info("joining {}:{} as {} ({}, {})", m_desc.host, m_desc.port, req.name, req.org, net::roleName(req.role));
+    if (!req.token.empty() || !req.email.empty())
+        spdlog::info("joining {}:{} as {} ({})", m_desc.host, m_desc.port, req.email.empty() ? "the signed-in account" : req.email,
+                     req.token.empty() ? "password" : "session token");
+    else
+        spdlog::info("joining {}:{} as {} ({}, {})", m_desc.host, m_desc.port, req.name, req.org, net::roleName(req.role));
     m_conn = std::make_unique<Connection>(*m_transport, req, monoMs());
     m_phase = Phase::Connecting;
 }
@@ -296,6 +300,12 @@ void App::leave() {
 }
 
 void App::updateConnection(uint64_t nowMs) {
+    if (m_rejoinAtMs) {  // the hall went away under us: back in with the session token when due
+        if (nowMs < m_rejoinAtMs) return;
+        m_rejoinAtMs = 0;
+        startJoin();
+        return;
+    }
     if (!m_conn) return;
     const ConnState before = m_conn->state();
     m_conn->update(nowMs);
@@ -307,6 +317,7 @@ void App::updateConnection(uint64_t nowMs) {
         // Kept in memory only; the password is not needed again while the token lives.
         m_sessionToken = m_conn->sessionToken();
         if (!m_sessionToken.empty()) m_form.password.clear();
+        m_rejoinTries = 0;
         const net::EventLayout& ev = m_conn->world().event();
         spdlog::info("joined \"{}\" as participant {}", ev.name.in(true), m_conn->world().self().v);
         std::string error;
@@ -317,6 +328,17 @@ void App::updateConnection(uint64_t nowMs) {
         }
         std::string title = "Dockhall - " + ev.name.in(isChinese(m_lang));
         glfwSetWindowTitle(m_window, title.c_str());
+    }
+    // Lost in the hall, or while coming back: with a session token, try again by ourselves (a
+    // server restart takes a few seconds) before asking the person anything.
+    const bool rejoining = m_rejoinTries > 0 && m_phase == Phase::Connecting;
+    if (state == ConnState::Lost && !m_sessionToken.empty() && (m_phase == Phase::Hall || rejoining) &&
+        m_rejoinTries < kMaxRejoinTries) {
+        ++m_rejoinTries;
+        m_rejoinAtMs = nowMs + kRejoinDelayMs;
+        spdlog::warn("lost the hall ({}); joining again with the session token in {} ms (try {} of {})",
+                     m_conn->refusalText(), kRejoinDelayMs, m_rejoinTries, kMaxRejoinTries);
+        return;
     }
     if ((state == ConnState::Refused || state == ConnState::Lost) &&
         (m_phase == Phase::Connecting || m_phase == Phase::Hall)) {
