@@ -39,9 +39,25 @@ std::unique_ptr<SqliteStore> memoryStoreWithAccounts() {
     return store;
 }
 
+// The loopback server end, with every peer seeming to come from one address (a venue's NAT).
+class OneAddress final : public net::Transport {
+public:
+    explicit OneAddress(net::Transport& inner) : m_inner(inner) {}
+    bool send(net::PeerHandle p, uint8_t ch, std::span<const uint8_t> d) override { return m_inner.send(p, ch, d); }
+    void service(uint64_t now, std::vector<net::TransportEvent>& out, uint32_t wait) override { m_inner.service(now, out, wait); }
+    void flush() override { m_inner.flush(); }
+    void disconnect(net::PeerHandle p, uint32_t reason) override { m_inner.disconnect(p, reason); }
+    uint32_t roundTripMs(net::PeerHandle p) const override { return m_inner.roundTripMs(p); }
+    net::TransportStats stats() const override { return m_inner.stats(); }
+    std::string peerAddress(net::PeerHandle) const override { return "203.0.113.7"; }
+
+private:
+    net::Transport& m_inner;
+};
+
 struct Hall {
     explicit Hall(ServerDesc desc, std::unique_ptr<SqliteStore> s = memoryStoreWithAccounts())
-        : store(std::move(s)), server(withDefaults(desc), testLayout(), network.server(), store.get()) {}
+        : store(std::move(s)), address(network.server()), server(withDefaults(desc), testLayout(), address, store.get()) {}
 
     static ServerDesc withDefaults(ServerDesc d) {
         d.passwordThread = false;  // deterministic: checks run inside update()
@@ -76,6 +92,7 @@ struct Hall {
     uint64_t now = 0;
     net::LoopbackNetwork network;
     std::unique_ptr<SqliteStore> store;
+    OneAddress address;
     EventServer server;
     std::vector<std::unique_ptr<net::Transport>> transports;
     std::vector<std::unique_ptr<client::Connection>> conns;
@@ -162,6 +179,21 @@ TEST(Auth, RepeatedWrongPasswordsWaitLongerAndLongerButTheRightOneStillGetsIn) {
     EXPECT_GE(wait, 3900u);
     ASSERT_EQ(owner.state(), client::ConnState::Joined) << owner.refusalText();
     EXPECT_EQ(h.store->accountByEmail("wanglei@example.com")->failedLogins, 0u);
+}
+
+TEST(Auth, GuessingAcrossManyEmailsFromOneAddressIsSlowedToo) {
+    Hall h({.registration = Registration::Accounts, .addressThrottle = {.baseDelayMs = 500, .freeFailures = 3}});
+    std::vector<uint64_t> waits;
+    for (int i = 0; i < 5; ++i) {
+        auto& c = h.signIn("guess" + std::to_string(i) + "@example.com", "whatever123");
+        waits.push_back(h.runUntilAnswered(c));
+        EXPECT_EQ(c.refuseReason(), net::RefuseReason::UnknownAccount);
+    }
+    // Three free failures for the address, then 0.5 s, 1 s.
+    EXPECT_LT(waits[3], 100u);
+    EXPECT_GE(waits[4], 450u);
+    auto& next = h.signIn("nobody-else@example.com", "whatever123");
+    EXPECT_GE(h.runUntilAnswered(next), 950u);
 }
 
 TEST(Auth, ASessionTokenBringsTheSameAccountBackWithoutThePassword) {
