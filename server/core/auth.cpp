@@ -32,11 +32,12 @@ bool parseRegistration(const std::string& s, Registration& out) {
     return false;
 }
 
-std::string hashPassword(const std::string& password) {
+std::string hashPassword(const std::string& password) { return hashPassword(password, kPasswordOps, kPasswordMemBytes); }
+
+std::string hashPassword(const std::string& password, unsigned long long ops, size_t memBytes) {
     if (!sodiumReady()) return {};
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, password.data(), password.size(), kPasswordOps, kPasswordMemBytes,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, memBytes, crypto_pwhash_ALG_ARGON2ID13) != 0)
         return {};
     return out;
 }

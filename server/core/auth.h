@@ -43,6 +43,9 @@ constexpr size_t kMinPasswordBytes = 8;
 
 // The crypto_pwhash_str string for `password`; empty on failure (out of memory).
 std::string hashPassword(const std::string& password);
+// The same with other costs (the string records them; verifyPassword reads them back). Tests use
+// libsodium's minimum so that many sign-ins stay fast under the sanitizers.
+std::string hashPassword(const std::string& password, unsigned long long ops, size_t memBytes);
 // True when `password` matches `hash` (a crypto_pwhash_str string). Constant-time in the password.
 bool verifyPassword(const std::string& hash, const std::string& password);
 // A fresh random password for an imported account: 12 characters without look-alikes (0/O, 1/l/I).

@@ -1,9 +1,11 @@
 // event_server.h: the authoritative event server for one hall.
 //
-// Owns the sessions (handshake, presence), the hall simulation, hall chat and snapshots. It
-// talks to clients through a net::Transport and keeps records through an EventStore; both are
-// passed in, and so is time: call update() often (every few ms) with the current time, and the
-// server runs as many fixed 30 Hz ticks as are due.
+// Owns the sessions (handshake, sign-in, presence), the hall simulation, hall chat and snapshots.
+// Every client packet passes the permissions table first (permissions.h: state, role, size, rate;
+// floods are cut off); sign-ins check passwords on a worker thread (auth.h) and answer with a
+// session token. It talks to clients through a net::Transport and keeps records through an
+// EventStore; both are passed in, and so is time: call update() often (every few ms) with the
+// current time, and the server runs as many fixed 30 Hz ticks as are due.
 //
 //   EventServer server({.maxParticipants = 1000}, layout, transport, &store);
 //   for (;;) server.update({.monoMs = nowMs(), .unixMs = wallMs()});

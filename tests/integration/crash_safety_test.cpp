@@ -107,6 +107,9 @@ struct Participant {
     std::string refusal;
 };
 
+// Argon2id at libsodium's minimum cost: sign-ins stay quick under the sanitizers.
+std::string cheapHash(const std::string& password) { return server::hashPassword(password, 1, 8192); }
+
 net::PostView need(int n) {
     net::PostView p;
     p.kind = net::DockKind::Need;
@@ -129,9 +132,9 @@ TEST(CrashSafety, EveryAcknowledgedRecordSurvivesASigkillAndClientsResumeWithThe
         auto store = server::SqliteStore::open((dir / "event.sqlite").string(), &error);
         ASSERT_TRUE(store) << error;
         std::vector<server::AccountImport> rows = {
-            {"王工", "嵊州市中亿机械有限公司", net::Role::Exhibitor, "forge@example.com", server::hashPassword("forge-pass-1")},
-            {"李教授", "宁夏大学", net::Role::University, "prof@nxu.edu.cn", server::hashPassword("prof-pass-1")},
-            {"Visitor", "Anywhere", net::Role::Attendee, "visitor@example.com", server::hashPassword("visit-pass-1")},
+            {"王工", "嵊州市中亿机械有限公司", net::Role::Exhibitor, "forge@example.com", cheapHash("forge-pass-1")},
+            {"李教授", "宁夏大学", net::Role::University, "prof@nxu.edu.cn", cheapHash("prof-pass-1")},
+            {"Visitor", "Anywhere", net::Role::Attendee, "visitor@example.com", cheapHash("visit-pass-1")},
         };
         size_t bad = 0;
         ASSERT_TRUE(store->importAccounts(rows, 0, nullptr, &bad, &error)) << error;
