@@ -132,10 +132,11 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetServerDesc& desc,
     setSocketBuffers(host, desc.socketRecvBuffer ? desc.socketRecvBuffer : kDefaultServerSocketBuffer,
                      desc.socketSendBuffer ? desc.socketSendBuffer : kDefaultServerSocketBuffer);
     // ENet would reassemble packets of up to 32 MiB per peer. No client message is over
-    // kMaxMessageBytes, and a client's reliable bundle holds a few: a bigger packet is refused in
-    // reassembly, before it costs memory or a decryption (the server's per-type limits are finer).
-    host->maximumPacketSize = kMaxMessageBytes * 4;
-    host->maximumWaitingData = kMaxMessageBytes * 8;
+    // kMaxMessageBytes, a reliable bundle holds a few, and an asset chunk stays within a few MiB: a
+    // bigger packet is refused in reassembly, before it costs memory or a decryption (the server's
+    // limits per message type are finer, docs/roles.md).
+    host->maximumPacketSize = kMaxMessageBytes * 16;
+    host->maximumWaitingData = kMaxMessageBytes * 32;
     std::unique_ptr<EnetTransport> t(new EnetTransport(host));
     if (!linkCryptoInit()) {
         setError(error, "libsodium cannot start (no entropy source)");
