@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     CLI::App cli{"Dockhall: the 3D hall of an industry-university-research docking meeting.\n"
                  "Without --connect it hosts the hall on this computer and joins it; others join with\n"
                  "--connect THIS_COMPUTER:PORT."};
-    std::string connect, name, org, roleName = "attendee", password, lang = "zh", screenshot, cameraText;
+    std::string connect, name, org, roleName = "attendee", password, email, lang = "zh", screenshot, cameraText;
     std::string eventPath = DOCKHALL_SOURCE_DIR "/assets/events/sample.json";
     std::string assetsDir = DOCKHALL_SOURCE_DIR "/assets";
     std::string dbPath = "dockhall-embedded.sqlite";
@@ -86,7 +86,10 @@ int main(int argc, char** argv) {
     cli.add_option("--role", roleName, "attendee | exhibitor | university | organizer")
         ->check(CLI::IsMember({"attendee", "exhibitor", "university", "organizer"}))
         ->capture_default_str();
-    cli.add_option("--password", password, "organizer password (hosting: the password the hall asks of organizers)");
+    cli.add_option("--password", password,
+                   "the account's password with --email; else the organizer password (hosting: the password the hall "
+                   "asks of organizers)");
+    cli.add_option("--email", email, "sign in with this account (the e-mail of your invitation)");
     cli.add_option("--port", port, "UDP port of the hall hosted here")->capture_default_str();
     cli.add_option("--event", eventPath, "event definition to host (JSON)")->capture_default_str();
     cli.add_option("--db", dbPath, "SQLite file of the hall hosted here (\":memory:\" keeps nothing)")->capture_default_str();
@@ -119,7 +122,8 @@ int main(int argc, char** argv) {
     desc.join.org = org;
     net::parseRole(roleName, desc.join.role);
     desc.join.password = password;
-    desc.joinAtOnce = !name.empty();
+    desc.join.email = email;
+    desc.joinAtOnce = !name.empty() || (!email.empty() && !password.empty());
     desc.screenshotPath = screenshot;
     desc.screenshotFrames = frames;
     if (!screenshot.empty()) {
@@ -150,7 +154,7 @@ int main(int argc, char** argv) {
         hd.port = port;
         hd.eventPath = eventPath;
         hd.dbPath = dbPath;
-        hd.organizerPassword = password;
+        if (email.empty()) hd.organizerPassword = password;  // with --email it is the account's password
         hd.rehearseFrom = rehearse;
         std::string error;
         if (!host.start(hd, error)) {

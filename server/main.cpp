@@ -28,6 +28,12 @@ int main(int argc, char** argv) {
     app.add_option("--organizer-password", desc.organizerPassword, "password for the organizer role (default: none)");
     app.add_option("--rehearse", desc.rehearseFrom,
                    "rehearsal: start the event's clock at this local time, e.g. \"2024-06-04 10:50\"");
+    std::string registration;
+    app.add_option("--registration", registration,
+                   "open: join by name (no accounts) | attendees: accounts sign in, new e-mails register as "
+                   "attendees | accounts: only imported accounts (default: the event's \"registration\", else "
+                   "accounts when the database has any, open when not)")
+        ->check(CLI::IsMember({"open", "attendees", "accounts"}));
     app.add_option("--stats-json", desc.statsJsonPath, "write tick and traffic figures to this file every second");
     app.add_option("--stats-window-seconds", desc.statsWindowSeconds,
                    "tick percentiles and rates in the stats cover the last this many seconds")
@@ -42,6 +48,11 @@ int main(int argc, char** argv) {
                  "naive full broadcast: every avatar to everyone every tick (a baseline for benchmarks)");
     CLI11_PARSE(app, argc, argv);
     desc.interest = !noInterest;
+    if (!registration.empty()) {
+        server::Registration r{};
+        server::parseRegistration(registration, r);
+        desc.registration = r;
+    }
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
@@ -65,7 +76,8 @@ int main(int argc, char** argv) {
         spdlog::error("cannot start: {}", error);
         return 1;
     }
-    spdlog::info("serving {} on {}:{} (db {})", desc.eventPath, desc.bindAddress, desc.port, desc.dbPath);
+    spdlog::info("serving {} on {}:{} (db {}, registration {})", desc.eventPath, desc.bindAddress, desc.port, desc.dbPath,
+                 server::registrationName(host.registration()));
     spdlog::info("server key for invitations: dockhall --connect HOST:{} --server-key {}", host.port(),
                  net::publicKeyHex(host.linkPublicKey()));
     host.run(g_stop);

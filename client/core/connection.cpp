@@ -7,6 +7,10 @@ namespace client {
 
 namespace {
 constexpr uint64_t kHandshakeTimeoutMs = 10000;
+// In the hall the server sends 30 snapshots a second; four seconds without a single packet on any
+// channel means it is gone (crashed, restarted, the network cut), sooner than ENet's timeouts
+// would say so. Shorter would mistake a Wi-Fi hiccup that only drops snapshots for a loss.
+constexpr uint64_t kSilenceLostMs = 4000;
 }
 
 const char* connStateName(ConnState s) {
@@ -60,6 +64,8 @@ void Connection::update(uint64_t nowMs) {
                 hello.org = m_request.org;
                 hello.role = m_request.role;
                 hello.password = m_request.password;
+                hello.email = m_request.email;
+                hello.token = m_request.token;
                 net::Bytes bytes = net::encode(hello);
                 if (hello.version != net::kProtocolVersion) {
                     // Another version's Hello: only the fixed prefix is meaningful.
@@ -83,7 +89,10 @@ void Connection::update(uint64_t nowMs) {
                         m_refusalText = "Lost the connection to the event server. 与会场服务器的连接已断开。";
                 }
                 break;
-            case net::TransportEvent::Kind::Receive: onPacket(ev.data, nowMs); break;
+            case net::TransportEvent::Kind::Receive:
+                m_lastPacketMs = nowMs;
+                onPacket(ev.data, nowMs);
+                break;
         }
     }
     if (m_state == ConnState::Joined) {
@@ -91,6 +100,11 @@ void Connection::update(uint64_t nowMs) {
         for (auto& packet : m_stage.takeOutbox()) outbox.push_back(std::move(packet));
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
         if (!outbox.empty()) m_transport.flush();
+    }
+    if (m_state == ConnState::Joined && nowMs > m_lastPacketMs + kSilenceLostMs) {
+        m_transport.disconnect(m_server, 0);
+        m_state = ConnState::Lost;
+        m_refusalText = "The event server stopped answering. 会场服务器已无响应。";
     }
     if ((m_state == ConnState::Connecting || m_state == ConnState::Handshaking) && nowMs - m_startMs > kHandshakeTimeoutMs) {
         m_state = ConnState::Lost;
@@ -108,6 +122,8 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             if ((ok = net::decode(data, w)) && m_state == ConnState::Handshaking) {
                 m_world.onWelcome(w, nowMs);
                 m_state = ConnState::Joined;
+                m_token = w.token;
+                m_tokenExpiresMs = w.tokenExpiresUnixMs;
             }
             break;
         }
@@ -174,6 +190,15 @@ void Connection::sendPresent(net::PresentSet msg) {
     msg.pose = net::clampPose(msg.pose);
     net::Bytes b = net::encodeDock(msg);
     if (!b.empty()) m_transport.send(m_server, net::kChannelEvents, b);
+}
+
+JoinRequest Connection::rejoinRequest() const {
+    JoinRequest r = m_request;
+    if (!m_token.empty()) {
+        r.token = m_token;
+        r.password.clear();  // the token stands for it; nothing secret lingers longer than needed
+    }
+    return r;
 }
 
 void Connection::sendInput(const net::MoveInput& in) {

@@ -2,7 +2,7 @@
 //
 //   Connecting --transport up--> Handshaking --Welcome--> Joined
 //        |                            |--Refuse--> Refused (refusalText() says why, in words)
-//        +--------timeout/lost--------+--> Lost
+//        +--------timeout/lost--------+--> Lost  (also from Joined: link dropped, or 4 s of silence)
 //
 // The connection owns nothing but its protocol state: the transport is passed in (ENet for the
 // app and bots, loopback for tests) and so is time. Incoming messages update a World.
@@ -30,12 +30,18 @@ enum class ConnState : uint8_t {
 };
 const char* connStateName(ConnState s);
 
+// Who joins. With an e-mail the server signs the account in (name, org and role are then the
+// account's; where the hall lets people register, a new e-mail registers an attendee with this
+// name and organization). With a token the server resumes that session. With neither, an open
+// hall takes name, org and role as typed (password: the organizer password, if the hall has one).
 struct JoinRequest {
     std::string name;
     std::string org;
     net::Role role = net::Role::Attendee;
     std::string password;
     uint16_t protocolVersion = net::kProtocolVersion;  // tests set another to check refusal
+    std::string email;
+    net::SessionToken token;  // from a Welcome (Connection::rejoinRequest())
 };
 
 // Turns frame times into input ticks: one MoveInput per server tick (net::kTickRate) whatever
@@ -96,6 +102,12 @@ public:
     ConnState state() const { return m_state; }
     net::RefuseReason refuseReason() const { return m_refuseReason; }
     const std::string& refusalText() const { return m_refusalText; }
+    // The session token the Welcome gave (empty in an open hall) and when it expires (unix ms).
+    const net::SessionToken& sessionToken() const { return m_token; }
+    int64_t sessionExpiresUnixMs() const { return m_tokenExpiresMs; }
+    // What to join with next time: the session token instead of the password when there is one.
+    // Kept only in memory, never written to disk.
+    JoinRequest rejoinRequest() const;
     World& world() { return m_world; }
     const World& world() const { return m_world; }
     DockingState& docking() { return m_docking; }  // board, meetings, contacts; its requests go out on update()
@@ -104,6 +116,7 @@ public:
     const StageState& stage() const { return m_stage; }
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
+    net::PeerHandle serverPeer() const { return m_server; }  // for tests that send raw packets
     // Next input sequence number to use.
     uint32_t nextInputSeq() { return ++m_inputSeq; }
 
@@ -116,8 +129,11 @@ private:
     ConnState m_state = ConnState::Connecting;
     net::RefuseReason m_refuseReason = net::RefuseReason::Count;
     std::string m_refusalText;
+    net::SessionToken m_token;
+    int64_t m_tokenExpiresMs = 0;
     uint64_t m_startMs = 0;
     uint64_t m_nowMs = 0;  // time of the last update()
+    uint64_t m_lastPacketMs = 0;  // when the server was last heard
     uint32_t m_inputSeq = 0;
     World m_world;
     DockingState m_docking;

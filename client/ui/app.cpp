@@ -99,6 +99,7 @@ App::App(AppDesc desc) : m_desc(std::move(desc)) {
     m_form.org = m_desc.join.org;
     m_form.role = m_desc.join.role;
     m_form.password = m_desc.join.password;
+    m_form.email = m_desc.join.email;
 }
 
 App::~App() {
@@ -281,7 +282,14 @@ void App::startJoin() {
     req.org = m_form.org;
     req.role = m_form.role;
     req.password = m_form.password;
-    spdlog::info("joining {}:{} as {} ({}, {})", m_desc.host, m_desc.port, req.name, req.org, net::roleName(req.role));
+    req.email = m_form.email;
+    // Back after a lost connection: the session token stands in for the password.
+    req.token = m_sessionToken;
+    if (!req.token.empty() || !req.email.empty())
+        spdlog::info("joining {}:{} as {} ({})", m_desc.host, m_desc.port, req.email.empty() ? "the signed-in account" : req.email,
+                     req.token.empty() ? "password" : "session token");
+    else
+        spdlog::info("joining {}:{} as {} ({}, {})", m_desc.host, m_desc.port, req.name, req.org, net::roleName(req.role));
     m_conn = std::make_unique<Connection>(*m_transport, req, monoMs());
     m_phase = Phase::Connecting;
 }
@@ -304,6 +312,12 @@ void App::leave() {
 }
 
 void App::updateConnection(uint64_t nowMs) {
+    if (m_rejoinAtMs) {  // the hall went away under us: back in with the session token when due
+        if (nowMs < m_rejoinAtMs) return;
+        m_rejoinAtMs = 0;
+        startJoin();
+        return;
+    }
     if (!m_conn) return;
     const ConnState before = m_conn->state();
     m_conn->update(nowMs);
@@ -312,6 +326,10 @@ void App::updateConnection(uint64_t nowMs) {
         m_phase = Phase::Hall;
         m_wasInHall = true;
         m_joinedAtMs = nowMs;
+        // Kept in memory only; the password is not needed again while the token lives.
+        m_sessionToken = m_conn->sessionToken();
+        if (!m_sessionToken.empty()) m_form.password.clear();
+        m_rejoinTries = 0;
         const net::EventLayout& ev = m_conn->world().event();
         spdlog::info("joined \"{}\" as participant {}", ev.name.in(true), m_conn->world().self().v);
         std::string error;
@@ -323,9 +341,21 @@ void App::updateConnection(uint64_t nowMs) {
         std::string title = "Dockhall - " + ev.name.in(isChinese(m_lang));
         glfwSetWindowTitle(m_window, title.c_str());
     }
+    // Lost in the hall, or while coming back: with a session token, try again by ourselves (a
+    // server restart takes a few seconds) before asking the person anything.
+    const bool rejoining = m_rejoinTries > 0 && m_phase == Phase::Connecting;
+    if (state == ConnState::Lost && !m_sessionToken.empty() && (m_phase == Phase::Hall || rejoining) &&
+        m_rejoinTries < kMaxRejoinTries) {
+        ++m_rejoinTries;
+        m_rejoinAtMs = nowMs + kRejoinDelayMs;
+        spdlog::warn("lost the hall ({}); joining again with the session token in {} ms (try {} of {})",
+                     m_conn->refusalText(), kRejoinDelayMs, m_rejoinTries, kMaxRejoinTries);
+        return;
+    }
     if ((state == ConnState::Refused || state == ConnState::Lost) &&
         (m_phase == Phase::Connecting || m_phase == Phase::Hall)) {
         m_phase = Phase::Failed;
+        if (state == ConnState::Refused) m_sessionToken = {};  // refused: sign in afresh next time
         m_failedUnreachable = state == ConnState::Lost && before == ConnState::Connecting;
         m_failedText = m_conn->refusalText();
         if (m_transport && m_transport->linkError() != net::LinkError::None) {  // the encrypted link said no

@@ -136,6 +136,11 @@ private:
     uint32_t m_stageCallsSeen = 0;  // StageState::callsReceived() already turned to
     bool m_showDocking = true;
     JoinForm m_form;
+    net::SessionToken m_sessionToken;     // from the last Welcome; presented when joining again
+    static constexpr int kMaxRejoinTries = 5;
+    static constexpr uint64_t kRejoinDelayMs = 1500;
+    int m_rejoinTries = 0;                // automatic rejoins since the hall was last reached
+    uint64_t m_rejoinAtMs = 0;            // when the next one starts (0: none pending)
     Language m_lang = Language::Chinese;
     Language m_rendererLang = Language::Count;
 

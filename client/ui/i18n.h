@@ -25,7 +25,7 @@ enum class UiText : uint16_t {
     JoinName,             // label: display name
     JoinOrg,              // label: organization
     JoinRole,             // label: role combo
-    JoinPassword,         // label: organizer password
+    JoinPassword,         // label: password (the account's, or the organizer password of an open hall)
     JoinLanguage,         // label: language choice
     JoinServer,           // label: server address (read only)
     JoinEmbedded,         // "this computer (embedded server, port %u)"
@@ -35,6 +35,9 @@ enum class UiText : uint16_t {
     JoinOrgMissing,       // validation: organization empty
     JoinNameTooLong,      // validation: name over the byte limit
     JoinOrgTooLong,       // validation: organization over the byte limit
+    JoinEmail,            // label: account e-mail (empty in an open hall)
+    JoinAccountHint,      // one line: sign in with the invitation's e-mail, or leave it empty in an open hall
+    JoinPasswordMissing,  // validation: e-mail given, password empty
     // Roles
     RoleAttendee,
     RoleExhibitor,

@@ -93,6 +93,7 @@ bool drawJoinDialog(JoinForm& form, Language& lang, const JoinDialogInfo& info) 
     bool join = false;
     if (ImGui::Begin(labelled(UiText::JoinTitle, lang, "join").c_str(), nullptr, flags)) {
         ImGui::TextUnformatted(tr(UiText::JoinIntro, lang));
+        ImGui::TextColored(kDimColour, "%s", tr(UiText::JoinAccountHint, lang));
         ImGui::Separator();
         ImGui::BeginDisabled(info.busy);
         const float fieldWidth = ImGui::GetFontSize() * 18.0f;
@@ -124,7 +125,9 @@ bool drawJoinDialog(JoinForm& form, Language& lang, const JoinDialogInfo& info) 
                 }
                 ImGui::EndCombo();
             }
-            if (form.role == net::Role::Organizer) {
+            row(UiText::JoinEmail);
+            enter |= ImGui::InputText("##email", &form.email, ImGuiInputTextFlags_EnterReturnsTrue);
+            if (!form.email.empty() || form.role == net::Role::Organizer) {
                 row(UiText::JoinPassword);
                 enter |= ImGui::InputText("##password", &form.password,
                                           ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
@@ -143,8 +146,13 @@ bool drawJoinDialog(JoinForm& form, Language& lang, const JoinDialogInfo& info) 
         if (join && !info.busy) {
             form.name = trimmed(form.name);
             form.org = trimmed(form.org);
+            form.email = trimmed(form.email);
             form.error.clear();
-            if (form.name.empty()) form.error = tr(UiText::JoinNameMissing, lang);
+            // With an e-mail the account supplies name and organization (a hall that lets people
+            // register asks for them itself).
+            if (!form.email.empty()) {
+                if (form.password.empty()) form.error = tr(UiText::JoinPasswordMissing, lang);
+            } else if (form.name.empty()) form.error = tr(UiText::JoinNameMissing, lang);
             else if (form.name.size() > net::kMaxNameBytes) form.error = tr(UiText::JoinNameTooLong, lang);
             else if (form.org.empty()) form.error = tr(UiText::JoinOrgMissing, lang);
             else if (form.org.size() > net::kMaxOrgBytes) form.error = tr(UiText::JoinOrgTooLong, lang);

@@ -32,7 +32,8 @@ struct JoinForm {
     std::string name;
     std::string org;
     net::Role role = net::Role::Attendee;
-    std::string password;
+    std::string email;        // an account's e-mail; empty: join an open hall by name
+    std::string password;     // the account's password, or an open hall's organizer password
     std::string error;        // validation message shown under the fields
 };
 

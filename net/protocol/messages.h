@@ -16,9 +16,17 @@
 // (type:4 | magic:32 | version:16); peekHelloVersion() reads both layouts, so a version 1 client
 // is still told in words that it must be updated.
 //
-//   Hello   = type:8 | magic:32 ('DKHL') | version:16 | name | org | role:2 | password
+//   Hello   = type:8 | magic:32 ('DKHL') | version:16 | name | org | role:2 | email | password
+//             | hasToken:1 [token:256]
 //   Welcome = type:8 | you:12 | role:2 | tickRate | serverTick:32 | EventLayout
-//   Refuse  = type:8 | reason:3 | text
+//             | hasToken:1 [token:256 | tokenExpiresUnixMs:64]
+//   Refuse  = type:8 | reason:4 | text
+//
+// Credentials (protocol 3): a Hello signs in with an account's e-mail + password, or presents the
+// session token a Welcome gave (reconnect). Name, organization and role are then the account's, not
+// what the Hello says. With neither, the Hello joins an open hall by name, organization and role as
+// typed (local demo); an empty e-mail with a password is the event's shared organizer password.
+// All of it travels inside the encrypted link (secure.h), never in clear.
 //   Input   = type:8 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
 //             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
 //   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | people:12 | delta (snapshot.h)
@@ -30,6 +38,7 @@
 // sender's session is not trusted more for it. Message sizes are bounded by kMaxMessageBytes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -52,6 +61,8 @@ constexpr uint8_t kChannelAssets = 2;
 constexpr uint8_t kChannelCount = 3;
 constexpr size_t kMaxMessageBytes = 256 * 1024;
 constexpr uint32_t kMaxPasswordBytes = 128;
+constexpr uint32_t kMaxEmailBytes = 254;       // RFC 5321's limit for a forward path
+constexpr size_t kSessionTokenBytes = 32;
 constexpr int kMaxInputsPerPacket = 3;       // redundancy: each Input repeats the last ticks
 
 enum class MsgType : uint8_t {
@@ -122,10 +133,13 @@ enum class RefuseReason : uint8_t {
     VersionMismatch,  // client and server speak different protocol versions
     HallFull,         // the participant cap is reached
     BadName,          // empty, too long or invalid name / organization
-    BadCredentials,   // wrong password for the role
+    BadCredentials,   // wrong password (account or organizer password)
     Banned,           // the organizer banned this person
     ServerShutdown,   // the server is stopping
     Removed,          // the organizer asked this person to leave (they may come back)
+    UnknownAccount,   // no account with that e-mail, and the hall does not let people register
+    SessionExpired,   // the session token expired or was revoked: sign in with the password again
+    Flooding,         // the client sent far more than the limits allow and was cut off
     Count
 };
 
@@ -139,16 +153,31 @@ enum class NoticeCode : uint8_t {
     Refused,          // a docking request was refused (the text says why and what to do)
     Match,            // a new post matches one of my organization's posts
     Meeting,          // a meeting request, answer, reminder or call to the table
+    RateLimited,      // too many requests in a short time (docking actions, searches)
+    TooLarge,         // a message over the size its type allows was dropped
     Count
+};
+
+// A session token: 32 random bytes the server hands out in Welcome; it stores only their hash.
+struct SessionToken {
+    std::array<uint8_t, kSessionTokenBytes> bytes{};
+    bool empty() const {
+        for (uint8_t b : bytes)
+            if (b) return false;
+        return true;
+    }
+    friend bool operator==(const SessionToken&, const SessionToken&) = default;
 };
 
 struct Hello {
     uint32_t magic = kProtocolMagic;
     uint16_t version = kProtocolVersion;
-    std::string name;
+    std::string name;      // open hall: who I am; with an account, ignored (the account's name is used)
     std::string org;
     Role role = Role::Attendee;
-    std::string password;  // required for roles the event protects (organizer)
+    std::string email;     // account sign-in (with password), or self-registration where allowed
+    std::string password;  // the account's password; with an empty e-mail, the organizer password
+    SessionToken token;    // non-empty: resume the session a Welcome gave (e-mail and password unused)
 };
 
 struct Welcome {
@@ -157,6 +186,8 @@ struct Welcome {
     uint8_t tickRate = kTickRate;
     uint32_t serverTick = 0;
     EventLayout event;
+    SessionToken token;              // empty: the hall has no accounts (open hall)
+    int64_t tokenExpiresUnixMs = 0;  // present it before then to come back without the password
 };
 
 struct Refuse {
@@ -203,6 +234,25 @@ struct Notice {
 };
 
 // --- serialize -------------------------------------------------------------------------------
+// hasToken:1 [token:256 [expiresUnixMs:64]]: an absent token costs one bit. `expires` null: no expiry field.
+template <typename S> bool serializeToken(S& s, SessionToken& t, int64_t* expires) {
+    bool has = !t.empty();
+    DH_SERIALIZE_BOOL(s, has);
+    if (!has) return true;
+    for (size_t i = 0; i < kSessionTokenBytes; i += 8) {
+        uint64_t w = 0;
+        for (size_t k = 0; k < 8; ++k) w |= uint64_t(t.bytes[i + k]) << (8 * k);
+        DH_SERIALIZE_U64(s, w);
+        for (size_t k = 0; k < 8; ++k) t.bytes[i + k] = uint8_t(w >> (8 * k));
+    }
+    if (S::kReading && t.empty()) return false;  // "has a token" of all zeros: not what a writer sends
+    if (expires) {
+        uint64_t ms = uint64_t(*expires);
+        DH_SERIALIZE_U64(s, ms);
+        if constexpr (S::kReading) *expires = int64_t(ms);
+    }
+    return true;
+}
 template <typename S> bool serialize(S& s, Hello& v) {
     DH_SERIALIZE_U32(s, v.magic);
     DH_SERIALIZE_INT(s, v.version, 0, 65535);
@@ -211,8 +261,9 @@ template <typename S> bool serialize(S& s, Hello& v) {
     DH_SERIALIZE_STRING(s, v.name, kMaxNameBytes);
     DH_SERIALIZE_STRING(s, v.org, kMaxOrgBytes);
     DH_SERIALIZE_INT(s, v.role, 0, int(Role::Count) - 1);
+    DH_SERIALIZE_STRING(s, v.email, kMaxEmailBytes);
     DH_SERIALIZE_STRING(s, v.password, kMaxPasswordBytes);
-    return true;
+    return serializeToken(s, v.token, nullptr);
 }
 template <typename S> bool serialize(S& s, Welcome& v) {
     DH_SERIALIZE_INT(s, v.you.v, 1, kMaxParticipants);
@@ -220,7 +271,7 @@ template <typename S> bool serialize(S& s, Welcome& v) {
     DH_SERIALIZE_INT(s, v.tickRate, 1, 120);
     DH_SERIALIZE_U32(s, v.serverTick);
     DH_SERIALIZE_OBJECT(s, v.event);
-    return true;
+    return serializeToken(s, v.token, &v.tokenExpiresUnixMs);
 }
 template <typename S> bool serialize(S& s, Refuse& v) {
     DH_SERIALIZE_INT(s, v.reason, 0, int(RefuseReason::Count) - 1);

@@ -131,6 +131,12 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetServerDesc& desc,
     }
     setSocketBuffers(host, desc.socketRecvBuffer ? desc.socketRecvBuffer : kDefaultServerSocketBuffer,
                      desc.socketSendBuffer ? desc.socketSendBuffer : kDefaultServerSocketBuffer);
+    // ENet would reassemble packets of up to 32 MiB per peer. No client message is over
+    // kMaxMessageBytes, a reliable bundle holds a few, and an asset chunk stays within a few MiB: a
+    // bigger packet is refused in reassembly, before it costs memory or a decryption (the server's
+    // limits per message type are finer, docs/roles.md).
+    host->maximumPacketSize = kMaxMessageBytes * 16;
+    host->maximumWaitingData = kMaxMessageBytes * 32;
     std::unique_ptr<EnetTransport> t(new EnetTransport(host));
     if (!linkCryptoInit()) {
         setError(error, "libsodium cannot start (no entropy source)");
@@ -419,6 +425,14 @@ void EnetTransport::disconnect(PeerHandle peer, uint32_t reason) {
 uint32_t EnetTransport::roundTripMs(PeerHandle peer) const {
     auto it = m_peers.find(peer.v);
     return it == m_peers.end() ? 0 : it->second->roundTripTime;
+}
+
+std::string EnetTransport::peerAddress(PeerHandle peer) const {
+    auto it = m_peers.find(peer.v);
+    if (it == m_peers.end()) return {};
+    char ip[64] = {};
+    if (enet_address_get_host_ip(&it->second->address, ip, sizeof ip) != 0) return {};
+    return ip;
 }
 
 // --- pumping ---------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ public:
     // Disconnect{0} once the peer acknowledges (or times out).
     void disconnect(PeerHandle peer, uint32_t reason = 0) override;
     uint32_t roundTripMs(PeerHandle peer) const override;
+    std::string peerAddress(PeerHandle peer) const override;
     TransportStats stats() const override;
 
     uint16_t port() const;          // the bound port (a server's, or a client's local one)

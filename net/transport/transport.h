@@ -69,6 +69,10 @@ public:
     // Round-trip time estimate to a peer in ms (0 if unknown).
     virtual uint32_t roundTripMs(PeerHandle peer) const = 0;
 
+    // The peer's network address without its port ("203.0.113.7"), for limits kept per address
+    // (sign-in throttling); empty if unknown.
+    virtual std::string peerAddress(PeerHandle /*peer*/) const { return {}; }
+
     virtual TransportStats stats() const = 0;
 };
 

@@ -32,14 +32,26 @@ struct EventServer::Session {
     // full list for every newcomer would cost the square of the crowd (200 MB for 2,000 people).
     std::bitset<size_t(net::kMaxParticipants) + 1> told;
     uint32_t accountId = 0;
+    std::unique_ptr<net::Hello> hello;  // an e-mail + password sign-in in progress
+    uint64_t signInAtMs = 0;            // not started before (throttling)
+    uint64_t signInTicket = 0;          // its password check, while the worker has it
+    std::optional<AccountRow> account;  // the account it signs in to (none: registering)
+    std::string address;                // the peer's address, for the address throttle
     std::deque<net::MoveInput> inputs;
     uint32_t lastInputSeq = 0;     // newest input seq received
     uint32_t lastAppliedSeq = 0;   // newest input seq applied
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
     std::array<net::SnapshotFrame, kFrameHistory> sent{};  // by tick % kFrameHistory
     InterestClient interest;       // what this client knows of the others (interest.h)
-    double chatTokens = 0;
-    uint64_t chatLastMs = 0;
+    struct Bucket {
+        double tokens = 0;
+        uint64_t lastMs = 0;
+    };
+    std::array<Bucket, size_t(RateClass::Count)> buckets{};  // by RateClass, filled on joining
+    double strikes = 0;            // refused messages, forgiven one a second
+    uint64_t strikeMs = 0;
+    uint64_t windowMs = 0;         // the current one-second packet window ...
+    uint32_t windowPackets = 0;    // ... and the packets in it
 };
 
 // The docking service's view of the server: send to one participant, move them, see where they are.
@@ -98,8 +110,10 @@ struct EventServer::StageHook final : StageLink {
 
 EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport,
                          EventStore* store)
-    : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest) {
+    : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest),
+      m_accountThrottle(desc.accountThrottle), m_addressThrottle(desc.addressThrottle) {
     m_dockLink = std::make_unique<DockLink>(*this);
+    m_passwords = std::make_unique<PasswordWorker>(desc.passwordThread);
     m_docking = std::make_unique<DockingService>(m_desc.docking, m_hall.layout(), m_store, *m_dockLink);
     m_present = std::make_unique<PresentService>(m_hall.layout(), *m_dockLink);
     m_stageLink = std::make_unique<StageHook>(*this);
@@ -127,9 +141,28 @@ int EventServer::update(const Now& now) {
             case net::TransportEvent::Kind::Receive: onPacket(ev.peer, ev.channel, ev.data, now); break;
         }
     }
-    // Drop connections that never completed the handshake.
+    // Password checks the worker finished, then sign-ins whose throttle delay is over (Argon2id
+    // costs tens of ms: it runs on the worker, never in the tick).
+    m_checked.clear();
+    m_passwords->poll(m_checked);
+    for (const auto& r : m_checked) {
+        auto it = m_passwordChecks.find(r.ticket);
+        if (it == m_passwordChecks.end()) continue;  // the peer left meanwhile
+        Session* s = it->second;
+        m_passwordChecks.erase(it);
+        s->signInTicket = 0;
+        if (!s->closing && s->hello) finishSignIn(*s, r, now);
+    }
+    for (size_t i = 0; i < m_signIns.size() && m_passwordChecks.size() < m_desc.maxPasswordChecksQueued;) {
+        Session* s = m_signIns[i];
+        if (s->signInAtMs > now.monoMs) { ++i; continue; }
+        m_signIns.erase(m_signIns.begin() + long(i));
+        if (!s->closing && s->hello) startSignIn(*s, now);
+    }
+    // Drop connections that never completed the handshake (a sign-in waiting out its throttle
+    // delay has completed it: its answer is due).
     for (auto& [handle, s] : m_sessions) {
-        if (!s->joined && !s->closing && now.monoMs - s->connectedMs > m_desc.handshakeTimeoutMs) {
+        if (!s->joined && !s->closing && !s->hello && now.monoMs - s->connectedMs > m_desc.handshakeTimeoutMs) {
             s->closing = true;
             m_transport.disconnect(s->peer, uint32_t(net::RefuseReason::Count) + 1);
         }
@@ -166,6 +199,8 @@ void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
     auto it = m_sessions.find(peer.v);
     if (it == m_sessions.end()) return;
     Session& s = *it->second;
+    if (s.hello) std::erase(m_signIns, &s);
+    if (s.signInTicket) m_passwordChecks.erase(s.signInTicket);
     if (s.joined) {
         m_hall.remove(s.who.id);
         m_byId[s.who.id.v] = nullptr;
@@ -194,31 +229,131 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
     if (it == m_sessions.end()) return;
     Session& s = *it->second;
     if (s.closing) return;
-    uint16_t helloVersion = 0;
-    if (!s.joined && channel == net::kChannelEvents && net::peekHelloVersion(data, helloVersion)) {
+    if (!admitPacket(s, channel, data, now)) return;
+    if (!s.joined) {
         onHello(s, data, now);  // also another protocol version's Hello, refused in words
         return;
     }
-    auto type = net::peekType(data);
-    if (!type) { ++m_stats.malformedPackets; return; }
-    if (!s.joined) {
-        if (*type == net::MsgType::Hello && channel == net::kChannelEvents) onHello(s, data, now);
-        else ++m_stats.malformedPackets;
-        return;
-    }
-    switch (*type) {
+    switch (*net::peekType(data)) {
         case net::MsgType::Input: onInput(s, data); break;
         case net::MsgType::ChatSend: onChat(s, data, now); break;
         default:
-            if (isPresentType(*type)) {
-                if (!m_present->onMessage(s.who.id, *type, data)) ++m_stats.malformedPackets;
-            } else if (net::isStageType(*type) ? !m_stage->onMessage(s.who.id, *type, data, now.unixMs)
-                                               : (!net::isDockingType(*type) ||
-                                                  !m_docking->onMessage(s.who.id, *type, data, now.unixMs))) {
-                ++m_stats.malformedPackets;
-            }
-            break;  // server-to-client types, or a second Hello
+        {
+            // admitPacket let it through: a client message with a row in the permissions table.
+            const net::MsgType type = *net::peekType(data);
+            const bool handled = isPresentType(type)    ? m_present->onMessage(s.who.id, type, data)
+                                 : net::isStageType(type) ? m_stage->onMessage(s.who.id, type, data, now.unixMs)
+                                                          : m_docking->onMessage(s.who.id, type, data, now.unixMs);
+            if (!handled) ++m_stats.malformedPackets;
+            break;
+        }
     }
+}
+
+bool EventServer::admitPacket(Session& s, uint8_t channel, const std::vector<uint8_t>& data, const Now& now) {
+    // A flood is judged on packets, before anything is decoded: far more than any client sends.
+    if (now.monoMs - s.windowMs >= 1000) {
+        s.windowMs = now.monoMs;
+        s.windowPackets = 0;
+    }
+    if (++s.windowPackets > m_desc.maxPacketsPerSecond) {
+        cutOff(s, "more than " + std::to_string(m_desc.maxPacketsPerSecond) + " messages in one second");
+        return false;
+    }
+    const SessionPhase phase = s.joined ? SessionPhase::Joined : SessionPhase::Handshake;
+    uint16_t helloVersion = 0;
+    std::optional<net::MsgType> type = net::peekType(data);
+    if (phase == SessionPhase::Handshake && net::peekHelloVersion(data, helloVersion)) type = net::MsgType::Hello;  // any version
+    const MessageRule* rule = type ? ruleFor(*type) : nullptr;
+    if (!rule || rule->phase != phase || rule->channel != channel) {
+        // Not a message a client sends now (a server's message, a second Hello, a wrong channel).
+        // Counted, not struck: it costs a table look-up, and the packet rate bounds it.
+        ++m_stats.malformedPackets;
+        return false;
+    }
+    if (data.size() > rule->maxBytes) {
+        ++m_stats.refusedMessages;
+        refuseRequest(s, data, net::NoticeCode::TooLarge,
+                      "A message to " + std::string(rule->whatEn) + " was too large (" + std::to_string(data.size()) +
+                          " bytes, at most " + std::to_string(rule->maxBytes) + ") and was dropped.",
+                      "消息过大（" + std::to_string(data.size()) + " 字节，上限 " + std::to_string(rule->maxBytes) +
+                          "），已丢弃：" + rule->whatZh + "。");
+        strike(s, now);
+        return false;
+    }
+    if (phase == SessionPhase::Joined && (rule->roles & roleBit(s.who.role)) == 0) {
+        ++m_stats.refusedMessages;
+        refuseRequest(s, data, net::NoticeCode::NotAllowed,
+                      std::string("As ") + net::roleName(s.who.role) + " you may not " + rule->whatEn + "; nothing was changed.",
+                      std::string("您的身份无权") + rule->whatZh + "，未作任何更改。");
+        strike(s, now);
+        return false;
+    }
+    // Hall chat is charged in onChat, after its own checks, so an empty or too long line is
+    // answered as such rather than as "too fast".
+    if (rule->type == net::MsgType::ChatSend) return true;
+    return takeToken(s, *rule, data, now);
+}
+
+bool EventServer::takeToken(Session& s, const MessageRule& rule, const std::vector<uint8_t>& data, const Now& now) {
+    if (rule.rate == RateClass::None) return true;
+    uint32_t burst = m_desc.chatBurst, refillMs = m_desc.chatRefillMs;
+    if (rule.rate == RateClass::Action) burst = m_desc.actionBurst, refillMs = m_desc.actionRefillMs;
+    if (rule.rate == RateClass::Query) burst = m_desc.queryBurst, refillMs = m_desc.queryRefillMs;
+    refillMs = std::max(1u, refillMs);
+    // Token bucket: `burst` at once, one more every refillMs.
+    Session::Bucket& b = s.buckets[size_t(rule.rate)];
+    b.tokens = std::min<double>(burst, b.tokens + double(now.monoMs - b.lastMs) / double(refillMs));
+    b.lastMs = now.monoMs;
+    if (b.tokens >= 1.0) {
+        b.tokens -= 1.0;
+        return true;
+    }
+    ++m_stats.refusedMessages;
+    uint64_t waitS = (uint64_t((1.0 - b.tokens) * refillMs) + 1 + 999) / 1000;
+    if (rule.rate == RateClass::Chat)
+        notice(s, net::NoticeCode::ChatRateLimited,
+               "You are sending messages too fast; wait " + std::to_string(waitS) + " s. 发送过快，请稍候。");
+    else
+        refuseRequest(s, data, net::NoticeCode::RateLimited,
+                      "Too many requests to " + std::string(rule.whatEn) + "; wait " + std::to_string(waitS) + " s and try again.",
+                      std::string("操作过于频繁（") + rule.whatZh + "），请 " + std::to_string(waitS) + " 秒后再试。");
+    strike(s, now);
+    return false;
+}
+
+void EventServer::refuseRequest(Session& s, const std::vector<uint8_t>& data, net::NoticeCode code, const std::string& en,
+                                const std::string& zh) {
+    // Docking and stage requests carry their request id first: answer it in the service's own
+    // reply, so the form is not left waiting.
+    auto type = net::peekType(data);
+    const bool dock = type && net::isDockingType(*type) && *type != net::MsgType::TableChatSend;
+    const bool stage = type && net::isStageType(*type) && *type != net::MsgType::SlideFetch;
+    if (dock || stage) {
+        net::ReadStream r(data.data(), data.size());
+        uint32_t tag = 0, req = 0;
+        if (r.serializeBits(tag, net::kMsgTypeBits) && r.serializeBits(req, 32) && req != 0) {
+            net::Bytes reply = dock ? net::encodeDock(net::DockReply{req, false, zh, en})
+                                    : net::encodeStage(net::StageReply{req, false, 0, zh, en});
+            if (!reply.empty()) m_transport.send(s.peer, net::kChannelEvents, reply);
+        }
+    }
+    notice(s, code, en + " " + zh);
+}
+
+void EventServer::strike(Session& s, const Now& now) {
+    s.strikes = std::max(0.0, s.strikes - double(now.monoMs - s.strikeMs) / 1000.0) + 1.0;
+    s.strikeMs = now.monoMs;
+    if (s.strikes > double(m_desc.maxStrikes))
+        cutOff(s, "more than " + std::to_string(m_desc.maxStrikes) + " refused messages in a short time");
+}
+
+void EventServer::cutOff(Session& s, const std::string& why) {
+    if (s.closing) return;
+    ++m_stats.cutOff;
+    refuse(s, net::RefuseReason::Flooding,
+           "Disconnected: your client sent " + why + ". If you did not mean to, restart Dockhall and join again. "
+           "您的客户端发送消息过多，连接已被断开；如非有意，请重新启动后再加入。");
 }
 
 void EventServer::refuse(Session& s, net::RefuseReason reason, const std::string& text) {
@@ -238,6 +373,18 @@ net::ParticipantId EventServer::allocateId() {
     return {id};
 }
 
+namespace {
+const char* const kSignInText =
+    "This hall asks you to sign in with the e-mail and password from your invitation. "
+    "本会场需要使用邀请函中的邮箱和密码登录。";
+const char* const kWrongPasswordText =
+    "Wrong e-mail or password. Check them (the password is case-sensitive) or ask the organizers for a new one. "
+    "邮箱或密码错误。请核对（密码区分大小写），或请主办方重设密码。";
+const char* const kExpiredText =
+    "Your session has expired or was ended; please sign in with your e-mail and password again. "
+    "登录已过期或已被注销，请重新用邮箱和密码登录。";
+}  // namespace
+
 void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const Now& now) {
     uint16_t version = 0;
     if (!net::peekHelloVersion(data, version)) { ++m_stats.malformedPackets; return; }
@@ -248,10 +395,38 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
                    std::to_string(net::kProtocolVersion) + "，客户端 " + std::to_string(version) + "），请安装匹配的版本。");
         return;
     }
+    if (s.hello) return;  // a second Hello while the first waits for its answer
     net::Hello hello;
     if (!net::decode(data, hello)) { ++m_stats.malformedPackets; return; }
     hello.name = trim(hello.name);
     hello.org = trim(hello.org);
+    if (!hello.token.empty()) {
+        resumeSession(s, hello, now);
+        return;
+    }
+    if (!hello.email.empty()) {
+        if (!m_store) {
+            refuse(s, net::RefuseReason::UnknownAccount,
+                   "This hall keeps no accounts; join with your name instead of an e-mail. 本会场不设账号，请直接填写姓名加入。");
+            return;
+        }
+        if (hallFull(s)) return;  // before the costly password check
+        hello.email = normalizeEmail(hello.email);
+        // The answer waits out the throttle of this e-mail and of this address, and then its turn
+        // among the other sign-ins (a few Argon2id checks per update, so the tick never stalls).
+        s.address = m_transport.peerAddress(s.peer);
+        uint32_t wait = m_accountThrottle.delayMs(hello.email, now.monoMs);
+        if (!s.address.empty()) wait = std::max(wait, m_addressThrottle.delayMs(s.address, now.monoMs));
+        s.signInAtMs = now.monoMs + wait;
+        s.hello = std::make_unique<net::Hello>(std::move(hello));
+        m_signIns.push_back(&s);
+        return;
+    }
+    if (m_desc.registration != Registration::Open) {
+        refuse(s, net::RefuseReason::BadCredentials, kSignInText);
+        return;
+    }
+    // An open hall: name, organization and role as typed.
     if (hello.name.empty()) {
         refuse(s, net::RefuseReason::BadName, "Please enter your name. 请输入姓名。");
         return;
@@ -262,25 +437,138 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
                "Wrong organizer password; join as attendee or ask the event's organizers. 主办方密码错误。");
         return;
     }
-    if (m_joinedCount >= m_desc.maxParticipants || m_freeIds.empty()) {
-        refuse(s, net::RefuseReason::HallFull,
-               "The hall is full (" + std::to_string(m_desc.maxParticipants) +
-                   " people). Please try again later. 会场已满，请稍后再试。");
-        return;
-    }
+    if (hallFull(s)) return;
+    ParticipantRecord who{.name = hello.name, .org = hello.org, .role = hello.role};
     if (m_store) {
         auto rec = m_store->recordJoin(hello.name, hello.org, hello.role, now.unixMs);
-        if (rec) s.accountId = rec->accountId;
+        if (rec && rec->hasLogin) {
+            refuse(s, net::RefuseReason::BadCredentials,
+                   "This name belongs to an account; sign in with its e-mail and password. "
+                   "该姓名已注册账号，请用账号邮箱和密码登录。");
+            return;
+        }
+        if (rec) who.accountId = rec->accountId;
     }
-    if (auto banned = m_stage->refusalFor(s.accountId)) {
+    admit(s, who, {}, 0, now);
+}
+
+bool EventServer::hallFull(Session& s) {
+    if (m_joinedCount < m_desc.maxParticipants && !m_freeIds.empty()) return false;
+    refuse(s, net::RefuseReason::HallFull,
+           "The hall is full (" + std::to_string(m_desc.maxParticipants) + " people). Please try again later. 会场已满，请稍后再试。");
+    return true;
+}
+
+void EventServer::resumeSession(Session& s, const net::Hello& hello, const Now& now) {
+    if (hallFull(s)) return;
+    std::optional<SessionTokenRow> row;
+    if (m_store) row = m_store->sessionToken(tokenDigest(hello.token));
+    std::optional<ParticipantRecord> who;
+    if (row && !row->revoked && row->expiresMs > now.unixMs) who = m_store->recordAccountJoin(row->accountId, now.unixMs);
+    if (!who) {
+        ++m_stats.failedLogins;
+        refuse(s, net::RefuseReason::SessionExpired, kExpiredText);
+        return;
+    }
+    admit(s, *who, hello.token, row->expiresMs, now);
+}
+
+void EventServer::failSignIn(Session& s, net::RefuseReason reason, const std::string& text, const Now& now) {
+    ++m_stats.failedLogins;
+    m_accountThrottle.onFailure(s.hello->email, now.monoMs);
+    if (!s.address.empty()) m_addressThrottle.onFailure(s.address, now.monoMs);
+    if (s.account) m_store->recordLoginFailure(s.account->who.accountId, now.unixMs);
+    refuse(s, reason, text);
+}
+
+void EventServer::startSignIn(Session& s, const Now& now) {
+    const net::Hello& hello = *s.hello;
+    s.account = m_store->accountByEmail(hello.email);
+    PasswordWorker::Job job{.ticket = ++m_nextTicket, .password = hello.password};
+    if (s.account) {
+        job.hash = s.account->passwordHash;
+    } else if (m_desc.registration != Registration::Attendees) {
+        failSignIn(s, net::RefuseReason::UnknownAccount,
+                   "No account for " + hello.email +
+                       " in this hall; check the e-mail in your invitation or ask the organizers. "
+                       "本会场没有该邮箱的账号，请核对邀请函中的邮箱或联系主办方。",
+                   now);
+        return;
+    } else if (!validEmail(hello.email)) {
+        // Self-registration as attendee: the e-mail is new; it, the name and the password must do.
+        refuse(s, net::RefuseReason::BadName, "That is not an e-mail address. 邮箱地址格式不正确。");
+        return;
+    } else if (hello.name.empty()) {
+        refuse(s, net::RefuseReason::BadName, "Please enter your name to register. 注册请填写姓名。");
+        return;
+    } else if (hello.password.size() < kMinPasswordBytes) {
+        refuse(s, net::RefuseReason::BadCredentials,
+               "Choose a password of at least " + std::to_string(kMinPasswordBytes) + " characters. 密码至少需要 " +
+                   std::to_string(kMinPasswordBytes) + " 个字符。");
+        return;
+    }
+    ++m_stats.passwordChecks;
+    s.signInTicket = job.ticket;
+    m_passwordChecks[job.ticket] = &s;
+    m_passwords->submit(std::move(job));
+}
+
+void EventServer::finishSignIn(Session& s, const PasswordWorker::Result& r, const Now& now) {
+    const net::Hello& hello = *s.hello;
+    if (!s.account) {
+        if (r.ok)
+            s.account = m_store->createAccount(
+                {.name = hello.name, .org = hello.org, .role = net::Role::Attendee, .email = hello.email, .passwordHash = r.hash},
+                now.unixMs);
+        if (!s.account) {
+            refuse(s, net::RefuseReason::BadName,
+                   "Could not register this name and e-mail (someone may have them already); try another or ask the "
+                   "organizers. 无法注册该姓名和邮箱（可能已被使用），请更换或联系主办方。");
+            return;
+        }
+    } else if (!r.ok) {
+        failSignIn(s, net::RefuseReason::BadCredentials, kWrongPasswordText, now);
+        return;
+    } else {
+        m_accountThrottle.onSuccess(hello.email);
+        if (s.account->failedLogins) m_store->recordLoginSuccess(s.account->who.accountId);
+    }
+    if (hallFull(s)) return;
+    uint32_t accountId = s.account->who.accountId;
+    std::optional<ParticipantRecord> who = m_store->recordAccountJoin(accountId, now.unixMs);
+    net::SessionToken token = newSessionToken();
+    int64_t expires = now.unixMs + m_desc.sessionTtlMs;
+    if (!who || !m_store->saveSessionToken({tokenDigest(token), accountId, now.unixMs, expires})) {
+        refuse(s, net::RefuseReason::ServerShutdown,
+               "The hall could not record your sign-in; please try again shortly. 会场暂时无法记录登录，请稍后再试。");
+        return;
+    }
+    s.hello.reset();
+    s.account.reset();
+    admit(s, *who, token, expires, now);
+}
+
+void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::SessionToken& token, int64_t expiresMs,
+                        const Now& now) {
+    if (hallFull(s)) return;
+    // The organizer's decisions about this account (stage_service.h): banned, or another role.
+    if (auto banned = m_stage->refusalFor(rec.accountId)) {
         refuse(s, net::RefuseReason::Banned, *banned);
         return;
     }
-    hello.role = m_stage->roleFor(s.accountId, hello.role);
+    // One presence per account: a reconnect replaces a session the server has not yet seen drop.
+    if (rec.hasLogin)
+        for (Session* o : m_byId)
+            if (o && o != &s && !o->closing && o->accountId == rec.accountId) {
+                notice(*o, net::NoticeCode::Info,
+                       "You signed in from another place; this window is closed. 您已在别处登录，此处已断开。");
+                m_transport.disconnect(o->peer, uint32_t(net::RefuseReason::Count) + 2);
+                o->closing = true;
+            }
+    s.accountId = rec.accountId;
     s.joined = true;
-    s.who = {allocateId(), hello.name, hello.org, hello.role};
-    s.chatTokens = m_desc.chatBurst;
-    s.chatLastMs = now.monoMs;
+    s.who = {allocateId(), rec.name, rec.org, m_stage->roleFor(rec.accountId, rec.role)};
+    for (size_t c = 0; c < s.buckets.size(); ++c) s.buckets[c] = {1e9, now.monoMs};  // full; capped at first use
     m_hall.spawn(s.who.id);
     m_byId[s.who.id.v] = &s;
     m_stats.participants = ++m_joinedCount;
@@ -290,6 +578,8 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
     w.role = s.who.role;
     w.serverTick = m_tick;
     w.event = m_hall.layout();
+    w.token = token;
+    w.tokenExpiresUnixMs = expiresMs;
     m_transport.send(s.peer, net::kChannelEvents, net::encode(w));
     // Who you are, then recent chat; the others learn of the newcomer (and it of them) as they
     // enter each other's interest (sendSnapshot).
@@ -336,21 +626,11 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
                    "); please shorten it. 消息过长，请缩短。");
         return;
     }
-    // Token bucket: chatBurst lines at once, one more every chatRefillMs.
-    s.chatTokens = std::min<double>(m_desc.chatBurst,
-                                    s.chatTokens + double(now.monoMs - s.chatLastMs) / double(m_desc.chatRefillMs));
-    s.chatLastMs = now.monoMs;
-    if (s.chatTokens < 1.0) {
-        uint64_t waitMs = uint64_t((1.0 - s.chatTokens) * m_desc.chatRefillMs) + 1;
-        notice(s, net::NoticeCode::ChatRateLimited,
-               "You are sending messages too fast; wait " + std::to_string((waitMs + 999) / 1000) + " s. 发送过快，请稍候。");
-        return;
-    }
     if (auto muted = m_stage->mutedText(s.accountId)) {
         notice(s, net::NoticeCode::NotAllowed, *muted);
         return;
     }
-    s.chatTokens -= 1.0;
+    if (!takeToken(s, *ruleFor(net::MsgType::ChatSend), data, now)) return;  // the permissions table's chat rate
     net::ChatLine line{++m_lastChatId, s.who.id, s.who.name, s.who.org, now.unixMs, text};
     // Durable before anyone sees it: the echo to the sender is its acknowledgement.
     if (m_store && !m_store->appendChat(line)) {

@@ -1,9 +1,11 @@
 // event_server.h: the authoritative event server for one hall.
 //
-// Owns the sessions (handshake, presence), the hall simulation, hall chat and snapshots. It
-// talks to clients through a net::Transport and keeps records through an EventStore; both are
-// passed in, and so is time: call update() often (every few ms) with the current time, and the
-// server runs as many fixed 30 Hz ticks as are due.
+// Owns the sessions (handshake, sign-in, presence), the hall simulation, hall chat and snapshots.
+// Every client packet passes the permissions table first (permissions.h: state, role, size, rate;
+// floods are cut off); sign-ins check passwords on a worker thread (auth.h) and answer with a
+// session token. It talks to clients through a net::Transport and keeps records through an
+// EventStore; both are passed in, and so is time: call update() often (every few ms) with the
+// current time, and the server runs as many fixed 30 Hz ticks as are due.
 //
 //   EventServer server({.maxParticipants = 1000}, layout, transport, &store);
 //   for (;;) server.update({.monoMs = nowMs(), .unixMs = wallMs()});
@@ -19,20 +21,34 @@
 
 #include "net/protocol/messages.h"
 #include "net/transport/transport.h"
+#include "server/core/auth.h"
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
 #include "server/core/present_service.h"
 #include "server/core/stage_service.h"
+#include "server/core/permissions.h"
 #include "server/core/store.h"
 
 namespace server {
 
 struct ServerDesc {
     uint16_t maxParticipants = 1000;    // joined people; more get RefuseReason::HallFull
-    std::string organizerPassword;      // empty: anyone may join as organizer (local demo)
+    Registration registration = Registration::Open;  // who gets in without an imported account (auth.h)
+    std::string organizerPassword;      // open hall only: empty lets anyone join as organizer (local demo)
+    int64_t sessionTtlMs = 12LL * 3600 * 1000;  // a session token's life (wall clock)
+    bool passwordThread = true;         // Argon2id on a worker thread (false: inside update(), for tests)
+    uint32_t maxPasswordChecksQueued = 32;  // sign-ins beyond this wait for their turn
+    ThrottleDesc accountThrottle;       // wrong passwords for one e-mail: 0.5 s, 1 s, 2 s ... before the answer
+    ThrottleDesc addressThrottle{.baseDelayMs = 250, .freeFailures = 20};  // per address: a venue shares one NAT
     uint32_t chatBurst = 5;             // chat lines allowed at once ...
     uint32_t chatRefillMs = 2000;       // ... and one more every this many ms
+    uint32_t actionBurst = 10;          // docking requests that change something, at once ...
+    uint32_t actionRefillMs = 1000;     // ... and one more every this many ms
+    uint32_t queryBurst = 10;           // board searches at once ...
+    uint32_t queryRefillMs = 300;       // ... and one more every this many ms
+    uint32_t maxPacketsPerSecond = 300; // 10x a client's 30 inputs a second and its few messages: more is a flood
+    uint32_t maxStrikes = 20;           // refused messages (forgiven one a second) before a client is cut off
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
     uint32_t chatHistory = 50;          // lines a newcomer receives
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
@@ -53,6 +69,10 @@ struct ServerStats {
     uint64_t inputsApplied = 0;
     uint64_t malformedPackets = 0;
     uint64_t refusedJoins = 0;
+    uint64_t passwordChecks = 0;        // Argon2id verifications and hashes run
+    uint64_t failedLogins = 0;          // wrong passwords, unknown e-mails, dead tokens
+    uint64_t refusedMessages = 0;       // not allowed for the role, too large or too fast (permissions.h)
+    uint64_t cutOff = 0;                // clients disconnected for flooding
     uint64_t snapshotsSent = 0;
     uint64_t snapshotBytes = 0;
     uint64_t chatLines = 0;
@@ -93,7 +113,23 @@ private:
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
     void onPacket(net::PeerHandle peer, uint8_t channel, const std::vector<uint8_t>& data, const Now& now);
+    // The permissions table (permissions.h): false when the packet must go no further.
+    bool admitPacket(Session& s, uint8_t channel, const std::vector<uint8_t>& data, const Now& now);
+    void strike(Session& s, const Now& now);
+    // Takes a token from the session's bucket for `rule`'s rate; false (and a Notice) when empty.
+    bool takeToken(Session& s, const MessageRule& rule, const std::vector<uint8_t>& data, const Now& now);
+    // Refuses a docking request in words: a DockReply for its request id (when it has one) and a Notice.
+    void refuseRequest(Session& s, const std::vector<uint8_t>& data, net::NoticeCode code, const std::string& en,
+                       const std::string& zh);
+    void cutOff(Session& s, const std::string& why);
     void onHello(Session& s, const std::vector<uint8_t>& data, const Now& now);
+    void startSignIn(Session& s, const Now& now);     // an e-mail + password Hello, once its delay is over
+    void finishSignIn(Session& s, const PasswordWorker::Result& r, const Now& now);
+    void failSignIn(Session& s, net::RefuseReason reason, const std::string& text, const Now& now);
+    bool hallFull(Session& s);                        // true: refused as full
+    void resumeSession(Session& s, const net::Hello& hello, const Now& now);
+    void admit(Session& s, const ParticipantRecord& who, const net::SessionToken& token, int64_t expiresMs,
+               const Now& now);
     void onInput(Session& s, const std::vector<uint8_t>& data);
     void onChat(Session& s, const std::vector<uint8_t>& data, const Now& now);
     void refuse(Session& s, net::RefuseReason reason, const std::string& text);
@@ -125,6 +161,13 @@ private:
     std::unique_ptr<PresentService> m_present;
     std::unique_ptr<StageHook> m_stageLink;
     std::unique_ptr<StageService> m_stage;
+    LoginThrottle m_accountThrottle;
+    LoginThrottle m_addressThrottle;
+    std::vector<Session*> m_signIns;    // sessions whose e-mail + password Hello waits for its turn
+    std::unordered_map<uint64_t, Session*> m_passwordChecks;  // by ticket: handed to the worker
+    uint64_t m_nextTicket = 0;
+    std::vector<PasswordWorker::Result> m_checked;
+    std::unique_ptr<PasswordWorker> m_passwords;
 };
 
 }  // namespace server

@@ -29,6 +29,37 @@ struct ParticipantRecord {
     int64_t firstSeenMs = 0;       // unix ms
     int64_t lastSeenMs = 0;
     uint32_t sessions = 0;         // how many times they joined
+    bool hasLogin = false;         // an account with an e-mail: joins only by signing in
+};
+
+// An account that signs in: the participant record (its accountId is the identity everything else
+// refers to: posts, meetings, cards) plus its e-mail and password hash.
+struct AccountRow {
+    ParticipantRecord who;
+    std::string email;             // normalized (auth.h), unique
+    std::string passwordHash;      // crypto_pwhash_str string
+    bool selfRegistered = false;
+    uint32_t failedLogins = 0;     // wrong passwords since the last success
+    int64_t lastFailedMs = 0;
+};
+
+// One row of an import, or a self-registration.
+struct AccountImport {
+    std::string name, org;
+    net::Role role = net::Role::Attendee;
+    std::string email;             // normalized
+    std::string passwordHash;      // for a new account; ignored when the e-mail exists (update)
+};
+
+// What importAccounts did with each row, in order.
+enum class ImportOutcome : uint8_t { Created, Updated };
+
+// A session token as stored: only its digest.
+struct SessionTokenRow {
+    std::string digest;            // auth.h tokenDigest
+    uint32_t accountId = 0;
+    int64_t createdMs = 0, expiresMs = 0;
+    bool revoked = false;
 };
 
 // A post on the docking board as stored. `post.id` is the row id (given by insertPost);
@@ -101,10 +132,36 @@ public:
     virtual std::vector<net::Organization> organizations() = 0;
 
     // Records a join: creates the participant on first sight (same name + org + role), updates
-    // lastSeen and the session count otherwise. Returns the record, or nullopt on error.
+    // lastSeen and the session count otherwise. Returns the record, or nullopt on error. When that
+    // name + org + role belongs to an account with a login, nothing is written and the record
+    // comes back with hasLogin set: the caller refuses (nobody takes over an account by its name).
     virtual std::optional<ParticipantRecord> recordJoin(const std::string& name, const std::string& org, net::Role role,
                                                         int64_t nowMs) = 0;
     virtual bool recordLeave(uint32_t accountId, int64_t nowMs) = 0;
+    // Records a join of a known account (lastSeen, session count, a session row).
+    virtual std::optional<ParticipantRecord> recordAccountJoin(uint32_t accountId, int64_t nowMs) = 0;
+
+    // Accounts (sign-in by e-mail). importAccounts applies all rows in one transaction: a new
+    // e-mail creates an account (or gives a login to the participant of the same name, organization
+    // and role who has none), a known one updates name, organization and role. On any error nothing
+    // is written, and *badRow (index into rows) and *error say which row and why.
+    virtual bool importAccounts(const std::vector<AccountImport>& rows, int64_t nowMs,
+                                std::vector<ImportOutcome>* outcomes, size_t* badRow, std::string* error) = 0;
+    // Self-registration: a new account; nullopt if the e-mail (or the name + org + role) is taken.
+    virtual std::optional<AccountRow> createAccount(const AccountImport& row, int64_t nowMs) = 0;
+    virtual std::optional<AccountRow> accountByEmail(const std::string& email) = 0;
+    virtual std::optional<AccountRow> accountById(uint32_t accountId) = 0;
+    virtual std::vector<AccountRow> accounts() = 0;      // by account id
+    virtual uint64_t accountCount() = 0;
+    // Replaces the hash and revokes every session token of the account.
+    virtual bool setPasswordHash(uint32_t accountId, const std::string& hash, int64_t nowMs) = 0;
+    virtual bool recordLoginFailure(uint32_t accountId, int64_t nowMs) = 0;
+    virtual bool recordLoginSuccess(uint32_t accountId) = 0;
+
+    // Session tokens.
+    virtual bool saveSessionToken(const SessionTokenRow& row) = 0;
+    virtual std::optional<SessionTokenRow> sessionToken(const std::string& digest) = 0;
+    virtual bool revokeSessionTokens(uint32_t accountId, int64_t nowMs) = 0;
     virtual std::vector<ParticipantRecord> participants() = 0;
 
     // Chat: lines are appended with their id (ids increase); recentChat returns the newest `n`,

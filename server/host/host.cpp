@@ -46,6 +46,7 @@ struct Host::Impl {
     std::unique_ptr<SqliteStore> store;
     std::unique_ptr<net::EnetTransport> transport;
     std::unique_ptr<EventServer> server;
+    Registration registration = Registration::Open;
     mutable std::mutex statsMutex;
     struct TickSample { uint64_t atMs; float ms; };
     struct Totals { uint64_t atMs = 0; net::TransportStats traffic; ServerStats server; };
@@ -109,14 +110,32 @@ bool Host::start(const HostDesc& desc, std::string& error) {
          .key = desc.linkKey},
         &error);
     if (!m->transport) return false;
+    Registration registration = m->store->accountCount() > 0 ? Registration::Accounts : Registration::Open;
+    try {
+        nlohmann::json root = nlohmann::json::parse(ss.str());
+        if (root.contains("registration")) {
+            const auto& r = root["registration"];
+            if (!r.is_string() || !parseRegistration(r.get<std::string>(), registration)) {
+                error = desc.eventPath + ": registration: must be \"open\", \"attendees\" or \"accounts\"";
+                return false;
+            }
+        }
+    } catch (const nlohmann::json::exception&) {
+        // loadEventFile already accepted the text
+    }
+    if (desc.registration) registration = *desc.registration;
+    m->registration = registration;
     m->server = std::make_unique<EventServer>(
         ServerDesc{.maxParticipants = desc.maxParticipants,
+                   .registration = registration,
                    .organizerPassword = desc.organizerPassword,
                    .interest = {.enabled = desc.interest}},
         m->layout,
         *m->transport, m->store.get());
     return true;
 }
+
+Registration Host::registration() const { return m->registration; }
 
 uint16_t Host::port() const { return m->transport ? m->transport->port() : m->desc.port; }
 

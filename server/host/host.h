@@ -22,6 +22,9 @@ struct HostDesc {
     std::string dbPath = "event.sqlite";// ":memory:" keeps nothing
     uint16_t maxParticipants = 1000;
     std::string organizerPassword;
+    // Who may join without an imported account. Unset: the event file's "registration", else
+    // "accounts" when the database has accounts and "open" when it has none (the local demo).
+    std::optional<Registration> registration;
     std::string statsJsonPath;          // written every second and on exit when set
     uint32_t statsWindowSeconds = 10;   // tick percentiles and rates cover this recent window
     bool interest = true;               // false: naive full broadcast (every avatar, every tick)
@@ -64,6 +67,8 @@ public:
     uint16_t port() const;
     // The public half of the link key: what invitations carry (dockhall --server-key HEX).
     net::LinkPublicKey linkPublicKey() const;
+    // The registration the hall runs with (resolved by start()).
+    Registration registration() const;
 
 private:
     struct Impl;

@@ -35,6 +35,13 @@
 //   booth_lock   (booth, locked_ms)
 //   slide        (id, image: the PNG or JPEG bytes, uploaded_by, uploaded_ms)   in show order
 //
+// 5 adds sign-in accounts and their sessions:
+//
+//   login        (account_id -> participant, email UNIQUE, password_hash, self_registered,
+//                 failed_logins, last_failed_ms, created_ms)     a participant who signs in
+//   session_token (digest = hex BLAKE2b(token), account_id, created_ms, expires_ms,
+//                 revoked_ms NULL while valid)
+//
 // Later records come as new migrations appended to kMigrations; a migration is never edited
 // once released.
 #include "server/store/sqlite_store.h"
@@ -261,6 +268,26 @@ constexpr const char* kMigrations[] = {
         uploaded_by   INTEGER NOT NULL,
         uploaded_ms   INTEGER NOT NULL
     );
+    )sql",
+    // 4 -> 5: accounts that sign in with e-mail and password, and their session tokens.
+    R"sql(
+    CREATE TABLE login (
+        account_id      INTEGER PRIMARY KEY REFERENCES participant (account_id),
+        email           TEXT    NOT NULL UNIQUE,
+        password_hash   TEXT    NOT NULL,
+        self_registered INTEGER NOT NULL DEFAULT 0,
+        failed_logins   INTEGER NOT NULL DEFAULT 0,
+        last_failed_ms  INTEGER NOT NULL DEFAULT 0,
+        created_ms      INTEGER NOT NULL
+    );
+    CREATE TABLE session_token (
+        digest          TEXT    PRIMARY KEY,
+        account_id      INTEGER NOT NULL REFERENCES participant (account_id),
+        created_ms      INTEGER NOT NULL,
+        expires_ms      INTEGER NOT NULL,
+        revoked_ms      INTEGER
+    );
+    CREATE INDEX session_token_by_account ON session_token (account_id);
     )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
@@ -564,6 +591,19 @@ std::optional<ParticipantRecord> SqliteStore::recordJoin(const std::string& name
     bool ok = inTransaction("record join", [&] {
         {
             Query q(statement(
+                "SELECT p.account_id FROM participant p JOIN login l ON l.account_id = p.account_id "
+                "WHERE p.name = ? AND p.org = ? AND p.role = ?"));
+            if (!q) return false;
+            int rc = q.bind(name).bind(org).bind(net::roleName(role)).step();
+            if (rc == SQLITE_ROW) {
+                out = ParticipantRecord{.accountId = uint32_t(q.integer(0)), .name = name, .org = org, .role = role,
+                                        .hasLogin = true};
+                return true;
+            }
+            if (rc != SQLITE_DONE) return fail("record join");
+        }
+        {
+            Query q(statement(
                 "INSERT INTO participant (name, org, role, first_seen_ms, last_seen_ms, sessions) "
                 "VALUES (?, ?, ?, ?, ?, 1) "
                 "ON CONFLICT (name, org, role) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
@@ -583,6 +623,242 @@ std::optional<ParticipantRecord> SqliteStore::recordJoin(const std::string& name
     });
     if (!ok) return std::nullopt;
     return out;
+}
+
+std::optional<ParticipantRecord> SqliteStore::recordAccountJoin(uint32_t accountId, int64_t nowMs) {
+    std::optional<ParticipantRecord> out;
+    bool ok = inTransaction("record join", [&] {
+        {
+            Query q(statement(
+                "UPDATE participant SET first_seen_ms = CASE WHEN sessions = 0 THEN ?1 ELSE first_seen_ms END, "
+                "last_seen_ms = max(last_seen_ms, ?1), sessions = sessions + 1 WHERE account_id = ?2 "
+                "RETURNING account_id, name, org, role, first_seen_ms, last_seen_ms, sessions"));
+            if (!q) return false;
+            int rc = q.bind(nowMs).bind(int64_t(accountId)).step();
+            if (rc == SQLITE_DONE) return true;  // no such account: out stays empty
+            if (rc != SQLITE_ROW) return fail("record join");
+            bool roleOk = false;
+            out = participantFrom(q, roleOk);
+            out->hasLogin = true;
+            if (q.step() != SQLITE_DONE) return fail("record join");
+        }
+        Query q(statement("INSERT INTO session (account_id, joined_ms) VALUES (?, ?)"));
+        if (!q || q.bind(int64_t(accountId)).bind(nowMs).step() != SQLITE_DONE) return fail("record join: session");
+        return true;
+    });
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+// --- accounts ----------------------------------------------------------------------------------
+
+namespace {
+constexpr const char* kAccountColumns =
+    "p.account_id, p.name, p.org, p.role, p.first_seen_ms, p.last_seen_ms, p.sessions, "
+    "l.email, l.password_hash, l.self_registered, l.failed_logins, l.last_failed_ms";
+
+AccountRow accountFrom(const Query& q) {
+    AccountRow a;
+    bool roleOk = false;
+    a.who = participantFrom(q, roleOk);
+    a.who.hasLogin = true;
+    a.email = q.text(7);
+    a.passwordHash = q.text(8);
+    a.selfRegistered = q.integer(9) != 0;
+    a.failedLogins = uint32_t(q.integer(10));
+    a.lastFailedMs = q.integer(11);
+    return a;
+}
+}  // namespace
+
+std::optional<AccountRow> SqliteStore::oneAccount(const char* where, const std::string* text, int64_t id) {
+    std::string sql = std::string("SELECT ") + kAccountColumns +
+                      " FROM login l JOIN participant p ON p.account_id = l.account_id WHERE " + where;
+    Query q(statement(sql.c_str()));  // cached by its text
+    if (!q) return std::nullopt;
+    if (text) q.bind(*text);
+    else q.bind(id);
+    int rc = q.step();
+    if (rc == SQLITE_ROW) return accountFrom(q);
+    if (rc != SQLITE_DONE) fail("account");
+    return std::nullopt;
+}
+
+std::optional<AccountRow> SqliteStore::accountByEmail(const std::string& email) {
+    return oneAccount("l.email = ?", &email, 0);
+}
+
+std::optional<AccountRow> SqliteStore::accountById(uint32_t accountId) {
+    return oneAccount("l.account_id = ?", nullptr, int64_t(accountId));
+}
+
+std::vector<AccountRow> SqliteStore::accounts() {
+    std::vector<AccountRow> out;
+    static const std::string sql = std::string("SELECT ") + kAccountColumns +
+                                   " FROM login l JOIN participant p ON p.account_id = l.account_id ORDER BY p.account_id";
+    Query q(statement(sql.c_str()));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back(accountFrom(q));
+    if (rc != SQLITE_DONE) {
+        fail("accounts");
+        return {};
+    }
+    return out;
+}
+
+uint64_t SqliteStore::accountCount() {
+    Query q(statement("SELECT count(*) FROM login"));
+    if (!q || q.step() != SQLITE_ROW) return 0;
+    return uint64_t(q.integer(0));
+}
+
+// Inside a transaction. Creates the account (or gives the login to the same name + org + role
+// that has none yet). Returns the account id, or 0 with m_lastError set.
+uint32_t SqliteStore::insertAccount(const AccountImport& row, bool selfRegistered, int64_t nowMs, std::string& why) {
+    int64_t id = 0;
+    {
+        Query q(statement("SELECT p.account_id, l.email FROM participant p LEFT JOIN login l ON l.account_id = p.account_id "
+                          "WHERE p.name = ? AND p.org = ? AND p.role = ?"));
+        if (!q) return 0;
+        int rc = q.bind(row.name).bind(row.org).bind(net::roleName(row.role)).step();
+        if (rc == SQLITE_ROW) {
+            if (!q.text(1).empty()) {
+                why = "the same name, organization and role already belong to " + q.text(1);
+                return 0;
+            }
+            id = q.integer(0);
+        } else if (rc != SQLITE_DONE) {
+            fail("account");
+            return 0;
+        }
+    }
+    if (id == 0) {
+        Query q(statement("INSERT INTO participant (name, org, role, first_seen_ms, last_seen_ms, sessions) "
+                          "VALUES (?, ?, ?, ?, ?, 0) RETURNING account_id"));
+        if (!q || q.bind(row.name).bind(row.org).bind(net::roleName(row.role)).bind(nowMs).bind(nowMs).step() != SQLITE_ROW) {
+            fail("account");
+            return 0;
+        }
+        id = q.integer(0);
+        if (q.step() != SQLITE_DONE) {
+            fail("account");
+            return 0;
+        }
+    }
+    Query q(statement("INSERT INTO login (account_id, email, password_hash, self_registered, created_ms) "
+                      "VALUES (?, ?, ?, ?, ?)"));
+    if (!q || q.bind(id).bind(row.email).bind(row.passwordHash).bind(int64_t(selfRegistered)).bind(nowMs).step() !=
+                  SQLITE_DONE) {
+        fail("account");
+        why = m_lastError;
+        return 0;
+    }
+    return uint32_t(id);
+}
+
+bool SqliteStore::importAccounts(const std::vector<AccountImport>& rows, int64_t nowMs,
+                                 std::vector<ImportOutcome>* outcomes, size_t* badRow, std::string* error) {
+    std::vector<ImportOutcome> done;
+    size_t at = 0;
+    std::string why;
+    bool ok = inTransaction("import accounts", [&] {
+        for (at = 0; at < rows.size(); ++at) {
+            const AccountImport& row = rows[at];
+            std::optional<AccountRow> existing = accountByEmail(row.email);
+            if (existing) {
+                Query q(statement("UPDATE participant SET name = ?, org = ?, role = ? WHERE account_id = ?"));
+                if (!q) return false;
+                int rc = q.bind(row.name).bind(row.org).bind(net::roleName(row.role)).bind(int64_t(existing->who.accountId)).step();
+                if (rc != SQLITE_DONE) {
+                    fail("import accounts");
+                    why = (rc & 0xff) == SQLITE_CONSTRAINT ? "another participant has the same name, organization and role"
+                                                           : m_lastError;
+                    return false;
+                }
+                done.push_back(ImportOutcome::Updated);
+            } else {
+                if (insertAccount(row, false, nowMs, why) == 0) {
+                    if (why.empty()) why = m_lastError;
+                    return false;
+                }
+                done.push_back(ImportOutcome::Created);
+            }
+        }
+        return true;
+    });
+    if (!ok) {
+        if (badRow) *badRow = at;
+        if (error) *error = why.empty() ? m_lastError : why;
+        return false;
+    }
+    if (outcomes) *outcomes = std::move(done);
+    return true;
+}
+
+std::optional<AccountRow> SqliteStore::createAccount(const AccountImport& row, int64_t nowMs) {
+    std::string why;
+    uint32_t id = 0;
+    bool ok = inTransaction("register", [&] {
+        if (accountByEmail(row.email)) return false;
+        id = insertAccount(row, true, nowMs, why);
+        return id != 0;
+    });
+    if (!ok) return std::nullopt;
+    return accountById(id);
+}
+
+bool SqliteStore::setPasswordHash(uint32_t accountId, const std::string& hash, int64_t nowMs) {
+    return inTransaction("set password", [&] {
+        {
+            Query q(statement("UPDATE login SET password_hash = ?, failed_logins = 0 WHERE account_id = ?"));
+            if (!q || q.bind(hash).bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("set password");
+            if (sqlite3_changes(m_db) != 1) {
+                m_lastError = m_path + ": set password: no account " + std::to_string(accountId);
+                return false;
+            }
+        }
+        Query q(statement("UPDATE session_token SET revoked_ms = ? WHERE account_id = ? AND revoked_ms IS NULL"));
+        if (!q || q.bind(nowMs).bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("set password");
+        return true;
+    });
+}
+
+bool SqliteStore::recordLoginFailure(uint32_t accountId, int64_t nowMs) {
+    Query q(statement("UPDATE login SET failed_logins = failed_logins + 1, last_failed_ms = ? WHERE account_id = ?"));
+    if (!q || q.bind(nowMs).bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("login failure");
+    return true;
+}
+
+bool SqliteStore::recordLoginSuccess(uint32_t accountId) {
+    Query q(statement("UPDATE login SET failed_logins = 0 WHERE account_id = ? AND failed_logins != 0"));
+    if (!q || q.bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("login success");
+    return true;
+}
+
+bool SqliteStore::saveSessionToken(const SessionTokenRow& row) {
+    Query q(statement("INSERT INTO session_token (digest, account_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)"));
+    if (!q || q.bind(row.digest).bind(int64_t(row.accountId)).bind(row.createdMs).bind(row.expiresMs).step() != SQLITE_DONE)
+        return fail("save session token");
+    return true;
+}
+
+std::optional<SessionTokenRow> SqliteStore::sessionToken(const std::string& digest) {
+    Query q(statement("SELECT digest, account_id, created_ms, expires_ms, revoked_ms IS NOT NULL FROM session_token "
+                      "WHERE digest = ?"));
+    if (!q) return std::nullopt;
+    int rc = q.bind(digest).step();
+    if (rc != SQLITE_ROW) {
+        if (rc != SQLITE_DONE) fail("session token");
+        return std::nullopt;
+    }
+    return SessionTokenRow{q.text(0), uint32_t(q.integer(1)), q.integer(2), q.integer(3), q.integer(4) != 0};
+}
+
+bool SqliteStore::revokeSessionTokens(uint32_t accountId, int64_t nowMs) {
+    Query q(statement("UPDATE session_token SET revoked_ms = ? WHERE account_id = ? AND revoked_ms IS NULL"));
+    if (!q || q.bind(nowMs).bind(int64_t(accountId)).step() != SQLITE_DONE) return fail("revoke session tokens");
+    return true;
 }
 
 bool SqliteStore::recordLeave(uint32_t accountId, int64_t nowMs) {

@@ -42,7 +42,7 @@ struct SqliteStoreDesc {
 class SqliteStore final : public EventStore {
 public:
     // The schema version this code writes: the number of migrations it knows.
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens (creating if needed) and migrates the database at `path` (":memory:" for none on disk).
     // Returns nullptr on failure with a message for the user in *error (if error is not null).
@@ -63,6 +63,20 @@ public:
     // Closes the account's newest open session. True also when it had none open (nothing to do).
     bool recordLeave(uint32_t accountId, int64_t nowMs) override;
     std::vector<ParticipantRecord> participants() override;  // by account id
+    std::optional<ParticipantRecord> recordAccountJoin(uint32_t accountId, int64_t nowMs) override;
+    bool importAccounts(const std::vector<AccountImport>& rows, int64_t nowMs, std::vector<ImportOutcome>* outcomes,
+                        size_t* badRow, std::string* error) override;
+    std::optional<AccountRow> createAccount(const AccountImport& row, int64_t nowMs) override;
+    std::optional<AccountRow> accountByEmail(const std::string& email) override;
+    std::optional<AccountRow> accountById(uint32_t accountId) override;
+    std::vector<AccountRow> accounts() override;
+    uint64_t accountCount() override;
+    bool setPasswordHash(uint32_t accountId, const std::string& hash, int64_t nowMs) override;
+    bool recordLoginFailure(uint32_t accountId, int64_t nowMs) override;
+    bool recordLoginSuccess(uint32_t accountId) override;
+    bool saveSessionToken(const SessionTokenRow& row) override;
+    std::optional<SessionTokenRow> sessionToken(const std::string& digest) override;
+    bool revokeSessionTokens(uint32_t accountId, int64_t nowMs) override;
     // False (and the log unchanged) for an id already stored.
     bool appendChat(const net::ChatLine& line) override;
     std::vector<net::ChatLine> recentChat(size_t n) override;
@@ -126,6 +140,8 @@ private:
     bool fail(const char* what);                        // records the SQLite error; returns false
     bool writeMeeting(const MeetingRow& row);           // UPDATE inside a transaction
     bool writeCeremony(const ceremony::CeremonyRecord& r, int64_t nowMs);  // inside a transaction
+    std::optional<AccountRow> oneAccount(const char* where, const std::string* text, int64_t id);
+    uint32_t insertAccount(const AccountImport& row, bool selfRegistered, int64_t nowMs, std::string& why);
 
     sqlite3* m_db = nullptr;
     std::string m_path;

@@ -85,6 +85,14 @@ void protocolSeeds(const fs::path& dir) {
     write(dir, "hello", net::encode(net::Hello{.name = "王磊", .org = "寧夏力成電氣集團", .role = net::Role::Exhibitor,
                                                .password = "秘密"}));
     write(dir, "hello_future_version", net::encode(net::Hello{.version = 9, .name = "x"}));
+    write(dir, "hello_account", net::encode(net::Hello{.email = "wanglei@example.com", .password = "correct horse"}));
+    net::SessionToken token;
+    for (size_t i = 0; i < token.bytes.size(); ++i) token.bytes[i] = uint8_t(i * 37 + 1);
+    write(dir, "hello_token", net::encode(net::Hello{.name = "王磊", .token = token}));
+    write(dir, "welcome_token", net::encode(net::Welcome{.you = {9}, .role = net::Role::Exhibitor, .serverTick = 77,
+                                                         .event = smallLayout(), .token = token,
+                                                         .tokenExpiresUnixMs = 1717506000000}));
+    write(dir, "refuse_expired", net::encode(net::Refuse{net::RefuseReason::SessionExpired, "登录已过期 / session expired"}));
     write(dir, "welcome", net::encode(net::Welcome{.you = {7}, .role = net::Role::Organizer, .serverTick = 1234,
                                                    .event = smallLayout()}));
     write(dir, "refuse", net::encode(net::Refuse{net::RefuseReason::HallFull, "会场已满 / the hall is full"}));

@@ -146,7 +146,7 @@ TEST(Present, OnlyTheBoothsOwnExhibitorPresentsThereAndOnlyWhileStandingThere) {
     rival.sendPresent(present(0, 0, 0.1f));
     forge.sendPresent(present(0, 0, 0.1f));
     h.run(100);
-    EXPECT_TRUE(noticeContains(visitor, "Only the booth's own exhibitors"));
+    EXPECT_TRUE(noticeContains(visitor, "may not present an exhibit"));  // the permissions table
     EXPECT_TRUE(noticeContains(rival, "Only the booth's own exhibitors"));
     EXPECT_TRUE(noticeContains(forge, "Walk to your booth first"));
     EXPECT_FALSE(h.server.present().presenter(0).has_value());

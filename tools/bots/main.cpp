@@ -6,6 +6,13 @@
 // Every bot has its own ENet host (its own UDP socket), exactly like N separate clients. They
 // join, wander between booths, chat now and then, and the JSON reports what they saw.
 //
+// Signing in: an open hall (the local demo) takes the bots by name. A hall with accounts wants
+// --email-prefix and --password: bot i signs in as PREFIX-i@bots.invalid (or, for a prefix with
+// an '@' such as load@example.org, as load+i@example.org) with that password. In a hall with
+// "registration": "attendees" the bots register themselves on their first run (a password of at
+// least 8 characters); in an "accounts" hall import those e-mails first (dockhall-admin accounts
+// import) and give them one password with set-password.
+//
 // Cheap enough for thousands in one process: the process sleeps in epoll on all the bots'
 // sockets and services only the bots whose socket has data; once per tick every bot sends its
 // input and flushes (one sendto). A slice of the bots gets a full ENet service each tick so
@@ -88,6 +95,10 @@ int main(int argc, char** argv) {
     app.add_option("--chat-per-minute", chatPerMinute, "chat lines per bot per minute")->capture_default_str();
     app.add_option("--name-prefix", namePrefix, "bots are named PREFIX-1, PREFIX-2, ...")->capture_default_str();
     app.add_option("--seed", seed, "random seed")->capture_default_str();
+    std::string emailPrefix, password;
+    app.add_option("--email-prefix", emailPrefix,
+                   "sign in with accounts: bot i is PREFIX-i@bots.invalid (or local+i@domain for a PREFIX with '@')");
+    app.add_option("--password", password, "the bots' password with --email-prefix");
     app.add_option("--connect-timeout-ms", connectTimeoutMs, "a bot not connected by then counts as lost")->capture_default_str();
     std::string scenario;
     tools::CeremonyScenarioDesc ceremony;
@@ -143,6 +154,13 @@ int main(int argc, char** argv) {
         req.name = namePrefix + "-" + std::to_string(i + 1);
         req.org = (i % 3 == 0) ? "嵊州市机械工业协会" : (i % 3 == 1 ? "Ningxia University" : "寧夏力成電氣集團");
         req.role = (i % 4 == 1) ? net::Role::Exhibitor : net::Role::Attendee;
+        if (!emailPrefix.empty()) {
+            std::string n = std::to_string(i + 1);
+            size_t at = emailPrefix.find('@');
+            req.email = at == std::string::npos ? emailPrefix + "-" + n + "@bots.invalid"
+                                                : emailPrefix.substr(0, at) + "+" + n + emailPrefix.substr(at);
+            req.password = password;
+        }
         b.conn = std::make_unique<client::Connection>(*b.transport, req, monoMs());
         b.bot = std::make_unique<client::Bot>(*b.conn, client::BotDesc{.seed = seed * 7919u + uint32_t(i), .movingShare = movingShare,
                                                                       .chatPerMinute = chatPerMinute});
