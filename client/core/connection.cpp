@@ -90,6 +90,8 @@ void Connection::update(uint64_t nowMs) {
         auto outbox = m_docking.takeOutbox();
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
         if (!outbox.empty()) m_transport.flush();
+        if (m_assets)
+            for (auto& packet : m_assets->takeOutbox()) m_transport.send(m_server, net::kChannelAssets, packet);
     }
     if ((m_state == ConnState::Connecting || m_state == ConnState::Handshaking) && nowMs - m_startMs > kHandshakeTimeoutMs) {
         m_state = ConnState::Lost;
@@ -145,7 +147,10 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             if ((ok = net::decode(data, n))) m_world.onNotice(n);
             break;
         }
-        default: ok = net::isDockingType(*type) && m_docking.onPacket(*type, data); break;
+        default:
+            if (net::isAssetType(*type)) ok = !m_assets || m_assets->onPacket(*type, data);
+            else ok = net::isDockingType(*type) && m_docking.onPacket(*type, data);
+            break;
     }
     if (!ok) ++m_stats.malformed;
 }
@@ -167,6 +172,11 @@ bool Connection::sendChat(const std::string& text) {
     net::Bytes b = net::encode(net::ChatSend{text});
     if (b.empty()) return false;
     return m_transport.send(m_server, net::kChannelEvents, b);
+}
+
+bool Connection::sendAsset(const net::Bytes& packet) {
+    if (m_state != ConnState::Joined || packet.empty()) return false;
+    return m_transport.send(m_server, net::kChannelAssets, packet);
 }
 
 void Connection::disconnect() {

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "client/core/asset_fetcher.h"
 #include "client/core/docking_state.h"
 #include "client/core/world.h"
 #include "net/transport/transport.h"
@@ -89,6 +91,13 @@ public:
     const World& world() const { return m_world; }
     DockingState& docking() { return m_docking; }  // board, meetings, contacts; its requests go out on update()
     const DockingState& docking() const { return m_docking; }
+    // Asset delivery into `cache` (which must outlive the connection); without it the server's
+    // asset messages are ignored. Call before the first update().
+    void enableAssets(AssetCache& cache) { m_assets = std::make_unique<AssetFetcher>(cache); }
+    AssetFetcher* assets() { return m_assets.get(); }
+    const AssetFetcher* assets() const { return m_assets.get(); }
+    // Sends an asset-channel message (an upload's pieces). False if not joined or not queued.
+    bool sendAsset(const net::Bytes& packet);
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
     // Next input sequence number to use.
@@ -108,6 +117,7 @@ private:
     uint32_t m_inputSeq = 0;
     World m_world;
     DockingState m_docking;
+    std::unique_ptr<AssetFetcher> m_assets;
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

@@ -77,6 +77,15 @@ const char* msgTypeName(MsgType t) {
         case MsgType::ContactUpdate: return "ContactUpdate";
         case MsgType::VisitLeads: return "VisitLeads";
         case MsgType::FieldAdd: return "FieldAdd";
+        case MsgType::AssetList: return "AssetList";
+        case MsgType::AssetRequest: return "AssetRequest";
+        case MsgType::AssetChunk: return "AssetChunk";
+        case MsgType::AssetAck: return "AssetAck";
+        case MsgType::AssetError: return "AssetError";
+        case MsgType::UploadBegin: return "UploadBegin";
+        case MsgType::UploadChunk: return "UploadChunk";
+        case MsgType::UploadResult: return "UploadResult";
+        case MsgType::ExhibitAdded: return "ExhibitAdded";
         case MsgType::Count: break;
     }
     return "?";

@@ -58,11 +58,23 @@ struct EventServer::DockLink final : DockingLink {
     }
 };
 
+// The asset service's view of the server: send on the assets channel.
+struct EventServer::AssetLinkImpl final : AssetLink {
+    EventServer& server;
+    explicit AssetLinkImpl(EventServer& s) : server(s) {}
+    void send(net::ParticipantId to, const net::Bytes& packet) override {
+        if (const Session* s = to.v <= net::kMaxParticipants ? server.m_byId[to.v] : nullptr; s && !s->closing)
+            server.m_transport.send(s->peer, net::kChannelAssets, packet);
+    }
+};
+
 EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport,
                          EventStore* store)
     : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest) {
     m_dockLink = std::make_unique<DockLink>(*this);
     m_docking = std::make_unique<DockingService>(m_desc.docking, m_hall.layout(), m_store, *m_dockLink);
+    m_assetLink = std::make_unique<AssetLinkImpl>(*this);
+    m_assets = std::make_unique<AssetService>(m_desc.assets, m_hall.layout(), *m_assetLink);
     m_byId.assign(size_t(net::kMaxParticipants) + 1, nullptr);
     m_desc.maxParticipants = std::clamp<uint16_t>(m_desc.maxParticipants, 1, net::kMaxParticipants);
     for (uint16_t i = 1; i <= net::kMaxParticipants; ++i) m_freeIds.push_back(i);
@@ -132,6 +144,7 @@ void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
         m_freeIds.push_back(s.who.id.v);  // FIFO: an id is reused as late as possible
         if (m_store) m_store->recordLeave(s.accountId, now.unixMs);
         m_docking->onLeave(s.who.id, now.unixMs);
+        m_assets->onLeave(s.who.id);
         net::Bytes leave = net::encode(net::PresenceLeave{s.who.id});
         s.joined = false;
         m_peersScratch.clear();
@@ -167,8 +180,11 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
         case net::MsgType::Input: onInput(s, data); break;
         case net::MsgType::ChatSend: onChat(s, data, now); break;
         default:
-            if (!net::isDockingType(*type) || !m_docking->onMessage(s.who.id, *type, data, now.unixMs))
+            if (net::isAssetType(*type)) {
+                if (!m_assets->onMessage(s.who.id, *type, data)) ++m_stats.malformedPackets;
+            } else if (!net::isDockingType(*type) || !m_docking->onMessage(s.who.id, *type, data, now.unixMs)) {
                 ++m_stats.malformedPackets;
+            }
             break;  // server-to-client types, or a second Hello
     }
 }
@@ -247,6 +263,7 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
         for (const auto& line : m_store->recentChat(m_desc.chatHistory))
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
     m_docking->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
+    m_assets->onJoin(s.who.id);
 }
 
 void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
@@ -325,6 +342,7 @@ void EventServer::runTick(const Now& now) {
     m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
     for (Session* sp : m_byId)
         if (sp && !sp->closing) sendSnapshot(*sp);
+    m_assets->update();  // after the snapshots: downloads take what the tick's budget leaves
     m_stats.avatarsInFrames += m_interest.stats().avatarsInFrames;
     m_stats.avatarsRefreshed += m_interest.stats().avatarsRefreshed;
 }

@@ -19,6 +19,7 @@
 
 #include "net/protocol/messages.h"
 #include "net/transport/transport.h"
+#include "server/core/asset_service.h"
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
@@ -36,6 +37,7 @@ struct ServerDesc {
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
+    AssetDesc assets;                   // baked models for the clients (asset_service.h); no source: none
 };
 
 struct Now {
@@ -79,10 +81,12 @@ public:
     void setAlwaysRelevant(std::span<const net::ParticipantId> ids) { m_interest.setAlwaysRelevant(ids); }
     uint32_t tick() const { return m_tick; }
     DockingService& docking() { return *m_docking; }
+    AssetService& assets() { return *m_assets; }
 
 private:
     struct Session;
     struct DockLink;
+    struct AssetLinkImpl;
 
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
@@ -116,6 +120,8 @@ private:
     std::vector<net::PeerHandle> m_peersScratch;
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
+    std::unique_ptr<AssetLinkImpl> m_assetLink;
+    std::unique_ptr<AssetService> m_assets;
 };
 
 }  // namespace server

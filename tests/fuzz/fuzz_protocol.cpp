@@ -12,7 +12,9 @@
 #include <span>
 
 #include <array>
+#include <type_traits>
 
+#include "net/protocol/asset_msgs.h"
 #include "net/protocol/docking_msgs.h"
 #include "net/protocol/messages.h"
 #include "tests/fuzz/fuzz_common.h"
@@ -59,6 +61,28 @@ void tryDock(std::span<const uint8_t> packet) {
 template <typename... T>
 void tryDockAll(std::span<const uint8_t> packet) { (tryDock<T>(packet), ...); }
 
+// Asset delivery and uploads (asset_msgs.h): also, a chunk that decodes lies inside its file.
+template <typename T>
+void tryAsset(std::span<const uint8_t> packet) {
+    g_covered[size_t(T::kType)] = true;
+    T msg{};
+    if (!net::decodeAsset(packet, msg)) return;
+    auto tag = net::peekType(packet);
+    FUZZ_CHECK(tag.has_value() && *tag == T::kType && net::isAssetType(*tag));
+    if constexpr (std::is_same_v<T, net::AssetChunk>) {
+        FUZZ_CHECK(!msg.data.empty() && msg.data.size() <= net::kMaxAssetChunkBytes);
+        FUZZ_CHECK(uint64_t(msg.offset) + msg.data.size() <= msg.total && msg.total <= net::kMaxAssetBytes);
+    }
+    Bytes once = net::encodeAsset(msg);
+    FUZZ_CHECK(!once.empty());
+    T again{};
+    FUZZ_CHECK(net::decodeAsset(once, again));
+    FUZZ_CHECK(net::encodeAsset(again) == once);
+}
+
+template <typename... T>
+void tryAssetAll(std::span<const uint8_t> packet) { (tryAsset<T>(packet), ...); }
+
 void trySnapshot(std::span<const uint8_t> packet) {
     g_covered[size_t(MsgType::Snapshot)] = true;
     net::SnapshotMsg msg;
@@ -90,6 +114,8 @@ void decodeAll(std::span<const uint8_t> p) {
                net::MeetingSchedule, net::MeetingUpdate, net::MeetingNotes, net::MeetingCall, net::GoToTable,
                net::TableChatSend, net::TableChatLine, net::CardAsk, net::CardAnswer, net::CardSet,
                net::ContactUpdate, net::VisitLeads, net::FieldAdd>(p);
+    tryAssetAll<net::AssetList, net::AssetRequest, net::AssetChunk, net::AssetAck, net::AssetError, net::UploadBegin,
+                net::UploadChunk, net::UploadResult, net::ExhibitAdded>(p);
 }
 
 // Every type in the catalogue has a decoder above.
