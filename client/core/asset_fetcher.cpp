@@ -149,6 +149,12 @@ std::optional<std::string> AssetFetcher::fileFor(uint16_t booth, uint8_t exhibit
     return m_cache.pathFor(it->second);
 }
 
+std::optional<net::AssetHash> AssetFetcher::hashFor(uint16_t booth, uint8_t exhibit) const {
+    auto it = m_byExhibit.find({booth, exhibit});
+    if (it == m_byExhibit.end()) return std::nullopt;
+    return it->second;
+}
+
 bool AssetFetcher::announced(uint16_t booth, uint8_t exhibit) const { return m_byExhibit.count({booth, exhibit}) > 0; }
 
 uint64_t AssetFetcher::totalBytes() const {

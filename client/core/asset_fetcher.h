@@ -66,6 +66,7 @@ public:
     std::optional<std::string> fileFor(uint16_t booth, uint8_t exhibit) const;
     // Whether the server named a file for this exhibit (false: the hall serves none for it).
     bool announced(uint16_t booth, uint8_t exhibit) const;
+    std::optional<net::AssetHash> hashFor(uint16_t booth, uint8_t exhibit) const;
     // Exhibits added while the event runs (ExhibitAdded), in arrival order, for the app's layout.
     std::vector<net::ExhibitAdded> takeAddedExhibits();
     // Upload outcomes (UploadResult) in arrival order.

@@ -199,6 +199,12 @@ constexpr Row kTable[] = {
     {UiText::InspResetView, "重置视角", "Reset view"},
     {UiText::InspClose, "关闭（Esc）", "Close (Esc)"},
     {UiText::InspHelp, "左键拖动旋转 · 右键拖动平移 · 滚轮缩放", "Left drag: orbit · right drag: pan · wheel: zoom"},
+    {UiText::AssetTitle, "模型下载", "Model downloads"},
+    {UiText::AssetTotal, "%d / %d 个模型，%.1f / %.1f MB", "%d of %d models, %.1f of %.1f MB"},
+    {UiText::AssetWaiting, "排队中", "waiting"},
+    {UiText::AssetDone, "已完成", "done"},
+    {UiText::AssetFailed, "失败：", "failed: "},
+    {UiText::AssetPlaceholder, "模型到达前，展台显示占位方块。", "Until a model arrives, its booth shows a placeholder box."},
 };
 static_assert(std::size(kTable) == size_t(UiText::Count), "one row per UiText");
 

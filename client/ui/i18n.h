@@ -214,6 +214,13 @@ enum class UiText : uint16_t {
     InspResetView,        // button
     InspClose,            // button
     InspHelp,             // mouse help line
+    // Model downloads (asset_panel.h)
+    AssetTitle,           // window title
+    AssetTotal,           // "%d of %d models, %.1f of %.1f MB"
+    AssetWaiting,         // a file asked for, no byte yet
+    AssetDone,            // a file downloaded and checked
+    AssetFailed,          // prefix of a file's error
+    AssetPlaceholder,     // why a booth shows a box meanwhile
     Count
 };
 
