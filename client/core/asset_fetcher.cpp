@@ -125,8 +125,7 @@ bool AssetFetcher::onPacket(net::MsgType type, std::span<const uint8_t> packet) 
         case net::MsgType::ExhibitAdded: {
             net::ExhibitAdded m;
             if (!net::decodeAsset(packet, m)) return false;
-            addRefs({m.ref});
-            m_added.push_back(std::move(m));
+            addRefs({m.ref});  // the World takes the exhibit itself (Connection)
             return true;
         }
         case net::MsgType::UploadResult: {
@@ -140,7 +139,6 @@ bool AssetFetcher::onPacket(net::MsgType type, std::span<const uint8_t> packet) 
 }
 
 std::vector<net::Bytes> AssetFetcher::takeOutbox() { return std::exchange(m_outbox, {}); }
-std::vector<net::ExhibitAdded> AssetFetcher::takeAddedExhibits() { return std::exchange(m_added, {}); }
 std::vector<net::UploadResult> AssetFetcher::takeUploadResults() { return std::exchange(m_uploadResults, {}); }
 
 std::optional<std::string> AssetFetcher::fileFor(uint16_t booth, uint8_t exhibit) const {

@@ -67,8 +67,6 @@ public:
     // Whether the server named a file for this exhibit (false: the hall serves none for it).
     bool announced(uint16_t booth, uint8_t exhibit) const;
     std::optional<net::AssetHash> hashFor(uint16_t booth, uint8_t exhibit) const;
-    // Exhibits added while the event runs (ExhibitAdded), in arrival order, for the app's layout.
-    std::vector<net::ExhibitAdded> takeAddedExhibits();
     // Upload outcomes (UploadResult) in arrival order.
     std::vector<net::UploadResult> takeUploadResults();
 
@@ -92,7 +90,6 @@ private:
     std::vector<FetchFile> m_files;
     std::map<std::pair<uint16_t, uint8_t>, net::AssetHash> m_byExhibit;
     std::vector<net::Bytes> m_outbox;
-    std::vector<net::ExhibitAdded> m_added;
     std::vector<net::UploadResult> m_uploadResults;
     std::map<net::AssetHash, bool> m_resyncing;  // a re-request is out: ignore chunks until it starts
     FetchStats m_stats;

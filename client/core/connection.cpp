@@ -147,6 +147,14 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             if ((ok = net::decode(data, n))) m_world.onNotice(n);
             break;
         }
+        case net::MsgType::ExhibitAdded: {
+            net::ExhibitAdded a;
+            if ((ok = net::decodeAsset(data, a))) {
+                m_world.addExhibit(a.booth, a.index, a.exhibit);
+                if (m_assets) m_assets->onPacket(*type, data);
+            }
+            break;
+        }
         default:
             if (net::isAssetType(*type)) ok = !m_assets || m_assets->onPacket(*type, data);
             else ok = net::isDockingType(*type) && m_docking.onPacket(*type, data);

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/asset/baked.h"
 #include "net/asset/hash.h"
+#include "server/core/docking_service.h"
 
 namespace server {
 
@@ -16,7 +18,9 @@ namespace fs = std::filesystem;
 
 // --- FolderAssetSource -----------------------------------------------------------------------
 
-FolderAssetSource::FolderAssetSource(std::vector<std::string> folders) : m_folders(std::move(folders)) {
+FolderAssetSource::FolderAssetSource(std::vector<std::string> folders, std::string uploadFolder)
+    : m_folders(std::move(folders)), m_uploadFolder(std::move(uploadFolder)) {
+    if (!m_uploadFolder.empty()) m_folders.push_back(m_uploadFolder);
     for (const std::string& dir : m_folders) {
         std::ifstream in(fs::path(dir) / "index.json");
         if (!in) continue;
@@ -62,6 +66,30 @@ bool FolderAssetSource::read(const net::AssetHash& hash, std::vector<uint8_t>& o
     return false;
 }
 
+bool FolderAssetSource::store(const net::AssetHash& hash, std::span<const uint8_t> bytes, std::string& error) {
+    if (m_uploadFolder.empty()) {
+        error = "this hall does not keep uploads";
+        return false;
+    }
+    std::error_code ec;
+    fs::create_directories(m_uploadFolder, ec);
+    const fs::path final = fs::path(m_uploadFolder) / (hash.hex() + ".dhm");
+    const fs::path tmp = fs::path(m_uploadFolder) / (hash.hex() + ".tmp");
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size())) || !out.flush()) {
+            error = tmp.string() + " cannot be written";
+            return false;
+        }
+    }
+    fs::rename(tmp, final, ec);
+    if (ec) {
+        error = final.string() + ": " + ec.message();
+        return false;
+    }
+    return true;
+}
+
 // --- AssetService ----------------------------------------------------------------------------
 
 struct AssetService::File {
@@ -74,14 +102,22 @@ struct AssetService::Download {
     uint32_t next = 0;  // the next byte to send
 };
 
+struct AssetService::Upload {
+    net::UploadBegin begin;
+    std::vector<uint8_t> bytes;  // received so far
+};
+
 struct AssetService::Client {
     net::ParticipantId id;
+    std::string org;
+    net::Role role = net::Role::Attendee;
+    std::optional<Upload> upload;  // one at a time
     std::deque<Download> queue;  // front: being sent
     uint32_t unacked = 0;        // chunks sent and not yet acknowledged
 };
 
-AssetService::AssetService(const AssetDesc& desc, const net::EventLayout& layout, AssetLink& link)
-    : m_desc(desc), m_link(link) {
+AssetService::AssetService(const AssetDesc& desc, const net::EventLayout& layout, AssetLink& link, EventStore* store)
+    : m_desc(desc), m_layout(layout), m_link(link), m_store(store) {
     m_desc.chunkBytes = std::clamp<uint32_t>(m_desc.chunkBytes, 1024, net::kMaxAssetChunkBytes);
     m_desc.windowChunks = std::max<uint32_t>(1, m_desc.windowChunks);
     if (!m_desc.source) return;
@@ -122,9 +158,11 @@ const AssetService::File* AssetService::file(const net::AssetHash& h) const {
     return it == m_files.end() ? nullptr : it->second.get();
 }
 
-void AssetService::onJoin(net::ParticipantId id) {
+void AssetService::onJoin(net::ParticipantId id, const std::string& org, net::Role role) {
     auto c = std::make_unique<Client>();
     c->id = id;
+    c->org = org;
+    c->role = role;
     m_clients[id.v] = std::move(c);
     if (!m_desc.source) return;
     m_link.send(id, net::encodeAsset(net::AssetList{.replace = true, .refs = m_refs}));
@@ -138,7 +176,8 @@ void AssetService::error(net::ParticipantId to, const net::AssetHash& h, net::As
     m_link.send(to, net::encodeAsset(net::AssetError{.hash = h, .code = code, .text = text}));
 }
 
-bool AssetService::onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet) {
+bool AssetService::onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet,
+                             int64_t unixMs) {
     auto cit = m_clients.find(from.v);
     if (cit == m_clients.end()) return false;
     Client& c = *cit->second;
@@ -178,8 +217,141 @@ bool AssetService::onMessage(net::ParticipantId from, net::MsgType type, std::sp
             if (c.unacked > 0) --c.unacked;
             return true;
         }
-        default: return false;  // server-to-client types; uploads are handled elsewhere
+        case net::MsgType::UploadBegin: {
+            net::UploadBegin m;
+            if (!net::decodeAsset(packet, m)) return false;
+            onUploadBegin(c, m, unixMs);
+            return true;
+        }
+        case net::MsgType::UploadChunk: {
+            net::UploadChunk m;
+            if (!net::decodeAsset(packet, m)) return false;
+            onUploadChunk(c, m, unixMs);
+            return true;
+        }
+        default: return false;  // server-to-client types
     }
+}
+
+void AssetService::refuseUpload(Client& c, uint32_t req, const std::string& text) {
+    ++m_stats.uploadsRefused;
+    c.upload.reset();
+    m_link.send(c.id, net::encodeAsset(net::UploadResult{.req = req, .ok = false, .text = text}));
+}
+
+void AssetService::onUploadBegin(Client& c, const net::UploadBegin& m, int64_t unixMs) {
+    const std::string file = m.exhibit.asset.empty() ? std::string("the model") : m.exhibit.asset;
+    if (!m_desc.source) {
+        refuseUpload(c, m.req, file + ": this hall does not accept models. 本会场不接收模型上传。");
+        return;
+    }
+    if (c.role != net::Role::Exhibitor && c.role != net::Role::University) {
+        refuseUpload(c, m.req, file + ": only exhibitors and universities add exhibits to their booths. 只有参展单位可以为本单位展位添加展品。");
+        return;
+    }
+    if (m.booth >= m_layout.booths.size()) {
+        refuseUpload(c, m.req, file + ": there is no such booth. 展位不存在。");
+        return;
+    }
+    const net::Booth& booth = m_layout.booths[m.booth];
+    if (orgKeyFor(c.org, {booth.owner}) != "org:1") {
+        refuseUpload(c, m.req, file + ": booth of " + booth.owner.name.in(false) + " is not your organization's (" + c.org +
+                                   "); you may add exhibits only to your own booth. 该展位（" + booth.owner.name.in(true) +
+                                   "）不属于您的单位，只能为本单位展位添加展品。");
+        return;
+    }
+    if (booth.exhibits.size() >= net::kMaxExhibitsPerBooth) {
+        refuseUpload(c, m.req, file + ": the booth already shows " + std::to_string(net::kMaxExhibitsPerBooth) +
+                                   " exhibits, the most it can. 展位展品已满。");
+        return;
+    }
+    if (m.size == 0 || m.size > m_desc.maxUploadBytes) {
+        refuseUpload(c, m.req, file + ": " + std::to_string(m.size) + " bytes baked; the limit is " +
+                                   std::to_string(m_desc.maxUploadBytes) + " bytes. Simplify the model. 模型文件过大（上限 " +
+                                   std::to_string(m_desc.maxUploadBytes >> 20) + " MB），请简化后再上传。");
+        return;
+    }
+    if (m.exhibit.title.zh.empty() && m.exhibit.title.en.empty()) {
+        refuseUpload(c, m.req, file + ": the exhibit needs a name (Chinese or English). 请填写展品名称。");
+        return;
+    }
+    (void)unixMs;
+    c.upload = Upload{m, {}};
+    c.upload->bytes.reserve(m.size);
+}
+
+void AssetService::onUploadChunk(Client& c, const net::UploadChunk& m, int64_t unixMs) {
+    // Pieces of an upload already refused (the client sends ahead) are dropped without an answer each.
+    if (!c.upload || c.upload->begin.req != m.req) return;
+    Upload& u = *c.upload;
+    if (m.offset != u.bytes.size() || u.bytes.size() + m.data.size() > u.begin.size) {
+        refuseUpload(c, m.req, u.begin.exhibit.asset + ": a piece arrived out of place (byte " + std::to_string(m.offset) +
+                                   "); please upload again. 上传数据顺序错误，请重新上传。");
+        return;
+    }
+    u.bytes.insert(u.bytes.end(), m.data.begin(), m.data.end());
+    if (u.bytes.size() == u.begin.size) finishUpload(c, unixMs);
+}
+
+void AssetService::finishUpload(Client& c, int64_t unixMs) {
+    Upload u = std::move(*c.upload);
+    c.upload.reset();
+    const uint32_t req = u.begin.req;
+    const std::string file = u.begin.exhibit.asset.empty() ? std::string("the model") : u.begin.exhibit.asset;
+    if (net::asset::hashOf(u.bytes) != u.begin.hash) {
+        refuseUpload(c, req, file + ": the file arrived damaged (its hash does not match); please upload again. 文件传输损坏，请重新上传。");
+        return;
+    }
+    // Decoded in full, as every client will: a file that passes here renders everywhere.
+    net::asset::BakedModel model;
+    std::string why;
+    net::asset::Limits limits;
+    limits.maxTriangles = m_desc.maxUploadTriangles;
+    if (!net::asset::readBaked(u.bytes, model, &why, limits, true)) {
+        refuseUpload(c, req, file + ": not a valid baked model (" + why + "). 不是有效的模型文件。");
+        return;
+    }
+    if (model.triangles(0) > m_desc.maxUploadTriangles) {
+        refuseUpload(c, req, file + ": " + std::to_string(model.triangles(0)) + " triangles; the limit is " +
+                                 std::to_string(m_desc.maxUploadTriangles) + ". 三角面数超出上限。");
+        return;
+    }
+    for (size_t i = 0; i < model.meshes.size(); ++i) {
+        net::asset::DecodedMesh mesh;
+        if (!net::asset::decodeMesh(model, i, mesh, &why)) {
+            refuseUpload(c, req, file + ": mesh " + std::to_string(i) + " does not decode (" + why + "). 模型网格数据损坏。");
+            return;
+        }
+    }
+    if (!m_files.count(u.begin.hash) && !m_desc.source->store(u.begin.hash, u.bytes, why)) {
+        refuseUpload(c, req, file + ": the hall could not keep it (" + why + "). 会场无法保存该文件。");
+        return;
+    }
+    net::Exhibit exhibit = u.begin.exhibit;
+    exhibit.asset = u.begin.hash.hex() + ".dhm";
+    const uint16_t boothIndex = u.begin.booth;
+    if (m_layout.booths[boothIndex].exhibits.size() >= net::kMaxExhibitsPerBooth) {
+        refuseUpload(c, req, file + ": the booth is full. 展位展品已满。");
+        return;
+    }
+    if (m_store && !m_store->insertUploadedExhibit(boothIndex, exhibit, unixMs)) {
+        refuseUpload(c, req, file + ": the exhibit could not be saved; please try again. 展品未能保存，请重试。");
+        return;
+    }
+    auto f = std::make_shared<File>();
+    f->hash = u.begin.hash;
+    f->bytes = std::move(u.bytes);
+    const uint32_t size = uint32_t(f->bytes.size());
+    m_files.emplace(f->hash, std::move(f));
+    const uint8_t index = uint8_t(m_layout.booths[boothIndex].exhibits.size());
+    m_link.addExhibit(boothIndex, exhibit);
+    net::AssetRef ref{boothIndex, index, u.begin.hash, size};
+    m_refs.push_back(ref);
+    ++m_stats.uploadsAccepted;
+    m_link.send(c.id, net::encodeAsset(net::UploadResult{
+                          .req = req, .ok = true,
+                          .text = exhibit.title.in(false) + " is now shown at your booth. 展品" + exhibit.title.in(true) + "已在展位展出。"}));
+    m_link.broadcast(net::encodeAsset(net::ExhibitAdded{.booth = boothIndex, .index = index, .exhibit = exhibit, .ref = ref}));
 }
 
 bool AssetService::sendChunk(Client& c) {

@@ -14,6 +14,14 @@
 //   - a client asks for one file at a time or many; they are served in order, one at a time.
 // Only files the event references are served: a hash from elsewhere is "unknown".
 //
+// Uploads: an exhibitor (or a university) sends UploadBegin for a booth of their own organization
+// with the exhibit's facts, then the baked file in UploadChunks. The service checks everything
+// again: the booth is theirs and has room, the size is within maxUploadBytes, the file matches
+// its hash, readBaked() accepts it with its checksum, every mesh decodes, LOD 0 has at most
+// maxUploadTriangles. Then it keeps the file (AssetSource::store) and the exhibit (EventStore),
+// adds it to the hall and tells everyone (ExhibitAdded). A refusal is an UploadResult naming the
+// file and the reason; nothing else changes.
+//
 //   FolderAssetSource src({"assets/models/baked"}, "uploads");
 //   AssetService assets({.source = &src}, layout, link);
 //   assets.onJoin(id); assets.onMessage(id, type, packet); assets.update();  // every tick
@@ -28,6 +36,7 @@
 #include <vector>
 
 #include "net/protocol/asset_msgs.h"
+#include "server/core/store.h"
 
 namespace server {
 
@@ -40,18 +49,26 @@ public:
     virtual std::optional<net::AssetHash> forExhibit(const std::string& asset) = 0;
     // The whole file. False with a reason when it is missing or unreadable.
     virtual bool read(const net::AssetHash& hash, std::vector<uint8_t>& out, std::string& error) = 0;
+    // Keeps an exhibitor's upload (already checked) so that read() finds it, also after a restart.
+    virtual bool store(const net::AssetHash&, std::span<const uint8_t>, std::string& error) {
+        error = "this hall does not keep uploads";
+        return false;
+    }
 };
 
 // Baked files in folders, named "<hash>.dhm", with each folder's index.json (dockhall-bake
 // --index) mapping source models to them.
+// Uploads are written to `uploadFolder` (empty: none kept), which is read like the others.
 class FolderAssetSource final : public AssetSource {
 public:
-    explicit FolderAssetSource(std::vector<std::string> folders);
+    explicit FolderAssetSource(std::vector<std::string> folders, std::string uploadFolder = {});
     std::optional<net::AssetHash> forExhibit(const std::string& asset) override;
     bool read(const net::AssetHash& hash, std::vector<uint8_t>& out, std::string& error) override;
+    bool store(const net::AssetHash& hash, std::span<const uint8_t> bytes, std::string& error) override;
 
 private:
     std::vector<std::string> m_folders;
+    std::string m_uploadFolder;
     std::map<std::string, net::AssetHash> m_index;  // source file name -> baked hash
 };
 
@@ -60,6 +77,9 @@ class AssetLink {
 public:
     virtual ~AssetLink() = default;
     virtual void send(net::ParticipantId to, const net::Bytes& packet) = 0;  // on kChannelAssets
+    virtual void broadcast(const net::Bytes& packet) = 0;                    // to everyone joined
+    // Adds an exhibit to a booth of the hall (its pedestal collides from the next tick on).
+    virtual void addExhibit(uint16_t booth, const net::Exhibit& exhibit) = 0;
 };
 
 struct AssetDesc {
@@ -68,6 +88,8 @@ struct AssetDesc {
     uint32_t windowChunks = 4;             // per client, unacknowledged
     uint32_t tickBudgetBytes = 256 * 1024; // per tick for all downloads (x30: 7.5 MiB/s)
     uint32_t maxQueued = 1024;             // files one client may have asked for at once
+    uint32_t maxUploadBytes = 16u << 20;   // an exhibitor's baked file
+    uint64_t maxUploadTriangles = 2'000'000;  // at its finest level of detail
 };
 
 struct AssetServiceStats {
@@ -75,18 +97,22 @@ struct AssetServiceStats {
     uint64_t bytesSent = 0;
     uint64_t filesCompleted = 0;           // last chunk sent
     uint64_t errorsSent = 0;
+    uint64_t uploadsAccepted = 0;
+    uint64_t uploadsRefused = 0;
 };
 
 class AssetService {
 public:
-    // `link` and the source must outlive the service.
-    AssetService(const AssetDesc& desc, const net::EventLayout& layout, AssetLink& link);
+    // `link`, the source, `layout` and `store` (may be null) must outlive the service; `layout` is
+    // the hall's own (it grows as exhibits are uploaded, through the link).
+    AssetService(const AssetDesc& desc, const net::EventLayout& layout, AssetLink& link, EventStore* store = nullptr);
     ~AssetService();
 
-    void onJoin(net::ParticipantId id);
+    // `org` and `role` decide which booth's exhibits the participant may upload.
+    void onJoin(net::ParticipantId id, const std::string& org = {}, net::Role role = net::Role::Attendee);
     void onLeave(net::ParticipantId id);
     // An asset message from a joined participant. False: malformed (the caller counts it).
-    bool onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet);
+    bool onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet, int64_t unixMs = 0);
     // Sends the chunks due this tick. Call once per tick, after the snapshots.
     void update();
 
@@ -99,12 +125,19 @@ private:
     struct File;
     struct Download;
     struct Client;
+    struct Upload;
     const File* file(const net::AssetHash& h) const;
+    void onUploadBegin(Client& c, const net::UploadBegin& m, int64_t unixMs);
+    void onUploadChunk(Client& c, const net::UploadChunk& m, int64_t unixMs);
+    void finishUpload(Client& c, int64_t unixMs);
+    void refuseUpload(Client& c, uint32_t req, const std::string& text);
     void error(net::ParticipantId to, const net::AssetHash& h, net::AssetErrorCode code, const std::string& text);
     bool sendChunk(Client& c);
 
     AssetDesc m_desc;
+    const net::EventLayout& m_layout;
     AssetLink& m_link;
+    EventStore* m_store;
     std::vector<net::AssetRef> m_refs;
     std::vector<std::string> m_problems;
     std::map<net::AssetHash, std::shared_ptr<const File>> m_files;

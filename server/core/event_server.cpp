@@ -66,15 +66,20 @@ struct EventServer::AssetLinkImpl final : AssetLink {
         if (const Session* s = to.v <= net::kMaxParticipants ? server.m_byId[to.v] : nullptr; s && !s->closing)
             server.m_transport.send(s->peer, net::kChannelAssets, packet);
     }
+    void broadcast(const net::Bytes& packet) override { server.broadcast(packet, net::kChannelAssets); }
+    void addExhibit(uint16_t booth, const net::Exhibit& exhibit) override { server.m_hall.addExhibit(booth, exhibit); }
 };
 
 EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport,
                          EventStore* store)
     : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest) {
+    // Exhibits uploaded in an earlier run stand where they were put.
+    if (m_store)
+        for (const auto& [booth, exhibit] : m_store->uploadedExhibits()) m_hall.addExhibit(booth, exhibit);
     m_dockLink = std::make_unique<DockLink>(*this);
     m_docking = std::make_unique<DockingService>(m_desc.docking, m_hall.layout(), m_store, *m_dockLink);
     m_assetLink = std::make_unique<AssetLinkImpl>(*this);
-    m_assets = std::make_unique<AssetService>(m_desc.assets, m_hall.layout(), *m_assetLink);
+    m_assets = std::make_unique<AssetService>(m_desc.assets, m_hall.layout(), *m_assetLink, m_store);
     m_byId.assign(size_t(net::kMaxParticipants) + 1, nullptr);
     m_desc.maxParticipants = std::clamp<uint16_t>(m_desc.maxParticipants, 1, net::kMaxParticipants);
     for (uint16_t i = 1; i <= net::kMaxParticipants; ++i) m_freeIds.push_back(i);
@@ -181,7 +186,7 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
         case net::MsgType::ChatSend: onChat(s, data, now); break;
         default:
             if (net::isAssetType(*type)) {
-                if (!m_assets->onMessage(s.who.id, *type, data)) ++m_stats.malformedPackets;
+                if (!m_assets->onMessage(s.who.id, *type, data, now.unixMs)) ++m_stats.malformedPackets;
             } else if (!net::isDockingType(*type) || !m_docking->onMessage(s.who.id, *type, data, now.unixMs)) {
                 ++m_stats.malformedPackets;
             }
@@ -263,7 +268,7 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
         for (const auto& line : m_store->recentChat(m_desc.chatHistory))
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
     m_docking->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
-    m_assets->onJoin(s.who.id);
+    m_assets->onJoin(s.who.id, s.who.org, s.who.role);
 }
 
 void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net/protocol/docking_msgs.h"
@@ -135,6 +136,10 @@ public:
     // Table chat: appended as said; tableChat returns a meeting's newest `n` lines, oldest first.
     virtual bool appendTableChat(const TableChatRow& row) = 0;
     virtual std::vector<TableChatRow> tableChat(uint32_t meeting, size_t n) = 0;
+    // Exhibits uploaded while the event ran (asset_service.h), oldest first: each is appended to
+    // its booth's exhibits when the server starts again. The defaults keep nothing.
+    virtual bool insertUploadedExhibit(uint16_t /*booth*/, const net::Exhibit& /*exhibit*/, int64_t /*nowMs*/) { return false; }
+    virtual std::vector<std::pair<uint16_t, net::Exhibit>> uploadedExhibits() { return {}; }
 };
 
 }  // namespace server

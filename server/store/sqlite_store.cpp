@@ -201,6 +201,16 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX table_chat_by_meeting ON table_chat (meeting, id);
     )sql",
+    // 3 -> 4: exhibits that exhibitors uploaded to their booths while the event ran (the baked
+    // file itself lies in the upload folder, named by its hash as `exhibit` says).
+    R"sql(
+    CREATE TABLE uploaded_exhibit (
+        id            INTEGER PRIMARY KEY,
+        booth         INTEGER NOT NULL,
+        exhibit       TEXT    NOT NULL,
+        added_ms      INTEGER NOT NULL
+    );
+    )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
               "kSchemaVersion must be the number of migrations");
@@ -1036,6 +1046,61 @@ std::vector<net::DockField> SqliteStore::addedFields() {
     while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2)});
     if (rc != SQLITE_DONE) {
         fail("fields");
+        return {};
+    }
+    return out;
+}
+
+namespace {
+nlohmann::json exhibitJson(const net::Exhibit& e) {
+    return {{"asset", e.asset},
+            {"title", {{"zh", e.title.zh}, {"en", e.title.en}}},
+            {"material", e.material},
+            {"process", {{"zh", e.process.zh}, {"en", e.process.en}}},
+            {"mass_kg", e.massKg},
+            {"description", {{"zh", e.description.zh}, {"en", e.description.en}}}};
+}
+std::optional<net::Exhibit> exhibitFromJson(const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    auto local = [&](const char* key) {
+        net::LocalText t;
+        if (j.contains(key) && j[key].is_object()) {
+            t.zh = j[key].value("zh", "");
+            t.en = j[key].value("en", "");
+        }
+        return t;
+    };
+    net::Exhibit e;
+    e.asset = j.value("asset", "");
+    e.title = local("title");
+    e.material = j.value("material", "");
+    e.process = local("process");
+    e.massKg = j.value("mass_kg", 0.0f);
+    e.description = local("description");
+    if (e.asset.empty()) return std::nullopt;
+    return e;
+}
+}  // namespace
+
+bool SqliteStore::insertUploadedExhibit(uint16_t booth, const net::Exhibit& exhibit, int64_t nowMs) {
+    return inTransaction("add uploaded exhibit", [&] {
+        Query q(statement("INSERT INTO uploaded_exhibit (booth, exhibit, added_ms) VALUES (?, ?, ?)"));
+        if (!q || q.bind(int64_t(booth)).bind(exhibitJson(exhibit).dump()).bind(nowMs).step() != SQLITE_DONE)
+            return fail("add uploaded exhibit");
+        return true;
+    });
+}
+
+std::vector<std::pair<uint16_t, net::Exhibit>> SqliteStore::uploadedExhibits() {
+    std::vector<std::pair<uint16_t, net::Exhibit>> out;
+    Query q(statement("SELECT booth, exhibit FROM uploaded_exhibit ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        if (auto e = exhibitFromJson(q.text(1))) out.emplace_back(uint16_t(q.integer(0)), std::move(*e));
+    if (rc != SQLITE_DONE) {
+        fail("uploaded exhibits");
         return {};
     }
     return out;
