@@ -26,6 +26,7 @@
 #include "client/core/asset_cache.h"
 #include "client/core/connection.h"
 #include "client/core/pilot.h"
+#include "client/ui/asset_upload_panel.h"
 #include "client/ui/camera.h"
 #include "client/ui/docking_panels.h"
 #include "client/ui/glyphs.h"
@@ -174,6 +175,7 @@ private:
     net::EventLayout hallForRenderer(const net::EventLayout& event) const;
     void refreshModels(uint64_t nowMs);
     std::unique_ptr<AssetCache> m_assetCache;
+    UploadPanel m_uploadPanel;      // exhibitors: add an exhibit to their booth
     uint64_t m_modelsRebuiltMs = 0;
 };
 

@@ -26,8 +26,8 @@ void drawAssetDownloads(const AssetFetcher& fetcher, const net::EventLayout& eve
     ImGuiIO& io = ImGui::GetIO();
     const float w = 360.0f;
     ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f - w * 0.5f, topBarHeight + 8.0f}, ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize({w, 0.0f}, ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(tr(UiText::AssetTitle, lang), nullptr, ImGuiWindowFlags_NoCollapse)) {
+    ImGui::SetNextWindowSizeConstraints({w, 0.0f}, {w, io.DisplaySize.y * 0.5f});
+    if (!ImGui::Begin(tr(UiText::AssetTitle, lang), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
         ImGui::End();
         return;
     }

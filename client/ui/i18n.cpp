@@ -205,6 +205,22 @@ constexpr Row kTable[] = {
     {UiText::AssetDone, "已完成", "done"},
     {UiText::AssetFailed, "失败：", "failed: "},
     {UiText::AssetPlaceholder, "模型到达前，展台显示占位方块。", "Until a model arrives, its booth shows a placeholder box."},
+    {UiText::UploadTitle, "添加展品", "Add an exhibit"},
+    {UiText::UploadBooth, "添加到展位：%s", "To the booth of %s"},
+    {UiText::UploadUp, "上一级文件夹", "Parent folder"},
+    {UiText::UploadPicked, "模型文件：%s", "Model file: %s"},
+    {UiText::UploadNameZh, "名称（中文）", "Name (Chinese)"},
+    {UiText::UploadNameEn, "名称（英文）", "Name (English)"},
+    {UiText::UploadMaterial, "材料牌号", "Material grade"},
+    {UiText::UploadProcessZh, "工艺（中文）", "Process (Chinese)"},
+    {UiText::UploadProcessEn, "工艺（英文）", "Process (English)"},
+    {UiText::UploadMass, "质量（千克）", "Mass (kg)"},
+    {UiText::UploadDescZh, "介绍（中文）", "Description (Chinese)"},
+    {UiText::UploadDescEn, "介绍（英文）", "Description (English)"},
+    {UiText::UploadButton, "转换并上传", "Bake and upload"},
+    {UiText::UploadBaking, "正在转换模型…", "Baking the model…"},
+    {UiText::UploadSending, "正在上传…", "Uploading…"},
+    {UiText::UploadNeeds, "请选择模型文件并填写名称。", "Pick a model file and give it a name."},
 };
 static_assert(std::size(kTable) == size_t(UiText::Count), "one row per UiText");
 
