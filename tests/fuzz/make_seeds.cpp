@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "net/protocol/asset_msgs.h"
 #include "net/protocol/messages.h"
 #include "net/transport/secure.h"
 #ifdef DOCKHALL_FUZZ_BAKED
@@ -100,6 +101,22 @@ void protocolSeeds(const fs::path& dir) {
     write(dir, "notice", net::encode(net::Notice{net::NoticeCode::ChatRateLimited, "说得太快了 / slow down"}));
     write(dir, "snapshot_full", snapshot(frame(100, 12, 0), nullptr));
     write(dir, "empty_type_only", Bytes{0x0f});
+    // Asset delivery and uploads (asset_msgs.h).
+    net::AssetHash h;
+    for (size_t i = 0; i < h.b.size(); ++i) h.b[i] = uint8_t(i * 7 + 1);
+    write(dir, "asset_list", net::encodeAsset(net::AssetList{.replace = true, .refs = {{0, 0, h, 25116}, {3, 2, h, 25116}}}));
+    write(dir, "asset_request_resume", net::encodeAsset(net::AssetRequest{.hash = h, .offset = 65536}));
+    write(dir, "asset_chunk", net::encodeAsset(net::AssetChunk{.hash = h, .offset = 1000, .total = 1100, .check = {1, 2, 3},
+                                                              .data = Bytes(100, 0x5a)}));
+    write(dir, "asset_ack", net::encodeAsset(net::AssetAck{.hash = h, .received = 131072}));
+    write(dir, "asset_error", net::encodeAsset(net::AssetError{.hash = h, .code = net::AssetErrorCode::Unknown,
+                                                              .text = "会场没有该模型文件 / no such model"}));
+    net::Exhibit ex{.asset = "flange.stl", .title = {"法兰", "Flange"}, .material = "42CrMo",
+                    .process = {"闭式模锻", "Closed-die forging"}, .massKg = 12.5f};
+    write(dir, "upload_begin", net::encodeAsset(net::UploadBegin{.req = 1, .booth = 2, .exhibit = ex, .hash = h, .size = 4096}));
+    write(dir, "upload_chunk", net::encodeAsset(net::UploadChunk{.req = 1, .offset = 0, .data = Bytes(64, 7)}));
+    write(dir, "upload_result", net::encodeAsset(net::UploadResult{.req = 1, .ok = false, .text = "flange.stl: 不是有效的模型"}));
+    write(dir, "exhibit_added", net::encodeAsset(net::ExhibitAdded{.booth = 2, .index = 0, .exhibit = ex, .ref = {2, 0, h, 4096}}));
 }
 
 // An input of fuzz_snapshot: u16 length + baseline packet, then the delta packet.
