@@ -14,6 +14,7 @@ FetchFile* AssetFetcher::find(const net::AssetHash& h) {
 }
 
 void AssetFetcher::request(FetchFile& f, uint32_t offset) {
+    f.asked = true;
     f.have = offset;
     f.state = offset > 0 ? FetchState::Downloading : FetchState::Waiting;
     m_outbox.push_back(net::encodeAsset(net::AssetRequest{.hash = f.hash, .offset = offset}));
@@ -51,7 +52,20 @@ void AssetFetcher::addRefs(const std::vector<net::AssetRef>& refs) {
             part = 0;  // commitPart removed the bad file
         }
         f.resumedFrom = uint32_t(part);
-        request(f, uint32_t(part));
+        f.have = uint32_t(part);
+        f.state = FetchState::Waiting;  // asked for by askMore(), a few at a time
+    }
+}
+
+void AssetFetcher::askMore() {
+    size_t out = 0;
+    for (const FetchFile& f : m_files)
+        if (f.asked && (f.state == FetchState::Waiting || f.state == FetchState::Downloading)) ++out;
+    for (FetchFile& f : m_files) {
+        if (out >= kMaxAsked) break;
+        if (f.asked || f.state != FetchState::Waiting) continue;
+        request(f, f.have);
+        ++out;
     }
 }
 
@@ -101,6 +115,12 @@ void AssetFetcher::onChunk(const net::AssetChunk& c) {
 }
 
 bool AssetFetcher::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
+    const bool ok = handle(type, packet);
+    askMore();
+    return ok;
+}
+
+bool AssetFetcher::handle(net::MsgType type, std::span<const uint8_t> packet) {
     switch (type) {
         case net::MsgType::AssetList: {
             net::AssetList m;

@@ -41,6 +41,7 @@ struct FetchFile {
     uint32_t resumedFrom = 0;   // bytes the .part held when we asked
     FetchState state = FetchState::Waiting;
     int retries = 0;            // bad chunks or files fetched again
+    bool asked = false;         // a request for it went out
     std::string error;          // when Failed (English and Chinese)
     uint16_t booth = 0;         // the first exhibit that shows it (for the progress view)
     uint8_t exhibit = 0;
@@ -79,7 +80,12 @@ public:
     // Grows by one whenever a file becomes available (the renderer reloads its models then).
     uint64_t generation() const { return m_generation; }
 
+    // Files asked for at once (the server serves them in turn; more are asked as they finish).
+    static constexpr size_t kMaxAsked = 16;
+
 private:
+    bool handle(net::MsgType type, std::span<const uint8_t> packet);
+    void askMore();
     void addRefs(const std::vector<net::AssetRef>& refs);
     void request(FetchFile& f, uint32_t offset);
     void fail(FetchFile& f, const std::string& why);

@@ -373,3 +373,29 @@ TEST(AssetFetcher, TwoBadFilesGiveUpWithAMessage) {
     EXPECT_FALSE(rig.cache.has(rig.hash));
     EXPECT_FALSE(fs::exists(rig.cache.partPathFor(rig.hash)));
 }
+
+TEST(AssetTransfer, ManyModelsAreAskedForAFewAtATime) {
+    MemorySource src;
+    net::EventLayout ev = boothLayout({});
+    ev.booths.clear();
+    for (int b = 0; b < 3; ++b) {
+        net::Booth booth;
+        booth.id.v = uint16_t(b);
+        booth.center = {10.0f + 20.0f * float(b), 10};
+        for (int e = 0; e < 14; ++e) {
+            const std::string asset = "models/part_" + std::to_string(b) + "_" + std::to_string(e) + ".glb";
+            src.add(asset, randomBytes(3000 + size_t(e), uint32_t(100 + b * 20 + e)));
+            booth.exhibits.push_back({.asset = asset});
+        }
+        ev.booths.push_back(booth);
+    }
+    // The server takes at most 16 requests from one client at a time.
+    AssetHall h(src, ev, {.latencyMs = 20}, {.maxQueued = 16});
+    TempDir dir;
+    client::AssetCache cache(dir.path.string());
+    size_t k = h.join(cache);
+    h.run(10000, [&] { return !h.fetcher(k).files().empty() && !h.fetcher(k).busy(); });
+    ASSERT_EQ(h.fetcher(k).files().size(), 42u);
+    for (const auto& f : h.fetcher(k).files()) EXPECT_EQ(f.state, client::FetchState::Done) << f.error;
+    EXPECT_EQ(h.server.assets().stats().errorsSent, 0u);
+}
