@@ -181,8 +181,6 @@ TEST(AssetEnet, BigDownloadKeepsSnapshotsFlowingOverUdp) {
                     "snapshots %.1f Hz during it, longest gap %llu ms\n",
                     i, size >> 20, seconds, 2.0 * double(size) / (1024.0 * 1024.0) / seconds, rate,
                     (unsigned long long)maxGap[i]);
-        std::printf("client %zu: malformed %llu, server snapshots sent %llu\n", i,
-                    (unsigned long long)clients[i].conn->stats().malformed, (unsigned long long)server.stats().snapshotsSent);
         // Measured here: 30.0 Hz idle, ~27.5 Hz during the download (some snapshots are lost in
         // ENet/UDP under the bulk transfer, not delayed: the longest gap stays near 40 ms).
         EXPECT_GE(rate, idleRate * 0.8) << "snapshots slowed down during the download";
