@@ -177,13 +177,14 @@ TEST(AssetEnet, BigDownloadKeepsSnapshotsFlowingOverUdp) {
         ASSERT_TRUE(f && !f->files().empty());
         EXPECT_EQ(f->files()[0].state, client::FetchState::Done) << f->files()[0].error;
         const double rate = double(lastSnaps[i] - snapsAtStart[i]) / seconds;
-        std::printf("client %zu: %zu MiB in %.2f s over ENet on 127.0.0.1 (%.1f MiB/s for the two together); "
+        std::printf("client %zu: %zu MiB in %.2f s over ENet on 127.0.0.1 (%.1f MiB/s for the %zu together); "
                     "snapshots %.1f Hz during it, longest gap %llu ms\n",
-                    i, size >> 20, seconds, 2.0 * double(size) / (1024.0 * 1024.0) / seconds, rate,
+                    i, size >> 20, seconds, double(clients.size() * size) / (1024.0 * 1024.0) / seconds, clients.size(), rate,
                     (unsigned long long)maxGap[i]);
-        // Measured here: 30.0 Hz idle, ~27.5 Hz during the download (some snapshots are lost in
-        // ENet/UDP under the bulk transfer, not delayed: the longest gap stays near 40 ms).
-        EXPECT_GE(rate, idleRate * 0.8) << "snapshots slowed down during the download";
+        // Measured here: 30.0 Hz idle, 25.7-27.5 Hz during the download (about one snapshot in ten
+        // is lost under the bulk transfer, also with one client and a quarter of the budget; none
+        // is held up: the longest gap stays near 40 ms).
+        EXPECT_GE(rate, idleRate * 0.75) << "snapshots slowed down during the download";
         EXPECT_LE(maxGap[i], 250u);
     }
     fs::remove_all(dir);
