@@ -100,6 +100,8 @@ void Connection::update(uint64_t nowMs) {
         for (auto& packet : m_stage.takeOutbox()) outbox.push_back(std::move(packet));
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
         if (!outbox.empty()) m_transport.flush();
+        if (m_assets)
+            for (auto& packet : m_assets->takeOutbox()) m_transport.send(m_server, net::kChannelAssets, packet);
     }
     if (m_state == ConnState::Joined && nowMs > m_lastPacketMs + kSilenceLostMs) {
         m_transport.disconnect(m_server, 0);
@@ -177,9 +179,18 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
             }
             break;
         }
+        case net::MsgType::ExhibitAdded: {
+            net::ExhibitAdded a;
+            if ((ok = net::decodeAsset(data, a))) {
+                m_world.addExhibit(a.booth, a.index, a.exhibit);
+                if (m_assets) m_assets->onPacket(*type, data);
+            }
+            break;
+        }
         default:
-            ok = net::isStageType(*type) ? m_stage.onPacket(*type, data)
-                                         : net::isDockingType(*type) && m_docking.onPacket(*type, data);
+            if (net::isAssetType(*type)) ok = !m_assets || m_assets->onPacket(*type, data);
+            else if (net::isStageType(*type)) ok = m_stage.onPacket(*type, data);
+            else ok = net::isDockingType(*type) && m_docking.onPacket(*type, data);
             break;
     }
     if (!ok) ++m_stats.malformed;
@@ -218,6 +229,11 @@ bool Connection::sendChat(const std::string& text) {
     net::Bytes b = net::encode(net::ChatSend{text});
     if (b.empty()) return false;
     return m_transport.send(m_server, net::kChannelEvents, b);
+}
+
+bool Connection::sendAsset(const net::Bytes& packet) {
+    if (m_state != ConnState::Joined || packet.empty()) return false;
+    return m_transport.send(m_server, net::kChannelAssets, packet);
 }
 
 void Connection::disconnect() {

@@ -10,9 +10,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "client/core/asset_fetcher.h"
 #include "client/core/docking_state.h"
 #include "client/core/stage_state.h"
 #include "client/core/world.h"
@@ -114,6 +116,13 @@ public:
     const DockingState& docking() const { return m_docking; }
     StageState& stage() { return m_stage; }  // keys, ceremonies, announcements; its requests go out on update()
     const StageState& stage() const { return m_stage; }
+    // Asset delivery into `cache` (which must outlive the connection); without it the server's
+    // asset messages are ignored. Call before the first update().
+    void enableAssets(AssetCache& cache) { m_assets = std::make_unique<AssetFetcher>(cache); }
+    AssetFetcher* assets() { return m_assets.get(); }
+    const AssetFetcher* assets() const { return m_assets.get(); }
+    // Sends an asset-channel message (an upload's pieces). False if not joined or not queued.
+    bool sendAsset(const net::Bytes& packet);
     const ConnectionStats& stats() const { return m_stats; }
     net::Transport& transport() { return m_transport; }
     net::PeerHandle serverPeer() const { return m_server; }  // for tests that send raw packets
@@ -141,6 +150,7 @@ private:
     uint32_t m_presentedVersion = 0;
     uint32_t m_myPresentationEnded = 0;
     StageState m_stage;
+    std::unique_ptr<AssetFetcher> m_assets;
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

@@ -125,6 +125,16 @@ std::optional<AvatarSample> sampleTrack(const AvatarTrack& track, double tick) {
 
 // --- World ---------------------------------------------------------------------------------
 
+void World::addExhibit(uint16_t booth, uint8_t index, const net::Exhibit& exhibit) {
+    if (booth >= m_event.booths.size()) return;
+    auto& exhibits = m_event.booths[booth].exhibits;
+    if (index != exhibits.size() || exhibits.size() >= net::kMaxExhibitsPerBooth) return;  // not the server's next
+    exhibits.push_back(exhibit);
+    m_parts.clear();
+    net::buildHallParts(m_event, m_parts);
+    m_colliders = net::FloorColliders(m_parts, m_event.hallSize);
+}
+
 void World::onWelcome(const net::Welcome& w, uint64_t) {
     m_joined = true;
     m_self = w.you;

@@ -122,6 +122,9 @@ class World {
 public:
     // --- fed by the connection -------------------------------------------------------------
     void onWelcome(const net::Welcome& w, uint64_t nowMs);
+    // An exhibit uploaded while the event runs (ExhibitAdded): the booth and its solid parts as
+    // the server now has them, so prediction keeps agreeing with it.
+    void addExhibit(uint16_t booth, uint8_t index, const net::Exhibit& exhibit);
     void onPresenceJoin(const net::Participant& p);
     void onPresenceLeave(net::ParticipantId id);
     void onChatLine(const net::ChatLine& line);      // duplicates (same id) are ignored

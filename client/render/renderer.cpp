@@ -489,6 +489,7 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
                     loadErrors[i] = "an exhibit has no model file";
                     continue;
                 }
+                if (assets[i].starts_with(kPendingAsset)) continue;  // still downloading: placeholder, no warning
                 loadedOk[i] = loadExhibitModel(assetsDir, assets[i], loaded[i], &loadErrors[i]);
             }
         };
@@ -510,8 +511,9 @@ void Renderer::Impl::buildExhibits(const std::vector<ExhibitPlacement>& placemen
                 warnings.push_back((std::filesystem::path(assetsDir) / p.asset).string() + ": " + loaded[a].note);
             models.push_back(std::move(loaded[a]));
         } else if (idOfAsset[a] < 0) {
-            warnings.push_back(loadErrors[a] + "; showing a placeholder box (booth " + std::to_string(p.booth) +
-                               ", exhibit " + std::to_string(p.exhibit) + ")");
+            if (!loadErrors[a].empty())
+                warnings.push_back(loadErrors[a] + "; showing a placeholder box (booth " + std::to_string(p.booth) +
+                                   ", exhibit " + std::to_string(p.exhibit) + ")");
             if (placeholder < 0) {
                 LoadedModel m;
                 makePlaceholderModel(m, kPlaceholderSize);

@@ -37,6 +37,11 @@
 
 namespace client {
 
+// An exhibit whose asset starts with this is still being downloaded (client/core/asset_fetcher.h):
+// it shows the placeholder box without a warning. An absolute path to a .dhm (the download cache)
+// is loaded as it is.
+inline constexpr const char* kPendingAsset = "pending:";
+
 struct RendererDesc {
     std::string assetsDir;  // folder holding models/...: exhibit paths in the layout are relative to it
     std::string fontPath;   // CJK font for the text in the hall; empty = findCjkFont()

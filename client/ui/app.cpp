@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include <epoxy/gl.h>
@@ -17,6 +18,7 @@
 
 #include "client/render/fonts.h"
 #include "client/render/renderer.h"
+#include "client/ui/asset_panel.h"
 #include "net/protocol/messages.h"
 #include "net/transport/enet_transport.h"
 
@@ -245,6 +247,43 @@ bool App::initRenderer(const net::EventLayout& layout, std::string& error) {
     return true;
 }
 
+// The layout as the renderer should load it: each exhibit the server serves a model for points at
+// that model in the download cache, or in the local assets folder when it holds the same file
+// (the embedded demo); while it is still downloading, at a placeholder. Exhibits the server
+// serves nothing for keep their local path (tests, a hall without baked models).
+net::EventLayout App::hallForRenderer(const net::EventLayout& event) const {
+    net::EventLayout out = event;
+    const AssetFetcher* fetcher = m_conn ? m_conn->assets() : nullptr;
+    if (!fetcher) return out;
+    for (size_t b = 0; b < out.booths.size(); ++b) {
+        for (size_t e = 0; e < out.booths[b].exhibits.size(); ++e) {
+            net::Exhibit& x = out.booths[b].exhibits[e];
+            if (auto cached = fetcher->fileFor(uint16_t(b), uint8_t(e))) {
+                x.asset = *cached;
+            } else if (auto hash = fetcher->hashFor(uint16_t(b), uint8_t(e))) {
+                const std::filesystem::path local =
+                    std::filesystem::path(m_desc.assetsDir) / "models" / "baked" / (hash->hex() + ".dhm");
+                std::error_code ec;
+                x.asset = std::filesystem::is_regular_file(local, ec) ? local.string() : std::string(kPendingAsset) + x.asset;
+            }
+        }
+    }
+    return out;
+}
+
+// Rebuilds the hall's models when downloads brought new ones: at once when none is left, at
+// most every few seconds while some are still running, never under an open inspector.
+void App::refreshModels(uint64_t nowMs) {
+    const AssetFetcher* fetcher = m_conn ? m_conn->assets() : nullptr;
+    if (!fetcher || !m_rendererReady || m_inspector.isOpen()) return;
+    if (fetcher->busy() && nowMs - m_modelsRebuiltMs < 3000) return;
+    if (!fetcher->busy() && nowMs - m_modelsRebuiltMs < 250) return;
+    m_modelsRebuiltMs = nowMs;
+    std::string error;
+    if (!initRenderer(hallForRenderer(m_conn->world().event()), error))
+        spdlog::warn("could not rebuild the hall's models: {}", error);
+}
+
 void App::startJoin() {
     leave();
     m_wasInHall = false;
@@ -291,6 +330,10 @@ void App::startJoin() {
     else
         spdlog::info("joining {}:{} as {} ({}, {})", m_desc.host, m_desc.port, req.name, req.org, net::roleName(req.role));
     m_conn = std::make_unique<Connection>(*m_transport, req, monoMs());
+    if (!m_assetCache)
+        m_assetCache = std::make_unique<AssetCache>(m_desc.assetCacheDir.empty() ? AssetCache::defaultDir() : m_desc.assetCacheDir);
+    m_conn->enableAssets(*m_assetCache);
+    m_modelsRebuiltMs = 0;
     m_phase = Phase::Connecting;
 }
 
@@ -333,7 +376,7 @@ void App::updateConnection(uint64_t nowMs) {
         const net::EventLayout& ev = m_conn->world().event();
         spdlog::info("joined \"{}\" as participant {}", ev.name.in(true), m_conn->world().self().v);
         std::string error;
-        if (!initRenderer(ev, error)) {
+        if (!initRenderer(hallForRenderer(ev), error)) {
             std::fprintf(stderr, "dockhall: cannot draw the hall: %s\n", error.c_str());
             m_exitCode = 1;
             return;
@@ -576,6 +619,9 @@ void App::drawPanels() {
             m_facing = yawFacing({call.look.x - call.at.x, call.look.y - call.at.y});
             m_camera.setYaw(m_facing);
         }
+        if (m_conn->assets()) drawAssetDownloads(*m_conn->assets(), m_conn->world().event(), m_lang, m_topBarHeight, m_font);
+        if (const net::Participant* me = m_conn->world().participant(m_conn->world().self()))
+            m_uploadPanel.draw(*m_conn, me->org, me->role, m_lang, m_font);
         const auto& booths = m_conn->world().event().booths;
         if (m_hoverBooth >= 0 && size_t(m_hoverBooth) < booths.size() && m_phase == Phase::Hall)
             drawBoothTooltip(booths[size_t(m_hoverBooth)], m_lang);
@@ -712,6 +758,7 @@ void App::frame() {
 
     const uint64_t nowMs = monoMs();
     updateConnection(nowMs);
+    if (m_phase == Phase::Hall) refreshModels(nowMs);
     if (m_exitCode) return;
 
     ImGui_ImplOpenGL3_NewFrame();

@@ -23,8 +23,10 @@
 
 #include <glm/glm.hpp>
 
+#include "client/core/asset_cache.h"
 #include "client/core/connection.h"
 #include "client/core/pilot.h"
+#include "client/ui/asset_upload_panel.h"
 #include "client/ui/camera.h"
 #include "client/ui/directory.h"
 #include "client/ui/docking_panels.h"
@@ -58,6 +60,7 @@ struct AppDesc {
     Language language = Language::Chinese;
     int width = 1280, height = 720;
     std::string assetsDir;                 // for the renderer
+    std::string assetCacheDir;             // downloaded models; "" = AssetCache::defaultDir()
     std::string fontPath;                  // CJK font; "" = findCjkFont()
     std::optional<net::EventLayout> preview;  // a hall to show behind the join dialog
     std::string screenshotPath;            // set: N frames after joining, save the window, exit
@@ -188,6 +191,13 @@ private:
     std::vector<AvatarInstance> m_avatars;
     std::vector<net::ParticipantId> m_lastShown;  // who each entry of m_avatars is
     std::vector<NameTag> m_tags;
+
+    // Model downloads (asset_fetcher.h): the renderer is rebuilt as models arrive.
+    net::EventLayout hallForRenderer(const net::EventLayout& event) const;
+    void refreshModels(uint64_t nowMs);
+    std::unique_ptr<AssetCache> m_assetCache;
+    UploadPanel m_uploadPanel;      // exhibitors: add an exhibit to their booth
+    uint64_t m_modelsRebuiltMs = 0;
 };
 
 }  // namespace client

@@ -323,6 +323,30 @@ enum class UiText : uint16_t {
     StageSlideNext,
     StageBigScreen,
     StageSlideLoading,
+    // Model downloads (asset_panel.h)
+    AssetTitle,           // window title
+    AssetTotal,           // "%d of %d models, %.1f of %.1f MB"
+    AssetWaiting,         // a file asked for, no byte yet
+    AssetDone,            // a file downloaded and checked
+    AssetFailed,          // prefix of a file's error
+    AssetPlaceholder,     // why a booth shows a box meanwhile
+    // Adding an exhibit (asset_upload_panel.h)
+    UploadTitle,          // window title
+    UploadBooth,          // "to the booth of %s"
+    UploadUp,             // button: parent folder
+    UploadPicked,         // "Model file: %s"
+    UploadNameZh,         // label: Chinese name
+    UploadNameEn,         // label: English name
+    UploadMaterial,       // label: material grade
+    UploadProcessZh,      // label: process (Chinese)
+    UploadProcessEn,      // label: process (English)
+    UploadMass,           // label: mass in kg
+    UploadDescZh,         // label: description (Chinese)
+    UploadDescEn,         // label: description (English)
+    UploadButton,         // button: bake and upload
+    UploadBaking,         // progress: converting the model
+    UploadSending,        // progress: uploading
+    UploadNeeds,          // hint: pick a file and give a name
     Count
 };
 

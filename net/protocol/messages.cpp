@@ -98,6 +98,15 @@ const char* msgTypeName(MsgType t) {
         case MsgType::SlideState: return "SlideState";
         case MsgType::SlideFetch: return "SlideFetch";
         case MsgType::SlideData: return "SlideData";
+        case MsgType::AssetList: return "AssetList";
+        case MsgType::AssetRequest: return "AssetRequest";
+        case MsgType::AssetChunk: return "AssetChunk";
+        case MsgType::AssetAck: return "AssetAck";
+        case MsgType::AssetError: return "AssetError";
+        case MsgType::UploadBegin: return "UploadBegin";
+        case MsgType::UploadChunk: return "UploadChunk";
+        case MsgType::UploadResult: return "UploadResult";
+        case MsgType::ExhibitAdded: return "ExhibitAdded";
         case MsgType::Count: break;
     }
     return "?";

@@ -3,7 +3,7 @@
 // Transport: ENet over UDP. Channels (architecture.md):
 //   0 kChannelState     unreliable sequenced  Input (up), Snapshot (down)
 //   1 kChannelEvents    reliable ordered      everything else: handshake, presence, chat, notices
-//   2 kChannelAssets    reliable              asset transfer, chunked (reserved)
+//   2 kChannelAssets    reliable              asset transfer and uploads, chunked (asset_msgs.h)
 //
 // Every ENet packet carries exactly one message. Layout, bit-packed little-endian (serialize.h):
 //
@@ -53,7 +53,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 3;
+constexpr uint16_t kProtocolVersion = 4;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -124,6 +124,16 @@ enum class MsgType : uint8_t {
     SlideState,     // S->C  the slides and the one on the big screen
     SlideFetch,     // C->S  send me a chunk of this slide
     SlideData,      // S->C  a chunk of a slide (channel 2)
+    // Asset delivery and exhibitor uploads, on kChannelAssets (asset_msgs.h)
+    AssetList,      // S->C  which baked file (hash, size) each exhibit shows
+    AssetRequest,   // C->S  send me this file from this offset
+    AssetChunk,     // S->C  a piece of a file, with its offset and check hash
+    AssetAck,       // C->S  bytes of a file received so far (the server's window)
+    AssetError,     // S->C  a request that cannot be served, in words
+    UploadBegin,    // C->S  exhibitor: a new exhibit for my booth, its facts and file size
+    UploadChunk,    // C->S  a piece of the uploaded file
+    UploadResult,   // S->C  the upload's outcome, in words
+    ExhibitAdded,   // S->C  an exhibit appeared at a booth (to everyone)
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");

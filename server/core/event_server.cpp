@@ -108,16 +108,33 @@ struct EventServer::StageHook final : StageLink {
     void setAlwaysRelevant(std::span<const net::ParticipantId> ids) override { server.m_interest.setAlwaysRelevant(ids); }
 };
 
+// The asset service's view of the server: send on the assets channel.
+struct EventServer::AssetLinkImpl final : AssetLink {
+    EventServer& server;
+    explicit AssetLinkImpl(EventServer& s) : server(s) {}
+    void send(net::ParticipantId to, const net::Bytes& packet) override {
+        if (const Session* s = to.v <= net::kMaxParticipants ? server.m_byId[to.v] : nullptr; s && !s->closing)
+            server.m_transport.send(s->peer, net::kChannelAssets, packet);
+    }
+    void broadcast(const net::Bytes& packet) override { server.broadcast(packet, net::kChannelAssets); }
+    void addExhibit(uint16_t booth, const net::Exhibit& exhibit) override { server.m_hall.addExhibit(booth, exhibit); }
+};
+
 EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport,
                          EventStore* store)
     : m_desc(desc), m_transport(transport), m_store(store), m_hall(layout), m_interest(desc.interest),
       m_accountThrottle(desc.accountThrottle), m_addressThrottle(desc.addressThrottle) {
+    // Exhibits uploaded in an earlier run stand where they were put.
+    if (m_store)
+        for (const auto& [booth, exhibit] : m_store->uploadedExhibits()) m_hall.addExhibit(booth, exhibit);
     m_dockLink = std::make_unique<DockLink>(*this);
     m_passwords = std::make_unique<PasswordWorker>(desc.passwordThread);
     m_docking = std::make_unique<DockingService>(m_desc.docking, m_hall.layout(), m_store, *m_dockLink);
     m_present = std::make_unique<PresentService>(m_hall.layout(), *m_dockLink);
     m_stageLink = std::make_unique<StageHook>(*this);
     m_stage = std::make_unique<StageService>(m_desc.stage, m_hall.layout(), m_store, *m_stageLink);
+    m_assetLink = std::make_unique<AssetLinkImpl>(*this);
+    m_assets = std::make_unique<AssetService>(m_desc.assets, m_hall.layout(), *m_assetLink, m_store);
     m_byId.assign(size_t(net::kMaxParticipants) + 1, nullptr);
     m_desc.maxParticipants = std::clamp<uint16_t>(m_desc.maxParticipants, 1, net::kMaxParticipants);
     for (uint16_t i = 1; i <= net::kMaxParticipants; ++i) m_freeIds.push_back(i);
@@ -210,6 +227,7 @@ void EventServer::onDisconnect(net::PeerHandle peer, const Now& now) {
         m_docking->onLeave(s.who.id, now.unixMs);
         m_present->onLeave(s.who.id);
         m_stage->onLeave(s.who.id, now.unixMs);
+        m_assets->onLeave(s.who.id);
         net::Bytes leave = net::encode(net::PresenceLeave{s.who.id});
         s.joined = false;
         m_peersScratch.clear();
@@ -241,8 +259,9 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
         {
             // admitPacket let it through: a client message with a row in the permissions table.
             const net::MsgType type = *net::peekType(data);
-            const bool handled = isPresentType(type)    ? m_present->onMessage(s.who.id, type, data)
+            const bool handled = isPresentType(type)      ? m_present->onMessage(s.who.id, type, data)
                                  : net::isStageType(type) ? m_stage->onMessage(s.who.id, type, data, now.unixMs)
+                                 : net::isAssetType(type) ? m_assets->onMessage(s.who.id, type, data, now.unixMs)
                                                           : m_docking->onMessage(s.who.id, type, data, now.unixMs);
             if (!handled) ++m_stats.malformedPackets;
             break;
@@ -592,6 +611,7 @@ void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::Ses
     m_docking->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
     m_present->onJoin({s.who.id, s.who.name, s.who.org, s.who.role});
     m_stage->onJoin({s.who.id, s.accountId, s.who.name, s.who.org, s.who.role}, now.unixMs);
+    m_assets->onJoin(s.who.id, s.who.org, s.who.role);
 }
 
 void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
@@ -666,6 +686,7 @@ void EventServer::runTick(const Now& now) {
     m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
     for (Session* sp : m_byId)
         if (sp && !sp->closing) sendSnapshot(*sp);
+    m_assets->update();  // after the snapshots: downloads take what the tick's budget leaves
     m_stats.avatarsInFrames += m_interest.stats().avatarsInFrames;
     m_stats.avatarsRefreshed += m_interest.stats().avatarsRefreshed;
 }

@@ -22,6 +22,7 @@
 #include "net/protocol/messages.h"
 #include "net/transport/transport.h"
 #include "server/core/auth.h"
+#include "server/core/asset_service.h"
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
@@ -55,6 +56,7 @@ struct ServerDesc {
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
     StageDesc stage;                    // keys, ceremonies, announcements, moderation (stage_service.h)
+    AssetDesc assets;                   // baked models for the clients (asset_service.h); no source: none
 };
 
 struct Now {
@@ -104,11 +106,13 @@ public:
     DockingService& docking() { return *m_docking; }
     PresentService& present() { return *m_present; }
     StageService& stage() { return *m_stage; }
+    AssetService& assets() { return *m_assets; }
 
 private:
     struct Session;
     struct DockLink;
     struct StageHook;
+    struct AssetLinkImpl;
 
     void onConnect(net::PeerHandle peer, const Now& now);
     void onDisconnect(net::PeerHandle peer, const Now& now);
@@ -168,6 +172,8 @@ private:
     uint64_t m_nextTicket = 0;
     std::vector<PasswordWorker::Result> m_checked;
     std::unique_ptr<PasswordWorker> m_passwords;
+    std::unique_ptr<AssetLinkImpl> m_assetLink;
+    std::unique_ptr<AssetService> m_assets;
 };
 
 }  // namespace server

@@ -12,6 +12,14 @@ HallSim::HallSim(const net::EventLayout& layout) : m_layout(layout) {
     m_colliders = net::FloorColliders(m_parts, m_layout.hallSize);
 }
 
+void HallSim::addExhibit(uint16_t booth, const net::Exhibit& exhibit) {
+    if (booth >= m_layout.booths.size() || m_layout.booths[booth].exhibits.size() >= net::kMaxExhibitsPerBooth) return;
+    m_layout.booths[booth].exhibits.push_back(exhibit);
+    m_parts.clear();
+    net::buildHallParts(m_layout, m_parts);
+    m_colliders = net::FloorColliders(m_parts, m_layout.hallSize);
+}
+
 void HallSim::spawn(net::ParticipantId id) {
     if (contains(id)) return;
     net::AvatarState a;

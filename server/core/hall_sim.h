@@ -30,6 +30,9 @@ public:
     const std::vector<net::AvatarState>& avatars() const { return m_avatars; }
     const std::vector<net::HallPart>& parts() const { return m_parts; }
     const net::EventLayout& layout() const { return m_layout; }
+    // An exhibit uploaded while the event runs: appended to the booth, the hall's parts rebuilt
+    // (its pedestal collides). The layout object stays where it is (services keep references).
+    void addExhibit(uint16_t booth, const net::Exhibit& exhibit);
 
 private:
     net::AvatarState* findMutable(net::ParticipantId id);

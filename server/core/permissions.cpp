@@ -4,6 +4,7 @@
 #include <array>
 
 #include "net/protocol/agreement.h"
+#include "net/protocol/asset_msgs.h"
 #include "net/protocol/docking_msgs.h"
 #include "net/protocol/stage_msgs.h"
 
@@ -77,6 +78,18 @@ constexpr MessageRule kRules[] = {
      "show a slide on the big screen", "切换大屏幻灯片"},
     {MsgType::SlideFetch, kJoined, kAllRoles, kEv, 32, RateClass::None,
      "fetch a slide", "获取幻灯片"},
+    // Assets travel on their own channel; a download asks and acknowledges chunk by chunk, so
+    // these are bounded by the server's per-client window and the packet rate, not a bucket.
+    {MsgType::AssetRequest, kJoined, kAllRoles, net::kChannelAssets, 64, RateClass::None,
+     "fetch a model", "下载模型"},
+    {MsgType::AssetAck, kJoined, kAllRoles, net::kChannelAssets, 64, RateClass::None,
+     "acknowledge a model's chunks", "确认模型分块"},
+    // Any role may try: the service answers in words which booths one may exhibit at (an
+    // UploadResult the upload window shows), so the table does not refuse first.
+    {MsgType::UploadBegin, kJoined, kAllRoles, net::kChannelAssets, 64 * 1024, RateClass::Action,
+     "upload an exhibit", "上传展品"},
+    {MsgType::UploadChunk, kJoined, kAllRoles, net::kChannelAssets, net::kMaxAssetChunkBytes + 1024, RateClass::None,
+     "send a piece of an upload", "上传展品分块"},
 };
 
 constexpr std::array<const MessageRule*, size_t(MsgType::Count)> byType() {
@@ -92,7 +105,7 @@ constexpr bool inTypeOrder() {
     return true;
 }
 static_assert(inTypeOrder(), "kRules rows follow MsgType order, one row per type");
-static_assert(int(MsgType::Count) == 55,
+static_assert(int(MsgType::Count) == 64,
               "a message type was added: give it a row in kRules if clients send it (and in docs/roles.md), "
               "then update this count");
 

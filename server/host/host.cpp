@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -45,6 +46,7 @@ struct Host::Impl {
     net::EventLayout layout;
     std::unique_ptr<SqliteStore> store;
     std::unique_ptr<net::EnetTransport> transport;
+    std::unique_ptr<FolderAssetSource> assetSource;
     std::unique_ptr<EventServer> server;
     Registration registration = Registration::Open;
     mutable std::mutex statsMutex;
@@ -125,13 +127,23 @@ bool Host::start(const HostDesc& desc, std::string& error) {
     }
     if (desc.registration) registration = *desc.registration;
     m->registration = registration;
-    m->server = std::make_unique<EventServer>(
-        ServerDesc{.maxParticipants = desc.maxParticipants,
-                   .registration = registration,
-                   .organizerPassword = desc.organizerPassword,
-                   .interest = {.enabled = desc.interest}},
-        m->layout,
-        *m->transport, m->store.get());
+    {
+        namespace fs = std::filesystem;
+        const fs::path assets = desc.assetsDir.empty() ? fs::path(desc.eventPath).parent_path().parent_path() : fs::path(desc.assetsDir);
+        std::vector<std::string> folders{(assets / "models" / "baked").string()};
+        std::string uploads = desc.uploadDir;
+        if (uploads.empty() && desc.dbPath != ":memory:") uploads = desc.dbPath + ".uploads";
+        if (!uploads.empty()) folders.push_back(uploads);
+        m->assetSource = std::make_unique<FolderAssetSource>(folders);
+    }
+    ServerDesc sd{.maxParticipants = desc.maxParticipants,
+                  .registration = registration,
+                  .organizerPassword = desc.organizerPassword,
+                  .interest = {.enabled = desc.interest}};
+    sd.assets.source = m->assetSource.get();
+    m->server = std::make_unique<EventServer>(sd, m->layout, *m->transport, m->store.get());
+    for (const std::string& p : m->server->assets().problems()) spdlog::warn("assets: {}", p);
+    spdlog::info("assets: {} exhibits served from baked files", m->server->assets().refs().size());
     return true;
 }
 

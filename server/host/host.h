@@ -34,6 +34,11 @@ struct HostDesc {
     // to the table and the agenda happen as on the day. Everything stored carries event time.
     // Empty: the real clock.
     std::string rehearseFrom;
+    // Baked models served to the clients (asset_service.h): <assetsDir>/models/baked (empty: the
+    // assets folder the event file sits in, e.g. assets/events/x.json -> assets), and exhibitors'
+    // uploads in uploadDir (empty: "<dbPath>.uploads", none for ":memory:").
+    std::string assetsDir;
+    std::string uploadDir;
 };
 
 // Figures over the recent window (HostDesc::statsWindowSeconds), plus running totals.

@@ -42,6 +42,9 @@
 //   session_token (digest = hex BLAKE2b(token), account_id, created_ms, expires_ms,
 //                 revoked_ms NULL while valid)
 //
+// 6 adds:
+//   uploaded_exhibit (id, booth, exhibit: JSON of the facts and the file's hash, added_ms)
+//
 // Later records come as new migrations appended to kMigrations; a migration is never edited
 // once released.
 #include "server/store/sqlite_store.h"
@@ -288,6 +291,16 @@ constexpr const char* kMigrations[] = {
         revoked_ms      INTEGER
     );
     CREATE INDEX session_token_by_account ON session_token (account_id);
+    )sql",
+    // 5 -> 6: exhibits that exhibitors uploaded to their booths while the event ran (the baked
+    // file itself lies in the upload folder, named by its hash as `exhibit` says).
+    R"sql(
+    CREATE TABLE uploaded_exhibit (
+        id            INTEGER PRIMARY KEY,
+        booth         INTEGER NOT NULL,
+        exhibit       TEXT    NOT NULL,
+        added_ms      INTEGER NOT NULL
+    );
     )sql",
 };
 static_assert(std::size(kMigrations) == size_t(SqliteStore::kSchemaVersion),
@@ -1646,6 +1659,61 @@ std::vector<net::DockField> SqliteStore::addedFields() {
     while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2)});
     if (rc != SQLITE_DONE) {
         fail("fields");
+        return {};
+    }
+    return out;
+}
+
+namespace {
+nlohmann::json exhibitJson(const net::Exhibit& e) {
+    return {{"asset", e.asset},
+            {"title", {{"zh", e.title.zh}, {"en", e.title.en}}},
+            {"material", e.material},
+            {"process", {{"zh", e.process.zh}, {"en", e.process.en}}},
+            {"mass_kg", e.massKg},
+            {"description", {{"zh", e.description.zh}, {"en", e.description.en}}}};
+}
+std::optional<net::Exhibit> exhibitFromJson(const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    auto local = [&](const char* key) {
+        net::LocalText t;
+        if (j.contains(key) && j[key].is_object()) {
+            t.zh = j[key].value("zh", "");
+            t.en = j[key].value("en", "");
+        }
+        return t;
+    };
+    net::Exhibit e;
+    e.asset = j.value("asset", "");
+    e.title = local("title");
+    e.material = j.value("material", "");
+    e.process = local("process");
+    e.massKg = j.value("mass_kg", 0.0f);
+    e.description = local("description");
+    if (e.asset.empty()) return std::nullopt;
+    return e;
+}
+}  // namespace
+
+bool SqliteStore::insertUploadedExhibit(uint16_t booth, const net::Exhibit& exhibit, int64_t nowMs) {
+    return inTransaction("add uploaded exhibit", [&] {
+        Query q(statement("INSERT INTO uploaded_exhibit (booth, exhibit, added_ms) VALUES (?, ?, ?)"));
+        if (!q || q.bind(int64_t(booth)).bind(exhibitJson(exhibit).dump()).bind(nowMs).step() != SQLITE_DONE)
+            return fail("add uploaded exhibit");
+        return true;
+    });
+}
+
+std::vector<std::pair<uint16_t, net::Exhibit>> SqliteStore::uploadedExhibits() {
+    std::vector<std::pair<uint16_t, net::Exhibit>> out;
+    Query q(statement("SELECT booth, exhibit FROM uploaded_exhibit ORDER BY id"));
+    if (!q) return out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        if (auto e = exhibitFromJson(q.text(1))) out.emplace_back(uint16_t(q.integer(0)), std::move(*e));
+    if (rc != SQLITE_DONE) {
+        fail("uploaded exhibits");
         return {};
     }
     return out;

@@ -42,7 +42,7 @@ struct SqliteStoreDesc {
 class SqliteStore final : public EventStore {
 public:
     // The schema version this code writes: the number of migrations it knows.
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Opens (creating if needed) and migrates the database at `path` (":memory:" for none on disk).
     // Returns nullptr on failure with a message for the user in *error (if error is not null).
@@ -101,6 +101,8 @@ public:
     std::vector<VisitRow> visits() override;
     bool insertField(const net::DockField& field, int64_t nowMs) override;
     std::vector<net::DockField> addedFields() override;
+    bool insertUploadedExhibit(uint16_t booth, const net::Exhibit& exhibit, int64_t nowMs) override;
+    std::vector<std::pair<uint16_t, net::Exhibit>> uploadedExhibits() override;
     bool appendTableChat(const TableChatRow& row) override;
     std::vector<TableChatRow> tableChat(uint32_t meeting, size_t n) override;
     bool setSigningKey(uint32_t account, const net::SigningKey& key, int64_t nowMs) override;

@@ -12,7 +12,9 @@
 #include <span>
 
 #include <array>
+#include <type_traits>
 
+#include "net/protocol/asset_msgs.h"
 #include "net/protocol/docking_msgs.h"
 #include "net/protocol/present_msgs.h"
 #include "net/protocol/stage_msgs.h"
@@ -78,6 +80,27 @@ void tryStage(std::span<const uint8_t> packet) {
 
 template <typename... T>
 void tryStageAll(std::span<const uint8_t> packet) { (tryStage<T>(packet), ...); }
+// Asset delivery and uploads (asset_msgs.h): also, a chunk that decodes lies inside its file.
+template <typename T>
+void tryAsset(std::span<const uint8_t> packet) {
+    g_covered[size_t(T::kType)] = true;
+    T msg{};
+    if (!net::decodeAsset(packet, msg)) return;
+    auto tag = net::peekType(packet);
+    FUZZ_CHECK(tag.has_value() && *tag == T::kType && net::isAssetType(*tag));
+    if constexpr (std::is_same_v<T, net::AssetChunk>) {
+        FUZZ_CHECK(!msg.data.empty() && msg.data.size() <= net::kMaxAssetChunkBytes);
+        FUZZ_CHECK(uint64_t(msg.offset) + msg.data.size() <= msg.total && msg.total <= net::kMaxAssetBytes);
+    }
+    Bytes once = net::encodeAsset(msg);
+    FUZZ_CHECK(!once.empty());
+    T again{};
+    FUZZ_CHECK(net::decodeAsset(once, again));
+    FUZZ_CHECK(net::encodeAsset(again) == once);
+}
+
+template <typename... T>
+void tryAssetAll(std::span<const uint8_t> packet) { (tryAsset<T>(packet), ...); }
 
 void trySnapshot(std::span<const uint8_t> packet) {
     g_covered[size_t(MsgType::Snapshot)] = true;
@@ -114,6 +137,8 @@ void decodeAll(std::span<const uint8_t> p) {
                 net::StageStatus, net::CeremonyView, net::CeremonySigned, net::Announce, net::Announcement,
                 net::Moderate, net::LiveFigures, net::StageCall, net::EyesOnStage, net::SlideUpload, net::SlideShow,
                 net::SlideState, net::SlideFetch, net::SlideData>(p);
+    tryAssetAll<net::AssetList, net::AssetRequest, net::AssetChunk, net::AssetAck, net::AssetError, net::UploadBegin,
+                net::UploadChunk, net::UploadResult, net::ExhibitAdded>(p);
 }
 
 // Every type in the catalogue has a decoder above.

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "net/protocol/asset_msgs.h"
 #include "net/protocol/messages.h"
 #include "net/protocol/stage_msgs.h"
 #include "net/transport/secure.h"
@@ -137,6 +138,22 @@ void protocolSeeds(const fs::path& dir) {
     write(dir, "stage_slide_state", net::encodeStage(net::SlideState{{{1, 120000}, {2, 80000}}, 1}));
     write(dir, "stage_slide_data", net::encodeStage(net::SlideData{2, 80000, 32768, {0xff, 0xd8, 0xff, 0xe0}}));
     write(dir, "stage_call", net::encodeStage(net::StageCall{net::StageCallKind::ToSigningTable, {30.5f, 4.0f}, {30, 4}}));
+    // Asset delivery and uploads (asset_msgs.h).
+    net::AssetHash h;
+    for (size_t i = 0; i < h.b.size(); ++i) h.b[i] = uint8_t(i * 7 + 1);
+    write(dir, "asset_list", net::encodeAsset(net::AssetList{.replace = true, .refs = {{0, 0, h, 25116}, {3, 2, h, 25116}}}));
+    write(dir, "asset_request_resume", net::encodeAsset(net::AssetRequest{.hash = h, .offset = 65536}));
+    write(dir, "asset_chunk", net::encodeAsset(net::AssetChunk{.hash = h, .offset = 1000, .total = 1100, .check = {1, 2, 3},
+                                                              .data = Bytes(100, 0x5a)}));
+    write(dir, "asset_ack", net::encodeAsset(net::AssetAck{.hash = h, .received = 131072}));
+    write(dir, "asset_error", net::encodeAsset(net::AssetError{.hash = h, .code = net::AssetErrorCode::Unknown,
+                                                              .text = "会场没有该模型文件 / no such model"}));
+    net::Exhibit ex{.asset = "flange.stl", .title = {"法兰", "Flange"}, .material = "42CrMo",
+                    .process = {"闭式模锻", "Closed-die forging"}, .massKg = 12.5f};
+    write(dir, "upload_begin", net::encodeAsset(net::UploadBegin{.req = 1, .booth = 2, .exhibit = ex, .hash = h, .size = 4096}));
+    write(dir, "upload_chunk", net::encodeAsset(net::UploadChunk{.req = 1, .offset = 0, .data = Bytes(64, 7)}));
+    write(dir, "upload_result", net::encodeAsset(net::UploadResult{.req = 1, .ok = false, .text = "flange.stl: 不是有效的模型"}));
+    write(dir, "exhibit_added", net::encodeAsset(net::ExhibitAdded{.booth = 2, .index = 0, .exhibit = ex, .ref = {2, 0, h, 4096}}));
 }
 
 // An input of fuzz_snapshot: u16 length + baseline packet, then the delta packet.

@@ -1,0 +1,17 @@
+// net/asset/hash.h: the hashes of asset delivery (net/protocol/asset_msgs.h), with libsodium.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "net/protocol/asset_msgs.h"
+
+namespace net::asset {
+
+// BLAKE2b-256 of a whole file: its name (bakedFileName) and AssetHash.
+AssetHash hashOf(std::span<const uint8_t> bytes);
+// BLAKE2b-128 of one chunk's data (AssetChunk::check).
+std::array<uint8_t, 16> chunkCheck(std::span<const uint8_t> data);
+
+}  // namespace net::asset
