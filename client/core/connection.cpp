@@ -126,6 +126,7 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
                 m_state = ConnState::Joined;
                 m_token = w.token;
                 m_tokenExpiresMs = w.tokenExpiresUnixMs;
+                m_hallClockAt = {w.unixMs, nowMs};
             }
             break;
         }

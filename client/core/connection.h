@@ -102,6 +102,9 @@ public:
     uint32_t myPresentationEnded() const { return m_myPresentationEnded; }
 
     ConnState state() const { return m_state; }
+    // The hall's clock (unix ms of event time) at local monotonic time `nowMs`: what the agenda's
+    // "now" and meeting times are read against (a rehearsal runs the hall on another day).
+    int64_t hallUnixMs(uint64_t nowMs) const { return m_hallClockAt.first + int64_t(nowMs - m_hallClockAt.second); }
     net::RefuseReason refuseReason() const { return m_refuseReason; }
     const std::string& refusalText() const { return m_refusalText; }
     // The session token the Welcome gave (empty in an open hall) and when it expires (unix ms).
@@ -151,6 +154,7 @@ private:
     uint32_t m_myPresentationEnded = 0;
     StageState m_stage;
     std::unique_ptr<AssetFetcher> m_assets;
+    std::pair<int64_t, uint64_t> m_hallClockAt{0, 0};  // (hall unix ms, local mono ms) at Welcome
     ConnectionStats m_stats;
     std::vector<net::TransportEvent> m_events;
 };

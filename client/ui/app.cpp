@@ -610,7 +610,7 @@ void App::drawPanels() {
         if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, m_topBarHeight, m_font, m_showDocking);
         drawWayfinding();
         m_stagePanels.draw(*m_conn, m_lang, m_topBarHeight, m_font,
-                           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+                           m_conn->hallUnixMs(monoMs()));
         // Called to the stage, or "all eyes on stage": turn to face it.
         const StageState& stage = m_conn->stage();
         if (stage.callsReceived() != m_stageCallsSeen && !stage.calls().empty()) {

@@ -198,6 +198,7 @@ struct Welcome {
     EventLayout event;
     SessionToken token;              // empty: the hall has no accounts (open hall)
     int64_t tokenExpiresUnixMs = 0;  // present it before then to come back without the password
+    int64_t unixMs = 0;              // the hall's clock (event time, which a rehearsal shifts) now
 };
 
 struct Refuse {
@@ -281,6 +282,9 @@ template <typename S> bool serialize(S& s, Welcome& v) {
     DH_SERIALIZE_INT(s, v.tickRate, 1, 120);
     DH_SERIALIZE_U32(s, v.serverTick);
     DH_SERIALIZE_OBJECT(s, v.event);
+    uint64_t clock = uint64_t(v.unixMs);
+    DH_SERIALIZE_U64(s, clock);
+    if constexpr (S::kReading) v.unixMs = int64_t(clock);
     return serializeToken(s, v.token, &v.tokenExpiresUnixMs);
 }
 template <typename S> bool serialize(S& s, Refuse& v) {

@@ -6,6 +6,8 @@
 
 namespace net {
 
+bool isPresentType(MsgType t) { return t == MsgType::PresentSet || t == MsgType::PresentView; }
+
 PresentPose clampPose(PresentPose p) {
     auto finite = [](float v, float lo, float hi) { return std::isfinite(v) ? std::clamp(v, lo, hi) : 0.0f; };
     // Yaw wraps rather than clamps: orbiting round and round is normal.

@@ -81,6 +81,8 @@ template <typename S> bool serialize(S& s, PresentView& v) {
     return true;
 }
 
+bool isPresentType(MsgType t);  // PresentSet or PresentView
+
 // Clamps a pose into what the wire carries (a presenter's client calls it before sending).
 PresentPose clampPose(PresentPose p);
 

@@ -5,6 +5,8 @@
 #include <array>
 #include <bitset>
 
+#include "net/protocol/present_msgs.h"
+
 namespace server {
 
 namespace {
@@ -259,7 +261,7 @@ void EventServer::onPacket(net::PeerHandle peer, uint8_t channel, const std::vec
         {
             // admitPacket let it through: a client message with a row in the permissions table.
             const net::MsgType type = *net::peekType(data);
-            const bool handled = isPresentType(type)      ? m_present->onMessage(s.who.id, type, data)
+            const bool handled = net::isPresentType(type) ? m_present->onMessage(s.who.id, type, data)
                                  : net::isStageType(type) ? m_stage->onMessage(s.who.id, type, data, now.unixMs)
                                  : net::isAssetType(type) ? m_assets->onMessage(s.who.id, type, data, now.unixMs)
                                                           : m_docking->onMessage(s.who.id, type, data, now.unixMs);
@@ -599,6 +601,7 @@ void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::Ses
     w.event = m_hall.layout();
     w.token = token;
     w.tokenExpiresUnixMs = expiresMs;
+    w.unixMs = now.unixMs;
     m_transport.send(s.peer, net::kChannelEvents, net::encode(w));
     // Who you are, then recent chat; the others learn of the newcomer (and it of them) as they
     // enter each other's interest (sendSnapshot).

@@ -10,8 +10,6 @@
 
 namespace server {
 
-bool isPresentType(net::MsgType t) { return t == net::MsgType::PresentSet || t == net::MsgType::PresentView; }
-
 struct PresentService::Impl {
     struct Show {
         net::ParticipantId presenter;

@@ -53,6 +53,4 @@ private:
     std::unique_ptr<Impl> m;
 };
 
-bool isPresentType(net::MsgType t);
-
 }  // namespace server

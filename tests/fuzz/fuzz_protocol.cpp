@@ -45,14 +45,15 @@ void tryMessage(std::span<const uint8_t> packet, MsgType own) {
     FUZZ_CHECK(once == twice);
 }
 
-// The docking board's messages (docking_msgs.h), which carry their type.
+// The docking board's messages (docking_msgs.h) and Present's (present_msgs.h), which share
+// its tagged packet.
 template <typename T>
 void tryDock(std::span<const uint8_t> packet) {
     g_covered[size_t(T::kType)] = true;
     T msg{};
     if (!net::decodeDock(packet, msg)) return;
     auto tag = net::peekType(packet);
-    FUZZ_CHECK(tag.has_value() && *tag == T::kType && net::isDockingType(*tag));
+    FUZZ_CHECK(tag.has_value() && *tag == T::kType && (net::isDockingType(*tag) || net::isPresentType(*tag)));
     Bytes once = net::encodeDock(msg);
     FUZZ_CHECK(!once.empty());
     T again{};

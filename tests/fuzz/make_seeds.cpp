@@ -16,6 +16,7 @@
 
 #include "net/protocol/asset_msgs.h"
 #include "net/protocol/messages.h"
+#include "net/protocol/present_msgs.h"
 #include "net/protocol/stage_msgs.h"
 #include "net/transport/secure.h"
 #ifdef DOCKHALL_FUZZ_BAKED
@@ -121,6 +122,12 @@ void protocolSeeds(const fs::path& dir) {
     a.createdMs = 1717462800000;
     net::SigningKey key{};
     key.fill(0x5a);
+    // Present (present_msgs.h).
+    net::PresentPose pose{.yaw = 0.6f, .pitch = 0.35f, .distance = 0.9f, .targetY = 0.05f, .sectionAxis = 1,
+                          .sectionOffset = 0.012f, .explode = 0.4f};
+    write(dir, "present_set", net::encodeDock(net::PresentSet{.active = true, .booth = 3, .exhibit = 1, .pose = pose}));
+    write(dir, "present_view", net::encodeDock(net::PresentView{.presenter = {7}, .active = true, .booth = 3, .exhibit = 1, .pose = pose}));
+    write(dir, "field_add", net::encodeDock(net::FieldAdd{.req = 5, .field = {"laser-cladding", "激光熔覆", "Laser cladding"}}));
     write(dir, "stage_key_register", net::encodeStage(net::KeyRegister{1, key}));
     write(dir, "stage_agreement_save", net::encodeStage(net::AgreementSave{2, a}));
     write(dir, "stage_ceremony_act", net::encodeStage(net::CeremonyAct{3, 3, net::CeremonyAction::Start}));

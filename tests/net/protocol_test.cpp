@@ -94,7 +94,9 @@ TEST(Protocol, WelcomeCarriesTheWholeEvent) {
     w.role = Role::Organizer;
     w.serverTick = 123456;
     w.event = sampleLayout();
+    w.unixMs = 1717468800000;  // 2024-06-04 10:40 in China: a rehearsal's hall clock
     Welcome o = roundTrip(w);
+    EXPECT_EQ(o.unixMs, 1717468800000);
     EXPECT_EQ(o.you.v, 42);
     EXPECT_EQ(o.role, Role::Organizer);
     EXPECT_EQ(o.serverTick, 123456u);

@@ -497,6 +497,17 @@ TEST(DockingService, EverythingSurvivesARestart) {
     fs::remove_all(dir);
 }
 
+TEST(DockingService, TheClientReadsTheHallsClockNotItsOwn) {
+    // A rehearsal runs the hall on the event's day; the agenda and meeting times on the client
+    // must follow the hall's clock (given in Welcome), whatever the client machine's date.
+    Hall h;
+    h.setWall(kSessionStart - 20 * 60'000);
+    auto& c = h.join("王工", kForge, net::Role::Exhibitor);
+    EXPECT_NEAR(double(c.hallUnixMs(h.now)), double(h.wall()), 50.0);
+    h.run(1000);
+    EXPECT_NEAR(double(c.hallUnixMs(h.now)), double(h.wall()), 50.0);
+}
+
 TEST(DockingService, SlotsThatHaveBegunAreRefused) {
     Hall h;
     Pair p = postPair(h);
