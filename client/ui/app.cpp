@@ -602,12 +602,14 @@ void App::drawPanels() {
         if (drawJoinDialog(m_form, m_lang, info)) startJoin();
     }
     if (hallShown) {
-        if (auto line = m_chat.draw(m_lang, m_topBarHeight, m_focusChat, m_font)) {
+        // Panels at the top start below the agenda strip (drawn under the top bar by the stage).
+        const float panelsTop = m_topBarHeight + StagePanels::agendaHeight(*m_conn);
+        if (auto line = m_chat.draw(m_lang, panelsTop, m_focusChat, m_font)) {
             if (m_conn && m_conn->sendChat(*line)) m_conn->transport().flush();
         }
         m_focusChat = false;
-        drawParticipants(m_conn->world(), m_lang, m_topBarHeight);
-        if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, m_topBarHeight, m_font, m_showDocking);
+        drawParticipants(m_conn->world(), m_lang, panelsTop);
+        if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, panelsTop, m_font, m_showDocking);
         drawWayfinding();
         m_stagePanels.draw(*m_conn, m_lang, m_topBarHeight, m_font,
                            m_conn->hallUnixMs(monoMs()));
@@ -619,7 +621,7 @@ void App::drawPanels() {
             m_facing = yawFacing({call.look.x - call.at.x, call.look.y - call.at.y});
             m_camera.setYaw(m_facing);
         }
-        if (m_conn->assets()) drawAssetDownloads(*m_conn->assets(), m_conn->world().event(), m_lang, m_topBarHeight, m_font);
+        if (m_conn->assets()) drawAssetDownloads(*m_conn->assets(), m_conn->world().event(), m_lang, panelsTop, m_font);
         if (const net::Participant* me = m_conn->world().participant(m_conn->world().self()))
             m_uploadPanel.draw(*m_conn, me->org, me->role, m_lang, m_font);
         const auto& booths = m_conn->world().event().booths;

@@ -109,6 +109,12 @@ void StagePanels::ensureKey(Connection& conn) {
     if (m_haveKey && !st.status().keyRegistered) st.registerKey(m_key.publicKey);
 }
 
+float StagePanels::agendaHeight(const Connection& conn) {
+    const bool organizer = conn.stage().status().role == net::Role::Organizer;
+    if (conn.world().event().agenda.empty() && !organizer) return 0.0f;
+    return 6.0f + ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2.0f;
+}
+
 void StagePanels::drawAgenda(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs) {
     const auto& agenda = conn.world().event().agenda;
     const net::AgendaItem* now = nullptr;
@@ -140,16 +146,17 @@ void StagePanels::drawAgenda(Connection& conn, Language lang, float topBarHeight
             if (!a.place.in(isChinese(lang)).empty()) line += " · " + a.place.in(isChinese(lang));
             text(font, line);
         };
+        // The console button first, so a long agenda line never pushes it off the screen.
+        if (organizer) {
+            if (ImGui::SmallButton(label(UiText::StageConsoleButton, lang, "console").c_str())) m_showConsole = !m_showConsole;
+            if (now || next || !agenda.empty()) ImGui::SameLine(0, 24);
+        }
         if (now) item(UiText::StageNow, *now);
         if (next) {
             if (now) ImGui::SameLine(0, 24);
             item(UiText::StageNext, *next);
         }
         if (!now && !next && !agenda.empty()) ImGui::TextColored(kDim, "%s", tr(UiText::StageNoAgenda, lang));
-        if (organizer) {
-            if (now || next || !agenda.empty()) ImGui::SameLine(0, 24);
-            if (ImGui::SmallButton(label(UiText::StageConsoleButton, lang, "console").c_str())) m_showConsole = !m_showConsole;
-        }
     }
     ImGui::End();
 }

@@ -30,6 +30,9 @@ struct StagePanelsDesc {
 
 class StagePanels {
 public:
+    // The agenda strip's height under the top bar (0 when the event has no agenda): panels that
+    // sit at the top start below it.
+    static float agendaHeight(const Connection& conn);
     explicit StagePanels(StagePanelsDesc desc = {}) : m_desc(std::move(desc)) {}
 
     void draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs);
