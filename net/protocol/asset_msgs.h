@@ -206,29 +206,10 @@ template <typename S> bool serialize(S& s, ExhibitAdded& v) {
 // --- packets ---------------------------------------------------------------------------------
 
 // The tagged packet; empty when a field is out of range or it is too big.
-template <typename T> Bytes encodeAsset(const T& msg) {
-    WriteStream w;
-    uint32_t t = uint32_t(T::kType);
-    w.serializeBits(t, kMsgTypeBits);
-    T copy = msg;
-    if (!serialize(w, copy) || w.failed()) return {};
-    Bytes out = w.finish();
-    if (out.size() > kMaxMessageBytes) return {};
-    return out;
-}
+template <typename T> Bytes encodeAsset(const T& msg) { return encodeTagged(msg); }
 
 // False: not this type, or malformed (bad range, chunk out of its file, trailing bytes).
-template <typename T> bool decodeAsset(std::span<const uint8_t> packet, T& out) {
-    if (packet.empty() || packet.size() > kMaxMessageBytes) return false;
-    ReadStream r(packet.data(), packet.size());
-    uint32_t t = 0;
-    if (!r.serializeBits(t, kMsgTypeBits) || t != uint32_t(T::kType)) return false;
-    T tmp{};
-    if (!serialize(r, tmp)) return false;
-    if (!r.align() || r.bytesRemaining() != 0) return false;
-    out = std::move(tmp);
-    return true;
-}
+template <typename T> bool decodeAsset(std::span<const uint8_t> packet, T& out) { return decodeTagged(packet, out); }
 
 // Whether a message type belongs to this file (so dispatchers can hand it on).
 bool isAssetType(MsgType t);

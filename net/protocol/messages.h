@@ -372,6 +372,32 @@ Bytes encode(const Notice& m);
 // Snapshot: delta against `baseline` (nullptr = full). m.baselineTick must match baseline->tick.
 Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline);
 
+// The tagged packet of any message with a kType and a serialize() (the docking, stage, Present
+// and asset messages): empty when a field is out of range or it is too big.
+template <typename T> Bytes encodeTagged(const T& msg) {
+    WriteStream w;
+    uint32_t t = uint32_t(T::kType);
+    w.serializeBits(t, kMsgTypeBits);
+    T copy = msg;
+    if (!serialize(w, copy) || w.failed()) return {};
+    Bytes out = w.finish();
+    if (out.size() > kMaxMessageBytes) return {};
+    return out;
+}
+
+// False: not this type, or malformed (bad range, bad text, trailing bytes); `out` is untouched.
+template <typename T> bool decodeTagged(std::span<const uint8_t> packet, T& out) {
+    if (packet.empty() || packet.size() > kMaxMessageBytes) return false;
+    ReadStream r(packet.data(), packet.size());
+    uint32_t t = 0;
+    if (!r.serializeBits(t, kMsgTypeBits) || t != uint32_t(T::kType)) return false;
+    T tmp{};
+    if (!serialize(r, tmp)) return false;
+    if (!r.align() || r.bytesRemaining() != 0) return false;
+    out = std::move(tmp);
+    return true;
+}
+
 // Reads the type tag; nullopt for an empty buffer or an unknown type.
 std::optional<MsgType> peekType(std::span<const uint8_t> packet);
 
