@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
     cli.add_option("--known-servers", knownServers, "file of server keys pinned on first use")->capture_default_str();
     cli.add_option("--name", name, "your name; given, the join dialog is skipped");
     cli.add_option("--org", org, "your organization (enterprise, university, institute, ...)");
-    cli.add_option("--role", roleName, "attendee | exhibitor | university | organizer")
-        ->check(CLI::IsMember({"attendee", "exhibitor", "university", "organizer"}))
+    cli.add_option("--role", roleName, "attendee | exhibitor | university | organizer | speaker")
+        ->check(CLI::IsMember({"attendee", "exhibitor", "university", "organizer", "speaker"}))
         ->capture_default_str();
     cli.add_option("--password", password,
                    "the account's password with --email; else the organizer password (hosting: the password the hall "

@@ -5,7 +5,7 @@ layout(location = 0) in vec3 aPos;
 layout(location = 1) in vec3 aNormal;
 layout(location = 2) in ivec2 aPartSlot;  // AvatarPart, AvatarSlot (client/render/detail/avatar_mesh.h)
 layout(location = 6) in vec4 iPlace;      // x, y (floor height), z, yaw
-layout(location = 7) in vec4 iPose;       // walk phase, role + 4 * look (0..15), anim, self
+layout(location = 7) in vec4 iPose;       // walk phase, role + 8 * look (role 0..7, look 0..15), anim, self
 
 out vec3 vWorldPos;
 out vec3 vNormal;
@@ -33,7 +33,7 @@ void main() {
     int part = aPartSlot.x, slot = aPartSlot.y;
     float phase = iPose.x;
     int roleLook = int(iPose.y + 0.5);
-    int role = roleLook & 3;
+    int role = roleLook & 7;
     int anim = int(iPose.z + 0.5);
 
     float amp = anim == kWalk ? 0.5 : (anim == kRun ? 0.85 : 0.0);
@@ -68,7 +68,7 @@ void main() {
     vNormal = yaw * n;
     vWorldPos = world;
 
-    int variant = roleLook >> 2;  // per avatar, not gl_InstanceID: culling reorders instances
+    int variant = roleLook >> 3;  // per avatar, not gl_InstanceID: culling reorders instances
     vec3 c;
     float rough = 0.75;
     if (slot == kJacket) c = uRoleColor[role].rgb;
@@ -77,7 +77,7 @@ void main() {
     else if (slot == kDark) { c = kHair; rough = 0.5; }
     else { c = uRoleAccent[role].rgb; rough = 0.35; }
     vColor = vec4(c, 1.0);
-    vMaterial = vec4(slot == kAccent && role == 3 ? 1.0 : 0.0, rough, 0.0, 0.0);
+    vMaterial = vec4(slot == kAccent && role >= 3 ? 1.0 : 0.0, rough, 0.0, 0.0);
     vUv = vec2(0.0);
     vBooth = -1;
     gl_Position = uViewProj * vec4(world, 1.0);

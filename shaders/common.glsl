@@ -23,8 +23,8 @@ layout(std140) uniform Frame {
     vec4 uHall;           // x, y hall size; z zone count; w exposure
     vec4 uZoneRect[64];   // min x, min z, max x, max z
     vec4 uZoneColor[64];  // linear carpet colour
-    vec4 uRoleColor[4];   // linear jacket colour per net::Role
-    vec4 uRoleAccent[4];  // linear badge colour per net::Role
+    vec4 uRoleColor[8];   // linear jacket colour per net::Role (room for 8)
+    vec4 uRoleAccent[8];  // linear badge colour per net::Role
     mat4 uShadowViewProj; // world -> the hall's key-light shadow map (clip space, orthographic)
     vec4 uShadowParams;   // x 1 = hall shadow map on, y texel size (uv), z normal offset (m), w depth bias
     vec4 uIbl;            // x prefiltered mips - 1, y 1 = image-based lighting on, z its strength

@@ -1,6 +1,8 @@
 // stage_state.cpp: applying stage messages and queueing stage requests (stage_state.h).
 #include "client/core/stage_state.h"
 
+#include <algorithm>
+
 namespace client {
 
 namespace {
@@ -35,7 +37,14 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
             }
             break;
         }
-        case net::MsgType::StageStatus: ok = net::decodeStage(packet, m_status); break;
+        case net::MsgType::StageStatus: {
+            net::StageStatus st;
+            if ((ok = net::decodeStage(packet, st))) {
+                std::sort(st.lockedBooths.begin(), st.lockedBooths.end());  // boothLocked() searches it
+                m_status = std::move(st);
+            }
+            break;
+        }
         case net::MsgType::CeremonyView: {
             net::CeremonyView v;
             if ((ok = net::decodeStage(packet, v))) m_ceremonies[v.ceremony] = std::move(v);
@@ -69,6 +78,10 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
             net::SlideState st;
             if ((ok = net::decodeStage(packet, st))) {
                 m_slides = std::move(st);
+                // Slides taken off (cleared) are not kept: their images are the server's no longer.
+                std::erase_if(m_slideImages, [&](const auto& kv) {
+                    return std::none_of(m_slides.slides.begin(), m_slides.slides.end(), [&](const net::SlideInfo& s) { return s.id == kv.first; });
+                });
                 fetchCurrentSlide();
             }
             break;
@@ -142,6 +155,17 @@ uint32_t StageState::uploadSlide(const std::vector<uint8_t>& image) {
 }
 
 uint32_t StageState::showSlide(uint8_t index) { return queue(net::SlideShow{0, index}); }
+uint32_t StageState::clearSlides() { return queue(net::SlideClear{}); }
+
+bool StageState::boothLocked(uint16_t boothId) const {
+    return std::binary_search(m_status.lockedBooths.begin(), m_status.lockedBooths.end(), boothId);
+}
+
+std::vector<bool> closedBooths(const net::EventLayout& ev, const StageState& stage) {
+    std::vector<bool> out(ev.booths.size(), false);
+    for (size_t i = 0; i < ev.booths.size(); ++i) out[i] = stage.boothLocked(ev.booths[i].id.v);
+    return out;
+}
 
 uint32_t StageState::currentSlideId() const {
     return m_slides.current < m_slides.slides.size() ? m_slides.slides[m_slides.current].id : 0;

@@ -44,10 +44,11 @@ public:
     uint32_t announce(const net::LocalText& text);             // organizer
     uint32_t moderate(net::Moderate m);                        // organizer; m.req is set here
     uint32_t eyesOnStage();                                    // organizer
-    // Organizer: a PNG or JPEG for the big screen, sent in chunks (all with the returned request id;
+    // Organizer or speaker: a PNG or JPEG for the big screen, sent in chunks (all with the returned request id;
     // the server answers once, after the last).
     uint32_t uploadSlide(const std::vector<uint8_t>& image);
-    uint32_t showSlide(uint8_t index);                         // organizer
+    uint32_t showSlide(uint8_t index);                         // organizer, speaker
+    uint32_t clearSlides();                                    // organizer, speaker: the screen is emptied
 
     std::vector<net::Bytes> takeOutbox();
 
@@ -76,6 +77,11 @@ public:
     // The image on the big screen once it has arrived (fetched chunk by chunk), else nullptr.
     const std::vector<uint8_t>* currentSlideImage() const;
     uint32_t currentSlideId() const;  // 0: none
+    // Whether I may put slides on the big screen (organizer, speaker).
+    bool maySlide() const { return m_status.role == net::Role::Organizer || m_status.role == net::Role::Speaker; }
+    // The booths closed to visitors now (booth ids, ascending), as the server last said.
+    const std::vector<uint16_t>& lockedBooths() const { return m_status.lockedBooths; }
+    bool boothLocked(uint16_t boothId) const;
     uint32_t version() const { return m_version; }
 
 private:
@@ -98,5 +104,8 @@ private:
     uint32_t m_nextReq = 0;
     uint32_t m_version = 0;
 };
+
+// Per booth index of `ev`: whether that booth is closed now (for the hall, the directory, the map).
+std::vector<bool> closedBooths(const net::EventLayout& ev, const StageState& stage);
 
 }  // namespace client

@@ -66,13 +66,13 @@ struct FrameBlock {
     glm::vec4 hall;
     glm::vec4 zoneRect[64];
     glm::vec4 zoneColor[64];
-    glm::vec4 roleColor[4];
-    glm::vec4 roleAccent[4];
+    glm::vec4 roleColor[8];    // per net::Role, room for 8
+    glm::vec4 roleAccent[8];
     glm::mat4 shadowViewProj;
     glm::vec4 shadowParams;
     glm::vec4 ibl;
 };
-static_assert(sizeof(FrameBlock) == 3 * 64 + 11 * 16 + 128 * 16 + 8 * 16);
+static_assert(sizeof(FrameBlock) == 3 * 64 + 11 * 16 + 128 * 16 + 16 * 16);
 
 struct LabelVertex {
     float pos[3];
@@ -98,7 +98,7 @@ struct ShadowVertex {
 
 struct AvatarGpuInstance {
     float place[4];    // x, y, z, yaw
-    float pose[4];     // phase, role + 4 * look (skin/trousers variant 0..15), anim, self
+    float pose[4];     // phase, role + 8 * look (skin/trousers variant 0..15), anim, self
 };
 
 glm::vec3 srgbToLinear(uint32_t rgb) {
@@ -232,6 +232,15 @@ struct Renderer::Impl {
     std::vector<AvatarGpuInstance> avatarScratch;
     std::vector<uint8_t> avatarLodScratch;  // per frame: each avatar's level, 255 = culled
 
+    // Closed booths: a barrier and a sign for every booth, built once, drawn for those closed now.
+    struct IndexRange { size_t first = 0; GLsizei count = 0; };
+    GlVertexArray closureVao, closedSignVao;
+    GlBuffer closureVbo, closureIbo, closedSignVbo, closedSignIbo;
+    std::vector<IndexRange> closureRanges, closedSignRanges;  // per booth index
+    std::vector<LabelPlacement> closedSignPlacements;         // per booth index
+    GlTexture closedSignTexture;                              // the sign's text, the same on every booth
+    std::vector<bool> closedBooths;
+
     // Labels.
     struct AtlasSlot { int page = 0, x = 0, y = 0, w = 0, h = 0; };
     struct LabelDraw { GLuint page = 0; GLsizei count = 0; size_t offset = 0; };
@@ -268,6 +277,8 @@ struct Renderer::Impl {
     void buildExhibits(const std::vector<ExhibitPlacement>& placements, const std::string& assetsDir);
     void buildAvatars();
     void buildLabels();
+    void buildClosures();
+    void buildClosedSignText();
     void buildLighting(const std::vector<HallVertex>& hallVertices);
     void bindLighting() const;
     void fillFrame(FrameBlock& f, const CameraView& cam, int highlightBooth) const;
@@ -394,6 +405,7 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
     d.buildLighting(mesh.vertices);
     d.labelPlacements = std::move(mesh.labels);
     d.buildLabels();
+    d.buildClosures();
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     glBindTexture(GL_TEXTURE_2D, 0);
 
@@ -962,6 +974,93 @@ void Renderer::setLanguage(bool chinese) {
     if (!m_impl || m_impl->chinese == chinese) return;
     m_impl->chinese = chinese;
     m_impl->buildLabels();
+    m_impl->buildClosedSignText();
+}
+
+void Renderer::setClosedBooths(const std::vector<bool>& closedByBoothIndex) {
+    if (m_impl) m_impl->closedBooths = closedByBoothIndex;
+}
+
+void Renderer::Impl::buildClosures() {
+    static const net::LocalText kClosed{"暂停开放", "Closed"};
+    HallMesh mesh;
+    closureRanges.assign(layout.booths.size(), IndexRange{});
+    for (size_t i = 0; i < layout.booths.size(); ++i) {
+        const size_t first = mesh.indices.size();
+        buildBoothClosure(layout.booths[i], int(i), kClosed, mesh);
+        closureRanges[i] = {first, GLsizei(mesh.indices.size() - first)};
+    }
+    closureVao = makeVertexArray();
+    glBindVertexArray(closureVao.id());
+    staticBytes += upload(closureVbo, GL_ARRAY_BUFFER, mesh.vertices);
+    staticBytes += upload(closureIbo, GL_ELEMENT_ARRAY_BUFFER, mesh.indices);
+    constexpr GLsizei hs = sizeof(HallVertex);
+    setFloatAttrib(0, 3, GL_FLOAT, false, hs, offsetof(HallVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, hs, offsetof(HallVertex, normal));
+    setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, color));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, material));
+    setIntAttrib(4, 1, GL_SHORT, hs, offsetof(HallVertex, booth));
+    glBindVertexArray(0);
+
+    // The signs' text: one quad per booth over the one texture.
+    closedSignPlacements = std::move(mesh.labels);
+    std::vector<LabelVertex> vertices;
+    std::vector<uint32_t> indices;
+    closedSignRanges.assign(layout.booths.size(), IndexRange{});
+    for (const LabelPlacement& p : closedSignPlacements) {
+        const uint32_t base = uint32_t(vertices.size());
+        const glm::vec3 r = p.right * (p.width * 0.5f), u = p.up * (p.height * 0.5f);
+        const glm::vec3 corners[4] = {p.center - r - u, p.center + r - u, p.center + r + u, p.center - r + u};
+        const float uvs[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
+        for (int k = 0; k < 4; ++k) {
+            LabelVertex v{};
+            v.pos[0] = corners[k].x; v.pos[1] = corners[k].y; v.pos[2] = corners[k].z;
+            v.normal[0] = p.normal.x; v.normal[1] = p.normal.y; v.normal[2] = p.normal.z;
+            v.uv[0] = uvs[k][0]; v.uv[1] = uvs[k][1];
+            v.ink[0] = uint8_t(p.ink >> 16); v.ink[1] = uint8_t(p.ink >> 8); v.ink[2] = uint8_t(p.ink); v.ink[3] = 255;
+            v.params[0] = uint8_t(std::lround(std::clamp(p.emissive, 0.0f, 1.0f) * 255.0f));
+            vertices.push_back(v);
+        }
+        if (p.index >= 0 && size_t(p.index) < closedSignRanges.size()) closedSignRanges[size_t(p.index)] = {indices.size(), 6};
+        indices.insert(indices.end(), {base, base + 1, base + 2, base, base + 2, base + 3});
+    }
+    closedSignVao = makeVertexArray();
+    glBindVertexArray(closedSignVao.id());
+    staticBytes += upload(closedSignVbo, GL_ARRAY_BUFFER, vertices);
+    staticBytes += upload(closedSignIbo, GL_ELEMENT_ARRAY_BUFFER, indices);
+    constexpr GLsizei ls = sizeof(LabelVertex);
+    setFloatAttrib(0, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, normal));
+    setFloatAttrib(2, 2, GL_FLOAT, false, ls, offsetof(LabelVertex, uv));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
+    setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
+    glBindVertexArray(0);
+    buildClosedSignText();
+}
+
+void Renderer::Impl::buildClosedSignText() {
+    if (closedSignPlacements.empty()) return;
+    const LabelPlacement& p = closedSignPlacements.front();  // every sign is the same size and text
+    const int w = std::max(8, int(std::lround(p.width * kLabelPixelsPerMetre)));
+    const int h = std::max(8, int(std::lround(p.height * kLabelPixelsPerMetre)));
+    TextImage img;
+    if (font.loaded()) {
+        img = composePanel(font, p.text.in(chinese), p.text.in(!chinese), w, h, 1, 1, nullptr);
+    } else {
+        img.width = w;
+        img.height = h;
+        img.coverage.assign(size_t(w) * size_t(h), 0);
+    }
+    if (!closedSignTexture) closedSignTexture = makeTexture();
+    glBindTexture(GL_TEXTURE_2D, closedSignTexture.id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, img.width, img.height, 0, GL_RED, GL_UNSIGNED_BYTE, img.coverage.data());
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
 }
 
 glm::mat4 Renderer::viewProj(const CameraView& cam, int width, int height) const {
@@ -996,9 +1095,12 @@ void Renderer::Impl::fillFrame(FrameBlock& f, const CameraView& cam, int highlig
         f.zoneRect[i] = glm::vec4(r.min.x, r.min.y, r.max.x, r.max.y);
         f.zoneColor[i] = glm::vec4(srgbToLinear(zoneCarpetColor(layout.zones[i].kind)), 1);
     }
-    const uint32_t roles[4] = {0x2F6FD0, 0xE8822A, 0x2E9E5B, 0xB0203A};
-    const uint32_t accents[4] = {0xF2F2F2, 0xF2F2F2, 0xF2F2F2, 0xD4A437};
-    for (int i = 0; i < 4; ++i) {
+    // Attendee blue, exhibitor orange, university green, organizer crimson, speaker violet; the
+    // organizer's and the speaker's badges are gold.
+    static_assert(int(net::Role::Count) <= 8, "FrameBlock has room for 8 role colours");
+    const uint32_t roles[int(net::Role::Count)] = {0x2F6FD0, 0xE8822A, 0x2E9E5B, 0xB0203A, 0x6A3FA8};
+    const uint32_t accents[int(net::Role::Count)] = {0xF2F2F2, 0xF2F2F2, 0xF2F2F2, 0xD4A437, 0xD4A437};
+    for (int i = 0; i < int(net::Role::Count); ++i) {
         f.roleColor[i] = glm::vec4(srgbToLinear(roles[i]), 1);
         f.roleAccent[i] = glm::vec4(srgbToLinear(accents[i]), 1);
     }
@@ -1076,6 +1178,16 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
                             GLsizei(d.multiCounts.size()));
         d.stats.drawCalls++;
         d.stats.triangles += hallTriangles;
+    }
+    // Closed booths' barriers (same program and vertex format as the hall), one draw each.
+    for (size_t i = 0; i < d.closedBooths.size() && i < d.closureRanges.size(); ++i) {
+        const Impl::IndexRange& r = d.closureRanges[i];
+        if (!d.closedBooths[i] || r.count == 0) continue;
+        glBindVertexArray(d.closureVao.id());
+        glDrawElements(GL_TRIANGLES, r.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(r.first * sizeof(uint32_t)));
+        d.stats.drawCalls++;
+        d.stats.triangles += r.count / 3;
+        d.stats.closedBooths++;
     }
 
     // Contact shadows on the floor: blended over it, under everything that stands there.
@@ -1200,7 +1312,7 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
             const float look = float((i * 7 + 3) & 15);
             d.avatarScratch[cursor[lodOf[i]]++] = {
                 {a.x, floorY, a.z, a.yaw},
-                {a.animPhase, float(std::min<int>(int(a.role), 3)) + 4.0f * look, float(int(a.anim)), a.self ? 1.0f : 0.0f}};
+                {a.animPhase, float(std::min<int>(int(a.role), int(net::Role::Count) - 1)) + 8.0f * look, float(int(a.anim)), a.self ? 1.0f : 0.0f}};
         }
         d.stats.avatarsDrawn = int(drawn);
         for (int l = 0; l < kAvatarLodCount; ++l) d.stats.avatarsAtLod[l] = int(perLod[l]);
@@ -1255,6 +1367,26 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
             glDrawElements(GL_TRIANGLES, draw.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(draw.offset));
             d.stats.drawCalls++;
             d.stats.triangles += draw.count / 3;
+        }
+        glDisable(GL_POLYGON_OFFSET_FILL);
+    }
+    // The closed booths' signs: their text over the sign boards, as the labels are drawn.
+    if (d.stats.closedBooths > 0 && d.closedSignTexture) {
+        glDisable(GL_CULL_FACE);
+        glDepthMask(GL_FALSE);
+        glEnable(GL_BLEND);
+        glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+        glEnable(GL_POLYGON_OFFSET_FILL);
+        glPolygonOffset(-1.0f, -2.0f);
+        glUseProgram(d.label.id());
+        glBindVertexArray(d.closedSignVao.id());
+        glBindTexture(GL_TEXTURE_2D, d.closedSignTexture.id());
+        for (size_t i = 0; i < d.closedBooths.size() && i < d.closedSignRanges.size(); ++i) {
+            const Impl::IndexRange& r = d.closedSignRanges[i];
+            if (!d.closedBooths[i] || r.count == 0) continue;
+            glDrawElements(GL_TRIANGLES, r.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(r.first * sizeof(uint32_t)));
+            d.stats.drawCalls++;
+            d.stats.triangles += r.count / 3;
         }
         glDisable(GL_POLYGON_OFFSET_FILL);
     }

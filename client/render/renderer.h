@@ -76,6 +76,7 @@ struct FrameStats {
     int exhibitDraws = 0;     // instanced exhibit draws (one per distinct model part and level of detail in view)
     int exhibitsAtCoarserLod = 0;  // exhibit instances drawn with a simplified level (small on screen)
     int64_t exhibitTriangles = 0;  // of `triangles`, those of exhibits
+    int closedBooths = 0;     // closed booths whose barrier and sign were drawn
     int hallChunksDrawn = 0;  // pieces of the static hall batch in view (of hallChunks)
     int hallChunks = 0;
     // GPU time of the latest earlier frame whose timer query has come back (GL_TIME_ELAPSED,
@@ -90,6 +91,7 @@ struct HallLabel {
         Backdrop,     // a booth's organization name; `index` is the booth index
         ZoneSign,     // a hanging sign; `index` is the zone index
         StageScreen,  // the event name on the stage's screen
+        ClosedSign,   // "暂停开放 Closed" in front of a booth the organizer closed; `index` is the booth index
     };
     Kind kind = Kind::Backdrop;
     int index = 0;
@@ -148,6 +150,10 @@ public:
     // Text on backdrops, zone signs and the stage screen in that language first (the other one as
     // a smaller second line where it fits). Chinese is the default. Re-rasterizes the labels.
     void setLanguage(bool chinese);
+
+    // Booths closed now, by booth index of init()'s layout (shorter: the rest are open). A closed
+    // booth shows a barrier across its front with a "暂停开放 Closed" sign; reopening removes it.
+    void setClosedBooths(const std::vector<bool>& closedByBoothIndex);
 
     // Draws one frame into the bound draw framebuffer (viewport 0,0,width,height), clearing it.
     // `highlightBooth` (a booth index, -1 = none) glows and is outlined on the floor. Turns on

@@ -455,9 +455,9 @@ void App::handleHallInput() {
                 if (exhibit >= 0 && m_inspector.open(exhibit, *m_renderer, world.event(), m_font)) return;
             }
             if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-                net::Vec2 goal = booth ? boothVisitSpot(*booth) : net::Vec2{pick->floor.x, pick->floor.y};
-                spdlog::debug("walk to ({:.1f}, {:.1f}), booth {}", goal.x, goal.y, pick->booth);
-                m_pilot.walkTo(goal, m_keyRun);
+                spdlog::debug("walk to ({:.1f}, {:.1f}), booth {}", pick->floor.x, pick->floor.y, pick->booth);
+                if (booth) walkToBooth(size_t(pick->booth));
+                else m_pilot.walkTo({pick->floor.x, pick->floor.y}, m_keyRun);
             }
         }
     }
@@ -526,13 +526,22 @@ void App::updatePresentation(uint64_t nowMs) {
 
 void App::walkToBooth(size_t booth) {
     const auto& booths = m_conn->world().event().booths;
-    if (booth < booths.size()) m_pilot.walkTo(boothVisitSpot(booths[booth]), m_keyRun);
+    if (booth >= booths.size()) return;
+    m_pilot.walkTo(boothVisitSpot(booths[booth]), m_keyRun);  // the aisle in front: open or closed
+    if (m_conn->stage().boothLocked(booths[booth].id.v)) {
+        // Closed: say so now, in the chat's notices, rather than when the server shows one out.
+        const std::string name = booths[booth].owner.name.in(isChinese(m_lang));
+        char text[512];
+        std::snprintf(text, sizeof text, tr(UiText::DirClosedNotice, m_lang), name.c_str());
+        m_conn->world().onNotice({net::NoticeCode::Info, text});
+    }
 }
 
 void App::drawWayfinding() {
     const net::EventLayout& ev = m_conn->world().event();
+    const std::vector<bool> closed = closedBooths(ev, m_conn->stage());
     if (m_showDirectory) {
-        if (auto booth = m_directory.draw(ev, m_lang, m_font, m_showDirectory, m_directoryHover)) walkToBooth(size_t(*booth));
+        if (auto booth = m_directory.draw(ev, closed, m_lang, m_font, m_showDirectory, m_directoryHover)) walkToBooth(size_t(*booth));
     } else {
         m_directoryHover = -1;
     }
@@ -542,6 +551,7 @@ void App::drawWayfinding() {
     map.walkTarget = m_pilot.target();
     map.highlightBooth = m_directoryHover >= 0 ? m_directoryHover : m_hoverBooth;
     map.topBarHeight = m_topBarHeight;
+    map.closedBooths = &closed;
     if (auto spot = drawMinimap(map, m_lang, m_font)) {
         // On a booth: to the spot in front of it; elsewhere: to the point.
         int id = boothAt(ev, *spot);
@@ -811,6 +821,7 @@ void App::frame() {
     if (showHall && fbW > 0 && fbH > 0 && m_inspector.isOpen()) {
         m_inspector.render(*m_renderer, fbW, fbH);
     } else if (showHall && fbW > 0 && fbH > 0) {
+        if (m_conn) m_renderer->setClosedBooths(closedBooths(m_conn->world().event(), m_conn->stage()));
         glEnable(GL_FRAMEBUFFER_SRGB);
         m_renderer->render(view, m_avatars, fbW, fbH, m_hoverBooth);
         glDisable(GL_FRAMEBUFFER_SRGB);

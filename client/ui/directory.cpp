@@ -15,6 +15,7 @@ namespace client {
 namespace {
 
 const ImVec4 kDim{0.62f, 0.64f, 0.68f, 1.0f};
+const ImVec4 kClosed{0.95f, 0.42f, 0.38f, 1.0f};  // a closed booth's mark
 constexpr float kMargin = 8.0f;
 
 // Booth fill by the owner's kind: enterprises warm, universities and institutes green,
@@ -46,7 +47,32 @@ net::Rect footprint(const net::Booth& b) {
 
 }  // namespace
 
-std::optional<int> BoothDirectory::draw(const net::EventLayout& ev, Language lang, UiFont& font, bool& open, int& highlight) {
+std::vector<DirectoryRow> directoryRows(const net::EventLayout& ev, std::span<const int> found,
+                                        const std::vector<bool>& closed, Language lang) {
+    const bool zh = isChinese(lang);
+    std::vector<DirectoryRow> rows;
+    rows.reserve(found.size());
+    for (int i : found) {
+        if (i < 0 || size_t(i) >= ev.booths.size()) continue;
+        const net::Booth& b = ev.booths[size_t(i)];
+        DirectoryRow r;
+        r.booth = i;
+        r.name = b.owner.name.in(zh);
+        r.otherName = b.owner.name.in(!zh);
+        if (r.otherName == r.name) r.otherName.clear();
+        r.line = kindText(b.owner.kind, lang);
+        for (size_t e = 0; e < b.exhibits.size() && e < 4; ++e) r.line += (e ? (zh ? "、" : ", ") : " · ") + b.exhibits[e].title.in(zh);
+        if (b.exhibits.size() > 4) r.line += " …";
+        r.closed = size_t(i) < closed.size() && closed[size_t(i)];
+        if (r.closed) r.closedMark = tr(UiText::DirClosed, lang);
+        r.walkLabel = tr(r.closed ? UiText::DirWalkClosed : UiText::DirWalk, lang);
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+std::optional<int> BoothDirectory::draw(const net::EventLayout& ev, const std::vector<bool>& closed, Language lang, UiFont& font,
+                                        bool& open, int& highlight) {
     highlight = -1;
     std::optional<int> walk;
     ImGuiIO& io = ImGui::GetIO();
@@ -67,32 +93,30 @@ std::optional<int> BoothDirectory::draw(const net::EventLayout& ev, Language lan
     ImGui::TextColored(kDim, tr(UiText::DirCount, lang), int(m_found.size()), int(ev.booths.size()));
     ImGui::Separator();
     ImGui::BeginChild("##booths");
-    const bool zh = isChinese(lang);
-    for (int i : m_found) {
-        const net::Booth& b = ev.booths[size_t(i)];
-        ImGui::PushID(i);
-        std::string name = b.owner.name.in(zh);
-        std::string other = b.owner.name.in(!zh);
-        font.want(name);
-        font.want(other);
+    for (const DirectoryRow& r : directoryRows(ev, m_found, closed, lang)) {
+        const net::Booth& b = ev.booths[size_t(r.booth)];
+        ImGui::PushID(r.booth);
+        font.want(r.name);
+        font.want(r.otherName);
         ImVec2 p = ImGui::GetCursorScreenPos();
         const float lineH = ImGui::GetTextLineHeight();
         ImGui::GetWindowDrawList()->AddRectFilled({p.x, p.y + lineH * 0.2f}, {p.x + lineH * 0.6f, p.y + lineH * 0.8f},
-                                                  boothColour(b.owner.kind, true));
+                                                  boothColour(b.owner.kind, !r.closed));
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lineH * 0.9f);
         ImGui::BeginGroup();
-        ImGui::TextUnformatted(name.c_str());
-        if (other != name) ImGui::TextColored(kDim, "%s", other.c_str());
-        std::string line = kindText(b.owner.kind, lang);
-        for (size_t e = 0; e < b.exhibits.size() && e < 4; ++e) line += (e ? (zh ? "、" : ", ") : " · ") + b.exhibits[e].title.in(zh);
-        if (b.exhibits.size() > 4) line += " …";
-        font.want(line);
+        ImGui::TextUnformatted(r.name.c_str());
+        if (r.closed) {
+            ImGui::SameLine();
+            ImGui::TextColored(kClosed, "[%s]", r.closedMark.c_str());
+        }
+        if (!r.otherName.empty()) ImGui::TextColored(kDim, "%s", r.otherName.c_str());
+        font.want(r.line);
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(kDim, "%s", line.c_str());
+        ImGui::TextColored(kDim, "%s", r.line.c_str());
         ImGui::PopTextWrapPos();
-        if (ImGui::SmallButton(tr(UiText::DirWalk, lang))) walk = i;
+        if (ImGui::SmallButton(r.walkLabel.c_str())) walk = r.booth;
         ImGui::EndGroup();
-        if (ImGui::IsItemHovered()) highlight = i;
+        if (ImGui::IsItemHovered()) highlight = r.booth;
         ImGui::Separator();
         ImGui::PopID();
     }
@@ -144,7 +168,12 @@ std::optional<net::Vec2> drawMinimap(const MinimapView& view, Language lang, UiF
         bool over = ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x <= b.x && mouse.y >= a.y && mouse.y <= b.y;
         if (over) hovered = int(i);
         bool bright = over || int(i) == view.highlightBooth;
-        dl->AddRectFilled(a, b, boothColour(ev.booths[i].owner.kind, bright));
+        const bool closed = view.closedBooths && i < view.closedBooths->size() && (*view.closedBooths)[i];
+        dl->AddRectFilled(a, b, closed ? IM_COL32(96, 98, 104, 255) : boothColour(ev.booths[i].owner.kind, bright));
+        if (closed) {  // crossed out in the barrier's red
+            dl->AddLine(a, b, IM_COL32(220, 60, 50, 255), 2.0f);
+            dl->AddLine({a.x, b.y}, {b.x, a.y}, IM_COL32(220, 60, 50, 255), 2.0f);
+        }
         if (bright) dl->AddRect(a, b, IM_COL32(255, 255, 255, 255), 0, 0, 2.0f);
     }
     for (const AvatarInstance& av : view.avatars) {
@@ -177,7 +206,9 @@ std::optional<net::Vec2> drawMinimap(const MinimapView& view, Language lang, UiF
         const net::Booth& b = ev.booths[size_t(hovered)];
         std::string name = b.owner.name.in(isChinese(lang));
         font.want(name);
-        ImGui::SetTooltip("%s\n%s", name.c_str(), tr(UiText::MapClickToWalk, lang));
+        const bool closed = view.closedBooths && size_t(hovered) < view.closedBooths->size() && (*view.closedBooths)[size_t(hovered)];
+        ImGui::SetTooltip("%s%s%s\n%s", name.c_str(), closed ? "  " : "", closed ? tr(UiText::DirClosed, lang) : "",
+                          tr(UiText::MapClickToWalk, lang));
     }
     ImGui::End();
     return clicked;

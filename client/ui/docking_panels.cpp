@@ -456,7 +456,7 @@ void DockingPanels::drawPostForm(Connection& conn, Language lang, UiFont& font) 
         ImGui::SameLine();
         ImGui::RadioButton(label(UiText::DockKindCaps, lang, "fcap").c_str(), &kind, 1);
         m_form.kind = net::DockKind(kind);
-        if (role == net::Role::Attendee) ImGui::TextColored(kDim, "%s", tr(UiText::DockCantPost, lang));
+        if (role == net::Role::Attendee || role == net::Role::Speaker) ImGui::TextColored(kDim, "%s", tr(UiText::DockCantPost, lang));
     } else {
         colourText(kAccent, font, std::string(tr(UiText::DockEdit, lang)) + " #" + std::to_string(m_form.id));
         ImGui::SameLine();

@@ -38,6 +38,7 @@ constexpr Row kTable[] = {
     {UiText::RoleExhibitor, "参展企业", "Exhibitor"},
     {UiText::RoleUniversity, "高校/院所", "University / institute"},
     {UiText::RoleOrganizer, "主办方", "Organizer"},
+    {UiText::RoleSpeaker, "演讲嘉宾", "Speaker"},
     {UiText::StateConnecting, "连接中", "connecting"},
     {UiText::StateHandshaking, "验证中", "signing in"},
     {UiText::StateJoined, "已连接", "connected"},
@@ -217,6 +218,9 @@ constexpr Row kTable[] = {
     {UiText::DirKindUniversity, "高校", "University"},
     {UiText::DirKindInstitute, "科研院所", "Institute"},
     {UiText::DirKindAssociation, "协会/政府", "Association"},
+    {UiText::DirClosed, "暂停开放", "Closed"},
+    {UiText::DirWalkClosed, "走到展位前（暂停开放）", "Walk to its front (closed)"},
+    {UiText::DirClosedNotice, "%s 展位暂停开放，只能在通道上参观。", "The booth of %s is closed for now; you can look at it from the aisle."},
     {UiText::MapTitle, "小地图", "Map"},
     {UiText::MapClickToWalk, "点击走过去", "Click to walk there"},
     {UiText::StageNow, "正在进行", "Now"},
@@ -307,6 +311,11 @@ constexpr Row kTable[] = {
     {UiText::StageSlideNext, "下一张", "Next"},
     {UiText::StageBigScreen, "大屏幕", "Big screen"},
     {UiText::StageSlideLoading, "正在接收幻灯片……", "Receiving the slide..."},
+    {UiText::StageSlideClear, "清空幻灯片", "Clear the slides"},
+    {UiText::StageSlidesButton, "幻灯片", "Slides"},
+    {UiText::StageSlidesTitle, "演讲幻灯片", "Your slides"},
+    {UiText::StageSpeakerHint, "上传 PNG 或 JPEG 幻灯片，翻页时全场同步；讲完请清空，留给下一位演讲者。",
+     "Upload PNG or JPEG slides; everyone sees the page you turn to. Clear them when your talk is over."},
     {UiText::AssetTitle, "模型下载", "Model downloads"},
     {UiText::AssetTotal, "%d / %d 个模型，%.1f / %.1f MB", "%d of %d models, %.1f of %.1f MB"},
     {UiText::AssetWaiting, "排队中", "waiting"},
@@ -362,6 +371,7 @@ const char* roleText(net::Role role, Language lang) {
         case net::Role::Exhibitor: return tr(UiText::RoleExhibitor, lang);
         case net::Role::University: return tr(UiText::RoleUniversity, lang);
         case net::Role::Organizer: return tr(UiText::RoleOrganizer, lang);
+        case net::Role::Speaker: return tr(UiText::RoleSpeaker, lang);
         case net::Role::Count: break;
     }
     return "";

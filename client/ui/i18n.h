@@ -43,6 +43,7 @@ enum class UiText : uint16_t {
     RoleExhibitor,
     RoleUniversity,
     RoleOrganizer,
+    RoleSpeaker,
     // Connection states
     StateConnecting,
     StateHandshaking,
@@ -232,6 +233,9 @@ enum class UiText : uint16_t {
     DirKindUniversity,
     DirKindInstitute,
     DirKindAssociation,
+    DirClosed,            // mark on a booth the organizer closed
+    DirWalkClosed,        // the walk button of a closed booth: you get to its front only
+    DirClosedNotice,      // "%s" is closed: said when walking to it (the booth's name)
     MapTitle,
     MapClickToWalk,       // tooltip line under a booth's name
     // Stage: agenda, organizer console, signing, announcements (stage_panels.h)
@@ -323,6 +327,10 @@ enum class UiText : uint16_t {
     StageSlideNext,
     StageBigScreen,
     StageSlideLoading,
+    StageSlideClear,      // button: take every slide off the big screen
+    StageSlidesButton,    // agenda strip button of a speaker: opens the slides window
+    StageSlidesTitle,     // the speaker's slides window
+    StageSpeakerHint,     // one line in it: what a speaker does there
     // Model downloads (asset_panel.h)
     AssetTitle,           // window title
     AssetTotal,           // "%d of %d models, %.1f of %.1f MB"

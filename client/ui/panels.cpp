@@ -77,6 +77,7 @@ uint32_t roleColour(net::Role role, float alpha) {
         case net::Role::Exhibitor: c = {0.96f, 0.62f, 0.27f, alpha}; break;   // orange
         case net::Role::University: c = {0.36f, 0.78f, 0.50f, alpha}; break;  // green
         case net::Role::Organizer: c = {0.90f, 0.33f, 0.40f, alpha}; break;   // red
+        case net::Role::Speaker: c = {0.70f, 0.50f, 0.92f, alpha}; break;     // violet
         default: c = {0.38f, 0.66f, 0.95f, alpha}; break;                     // attendee: blue
     }
     return ImGui::ColorConvertFloat4ToU32(c);
@@ -127,7 +128,7 @@ bool drawJoinDialog(JoinForm& form, Language& lang, const JoinDialogInfo& info) 
             }
             row(UiText::JoinEmail);
             enter |= ImGui::InputText("##email", &form.email, ImGuiInputTextFlags_EnterReturnsTrue);
-            if (!form.email.empty() || form.role == net::Role::Organizer) {
+            if (!form.email.empty() || form.role == net::Role::Organizer || form.role == net::Role::Speaker) {
                 row(UiText::JoinPassword);
                 enter |= ImGui::InputText("##password", &form.password,
                                           ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);

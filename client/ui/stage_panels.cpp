@@ -95,6 +95,7 @@ void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFo
     drawBanner(conn, lang, topBarHeight, font);
     drawBigScreen(conn, lang);
     if (m_showConsole && conn.stage().status().role == net::Role::Organizer) drawConsole(conn, lang, font);
+    if (m_showSlides && conn.stage().status().role == net::Role::Speaker) drawSpeakerSlides(conn, lang, font);
     drawSigning(conn, lang, font);
     drawMoment(conn, lang, font, nowUnixMs);
 }
@@ -110,8 +111,7 @@ void StagePanels::ensureKey(Connection& conn) {
 }
 
 float StagePanels::agendaHeight(const Connection& conn) {
-    const bool organizer = conn.stage().status().role == net::Role::Organizer;
-    if (conn.world().event().agenda.empty() && !organizer) return 0.0f;
+    if (conn.world().event().agenda.empty() && !conn.stage().maySlide()) return 0.0f;
     return 6.0f + ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2.0f;
 }
 
@@ -131,7 +131,8 @@ void StagePanels::drawAgenda(Connection& conn, Language lang, float topBarHeight
         }
     }
     const bool organizer = conn.stage().status().role == net::Role::Organizer;
-    if (agenda.empty() && !organizer) return;
+    const bool speaker = conn.stage().status().role == net::Role::Speaker;
+    if (agenda.empty() && !organizer && !speaker) return;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, topBarHeight + 6.0f}, ImGuiCond_Always, {0.5f, 0.0f});
     ImGui::SetNextWindowBgAlpha(0.75f);
@@ -147,8 +148,9 @@ void StagePanels::drawAgenda(Connection& conn, Language lang, float topBarHeight
             text(font, line);
         };
         // The console button first, so a long agenda line never pushes it off the screen.
-        if (organizer) {
-            if (ImGui::SmallButton(label(UiText::StageConsoleButton, lang, "console").c_str())) m_showConsole = !m_showConsole;
+        if (organizer || speaker) {
+            if (organizer && ImGui::SmallButton(label(UiText::StageConsoleButton, lang, "console").c_str())) m_showConsole = !m_showConsole;
+            if (speaker && ImGui::SmallButton(label(UiText::StageSlidesButton, lang, "slides").c_str())) m_showSlides = !m_showSlides;
             if (now || next || !agenda.empty()) ImGui::SameLine(0, 24);
         }
         if (now) item(UiText::StageNow, *now);
@@ -267,9 +269,9 @@ void StagePanels::drawPeople(Connection& conn, Language lang, UiFont& font) {
     act(UiText::StageUnban, "unban", net::ModerationAction::Unban);
     ImGui::NewLine();
     ImGui::SetNextItemWidth(160);
-    const char* roles[] = {roleText(net::Role::Attendee, lang), roleText(net::Role::Exhibitor, lang),
-                           roleText(net::Role::University, lang), roleText(net::Role::Organizer, lang)};
-    ImGui::Combo("###role", &m_role, roles, 4);
+    const char* roles[int(net::Role::Count)];
+    for (int r = 0; r < int(net::Role::Count); ++r) roles[r] = roleText(net::Role(r), lang);
+    ImGui::Combo("###role", &m_role, roles, int(net::Role::Count));
     ImGui::SameLine();
     act(UiText::StageSetRole, "setrole", net::ModerationAction::SetRole);
     ImGui::NewLine();
@@ -458,6 +460,25 @@ void StagePanels::drawSlidesTab(Connection& conn, Language lang, UiFont& font) {
     ImGui::BeginDisabled(size_t(slides.current) + 1 >= slides.slides.size());
     if (ImGui::Button(label(UiText::StageSlideNext, lang, "snext").c_str())) st.showSlide(uint8_t(slides.current + 1));
     ImGui::EndDisabled();
+    ImGui::SameLine(0, 24);
+    ImGui::BeginDisabled(slides.slides.empty());
+    if (ImGui::Button(label(UiText::StageSlideClear, lang, "sclear").c_str())) st.clearSlides();
+    ImGui::EndDisabled();
+}
+
+// A speaker's own small window: the console's slides tab and nothing else of it.
+void StagePanels::drawSpeakerSlides(Connection& conn, Language lang, UiFont& font) {
+    ImGui::SetNextWindowSize({460, 0}, ImGuiCond_FirstUseEver);
+    if (!ImGui::Begin(label(UiText::StageSlidesTitle, lang, "speakerslides").c_str(), &m_showSlides)) {
+        ImGui::End();
+        return;
+    }
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kDim, "%s", tr(UiText::StageSpeakerHint, lang));
+    ImGui::PopTextWrapPos();
+    drawSlidesTab(conn, lang, font);
+    drawStatus(conn, lang, font);
+    ImGui::End();
 }
 
 // The slide on the stage's big screen, in a window everyone sees while there are slides.

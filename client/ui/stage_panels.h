@@ -1,7 +1,8 @@
 // stage_panels.h: the stage in the hall client: the agenda's "now / next" strip, the announcement
 // banner, the organizer's console (announce; mute, kick, ban, role, summon for a selected
 // participant; live figures and booth locks; draft an agreement; run the ceremony; upload slides
-// and advance them; all eyes on stage), the big screen's current slide, the representative's
+// and advance them; all eyes on stage), a speaker's small slides window (upload, turn, clear),
+// the big screen's current slide, the representative's
 // signing dialog, calls to the stage, and the signed moment (a
 // certificate overlay with the parties' names and a celebration).
 //
@@ -53,10 +54,12 @@ private:
     void drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs);
     void drawStatus(const Connection& conn, Language lang, UiFont& font);
     void drawSlidesTab(Connection& conn, Language lang, UiFont& font);
+    void drawSpeakerSlides(Connection& conn, Language lang, UiFont& font);
     void drawBigScreen(Connection& conn, Language lang);
 
     StagePanelsDesc m_desc;
     bool m_showConsole = false;
+    bool m_showSlides = false;      // a speaker's slides window
     // Key
     bool m_keyTried = false;
     bool m_haveKey = false;

@@ -6,7 +6,7 @@
 namespace net {
 
 namespace {
-constexpr std::array<const char*, size_t(Role::Count)> kRoleNames = {"attendee", "exhibitor", "university", "organizer"};
+constexpr std::array<const char*, size_t(Role::Count)> kRoleNames = {"attendee", "exhibitor", "university", "organizer", "speaker"};
 constexpr std::array<const char*, size_t(OrgKind::Count)> kOrgKindNames = {"enterprise", "university", "institute", "association"};
 constexpr std::array<const char*, size_t(ZoneKind::Count)> kZoneKindNames = {"enterprise", "university", "stage", "meeting"};
 

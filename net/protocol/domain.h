@@ -37,9 +37,10 @@ enum class Role : uint8_t {
     Exhibitor,   // owns an enterprise booth
     University,  // owns a lab booth (universities and institutes)
     Organizer,   // runs the event, the stage and the ceremonies
+    Speaker,     // gives a talk on the stage: uploads, advances and clears the big screen's slides
     Count
 };
-const char* roleName(Role r);                      // "attendee", "exhibitor", ...
+const char* roleName(Role r);                      // "attendee", "exhibitor", ..., "speaker"
 bool parseRole(const std::string& s, Role& out);   // accepts the names above
 
 enum class OrgKind : uint8_t {

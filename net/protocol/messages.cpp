@@ -107,6 +107,7 @@ const char* msgTypeName(MsgType t) {
         case MsgType::UploadChunk: return "UploadChunk";
         case MsgType::UploadResult: return "UploadResult";
         case MsgType::ExhibitAdded: return "ExhibitAdded";
+        case MsgType::SlideClear: return "SlideClear";
         case MsgType::Count: break;
     }
     return "?";

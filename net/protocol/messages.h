@@ -16,9 +16,9 @@
 // (type:4 | magic:32 | version:16); peekHelloVersion() reads both layouts, so a version 1 client
 // is still told in words that it must be updated.
 //
-//   Hello   = type:8 | magic:32 ('DKHL') | version:16 | name | org | role:2 | email | password
+//   Hello   = type:8 | magic:32 ('DKHL') | version:16 | name | org | role:3 | email | password
 //             | hasToken:1 [token:256]
-//   Welcome = type:8 | you:12 | role:2 | tickRate | serverTick:32 | EventLayout
+//   Welcome = type:8 | you:12 | role:3 | tickRate | serverTick:32 | EventLayout
 //             | hasToken:1 [token:256 | tokenExpiresUnixMs:64]
 //   Refuse  = type:8 | reason:4 | text
 //
@@ -53,7 +53,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 4;
+constexpr uint16_t kProtocolVersion = 5;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -134,6 +134,8 @@ enum class MsgType : uint8_t {
     UploadChunk,    // C->S  a piece of the uploaded file
     UploadResult,   // S->C  the upload's outcome, in words
     ExhibitAdded,   // S->C  an exhibit appeared at a booth (to everyone)
+    // Stage, protocol 5 (stage_msgs.h)
+    SlideClear,     // C->S  organizer or speaker: take every slide off the big screen (the next talk starts empty)
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");

@@ -14,7 +14,7 @@ constexpr std::array<const char*, size_t(ModerationAction::Count)> kModerationNa
     "mute", "unmute", "kick", "ban", "unban", "set-role", "summon", "lock-booth", "unlock-booth"};
 }  // namespace
 
-bool isStageType(MsgType t) { return t >= MsgType::KeyRegister && t <= MsgType::SlideData; }
+bool isStageType(MsgType t) { return (t >= MsgType::KeyRegister && t <= MsgType::SlideData) || t == MsgType::SlideClear; }
 
 const char* ceremonyPhaseName(CeremonyPhase p) { return size_t(p) < kPhaseNames.size() ? kPhaseNames[size_t(p)] : "?"; }
 const char* ceremonyActionName(CeremonyAction a) { return size_t(a) < kActionNames.size() ? kActionNames[size_t(a)] : "?"; }

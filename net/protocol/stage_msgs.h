@@ -8,21 +8,26 @@
 //   CeremonyAct    = type | req:32 | ceremony:32 | action:3                C->S  organizer
 //   CeremonySign   = type | req:32 | ceremony:32 | hash:32 bytes | signature:64 bytes   C->S  representative
 //   StageReply     = type | req:32 | ok:1 | zh | en                        S->C  every request gets one
-//   StageStatus    = type | account:32 | keyRegistered:1 | role:2 | muted:1 S->C  on join and on change
+//   StageStatus    = type | account:32 | keyRegistered:1 | role:3 | muted:1 | count:9 x booth:9
+//                                                                          S->C  on join and on change
 //   CeremonyView   = type | ceremony:32 | state:3 | pausedFrom:3 | Agreement | hash | count:5 x Seat
 //                    | signedAtMs:64                                        S->C  everyone
 //   CeremonySigned = type | ceremony:32 | hash | atMs:64 | parties          S->C  everyone: the moment
 //   Announce       = type | req:32 | zh | en                               C->S  organizer
 //   Announcement   = type | id:32 | fromName | atMs:64 | zh | en           S->C  everyone (the banner)
-//   Moderate       = type | req:32 | action:4 | account:32 | booth:9 | role:2   C->S  organizer
+//   Moderate       = type | req:32 | action:4 | account:32 | booth:9 | role:3   C->S  organizer
 //   LiveFigures    = type | people:12 | zones | booths | roster             S->C  organizers, each second
 //   StageCall      = type | kind:2 | at | look                              S->C  "all eyes on stage" / summoned
 //   EyesOnStage    = type | req:32                                          C->S  organizer
-//   SlideUpload    = type | req:32 | total:23 | offset:23 | chunk bytes      C->S  organizer
-//   SlideShow      = type | req:32 | index:7                                C->S  organizer
+//   SlideUpload    = type | req:32 | total:23 | offset:23 | chunk bytes      C->S  organizer, speaker
+//   SlideShow      = type | req:32 | index:7                                C->S  organizer, speaker
 //   SlideState     = type | count:7 | current:7 | count x (id:32 | bytes:23) S->C  everyone
 //   SlideFetch     = type | slide:32 | offset:23                            C->S  anyone
 //   SlideData      = type | slide:32 | total:23 | offset:23 | chunk bytes   S->C  the one who fetched (channel 2)
+//   SlideClear     = type | req:32                                          C->S  organizer, speaker (protocol 5)
+//
+// StageStatus also names the booths the organizer has closed (locked), for everyone: the hall
+// shows them closed, and a visitor who walks in is shown out with a Notice saying why.
 //
 // Slides are PNG or JPEG images of at most kMaxSlideBytes, at most kMaxSlides of them. An upload
 // is a run of chunks (offset 0 starts a new one); the last chunk completes it and the server
@@ -149,6 +154,7 @@ struct StageStatus {
     bool keyRegistered = false;
     Role role = Role::Attendee;  // after a role change
     bool muted = false;
+    std::vector<uint16_t> lockedBooths;  // booth ids closed to visitors now, ascending (the same for everyone)
 };
 struct CeremonyView {
     static constexpr MsgType kType = MsgType::CeremonyView;
@@ -213,6 +219,8 @@ struct SlideState {
     std::vector<SlideInfo> slides; // in show order
     uint8_t current = 0;           // index into slides (meaningless when there are none)
 };
+// Takes every slide off the big screen and out of the store, so the next talk starts empty.
+struct SlideClear { static constexpr MsgType kType = MsgType::SlideClear; uint32_t req = 0; };
 struct SlideFetch { static constexpr MsgType kType = MsgType::SlideFetch; uint32_t slide = 0; uint32_t offset = 0; };
 struct SlideData {
     static constexpr MsgType kType = MsgType::SlideData;
@@ -300,7 +308,7 @@ template <typename S> bool serialize(S& s, StageStatus& v) {
     DH_SERIALIZE_BOOL(s, v.keyRegistered);
     DH_SERIALIZE_INT(s, v.role, 0, int(Role::Count) - 1);
     DH_SERIALIZE_BOOL(s, v.muted);
-    return true;
+    return serializeCounts(s, v.lockedBooths, kMaxBooths, kMaxBooths - 1);
 }
 template <typename S> bool serialize(S& s, CeremonyView& v) {
     DH_SERIALIZE_U32(s, v.ceremony);
@@ -388,6 +396,7 @@ template <typename S> bool serialize(S& s, SlideState& v) {
     DH_SERIALIZE_INT(s, v.current, 0, kMaxSlides - 1);
     return true;
 }
+template <typename S> bool serialize(S& s, SlideClear& v) { DH_SERIALIZE_U32(s, v.req); return true; }
 template <typename S> bool serialize(S& s, SlideFetch& v) {
     DH_SERIALIZE_U32(s, v.slide);
     DH_SERIALIZE_INT(s, v.offset, 0, kMaxSlideBytes - 1);

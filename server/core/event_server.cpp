@@ -452,7 +452,10 @@ void EventServer::onHello(Session& s, const std::vector<uint8_t>& data, const No
         refuse(s, net::RefuseReason::BadName, "Please enter your name. 请输入姓名。");
         return;
     }
-    if (hello.role == net::Role::Organizer && !m_desc.organizerPassword.empty() &&
+    // The speaker's role puts slides on the big screen: in an open hall it takes the organizer
+    // password as the organizer's does (or the organizer makes someone a speaker in the hall).
+    const bool privileged = hello.role == net::Role::Organizer || hello.role == net::Role::Speaker;
+    if (privileged && !m_desc.organizerPassword.empty() &&
         hello.password != m_desc.organizerPassword) {
         refuse(s, net::RefuseReason::BadCredentials,
                "Wrong organizer password; join as attendee or ask the event's organizers. 主办方密码错误。");

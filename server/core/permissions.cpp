@@ -72,9 +72,9 @@ constexpr MessageRule kRules[] = {
     {MsgType::EyesOnStage, kJoined, kOrganizerOnly, kEv, 32, RateClass::Action,
      "draw everyone's eyes to the stage", "请全场关注舞台"},
     // Slides travel in 32 KiB chunks, one after the other: bounded by size and the packet rate.
-    {MsgType::SlideUpload, kJoined, kOrganizerOnly, kEv, net::kSlideChunkBytes + 1024, RateClass::None,
+    {MsgType::SlideUpload, kJoined, kPresentingRoles, kEv, net::kSlideChunkBytes + 1024, RateClass::None,
      "upload a slide", "上传幻灯片"},
-    {MsgType::SlideShow, kJoined, kOrganizerOnly, kEv, 32, RateClass::Action,
+    {MsgType::SlideShow, kJoined, kPresentingRoles, kEv, 32, RateClass::Action,
      "show a slide on the big screen", "切换大屏幻灯片"},
     {MsgType::SlideFetch, kJoined, kAllRoles, kEv, 32, RateClass::None,
      "fetch a slide", "获取幻灯片"},
@@ -90,6 +90,8 @@ constexpr MessageRule kRules[] = {
      "upload an exhibit", "上传展品"},
     {MsgType::UploadChunk, kJoined, kAllRoles, net::kChannelAssets, net::kMaxAssetChunkBytes + 1024, RateClass::None,
      "send a piece of an upload", "上传展品分块"},
+    {MsgType::SlideClear, kJoined, kPresentingRoles, kEv, 32, RateClass::Action,
+     "clear the slides", "清空幻灯片"},
 };
 
 constexpr std::array<const MessageRule*, size_t(MsgType::Count)> byType() {
@@ -105,7 +107,7 @@ constexpr bool inTypeOrder() {
     return true;
 }
 static_assert(inTypeOrder(), "kRules rows follow MsgType order, one row per type");
-static_assert(int(MsgType::Count) == 64,
+static_assert(int(MsgType::Count) == 65,
               "a message type was added: give it a row in kRules if clients send it (and in docs/roles.md), "
               "then update this count");
 

@@ -41,6 +41,8 @@ constexpr uint8_t kPostingRoles =
     roleBit(net::Role::Exhibitor) | roleBit(net::Role::University) | roleBit(net::Role::Organizer);
 constexpr uint8_t kOrganizerOnly = roleBit(net::Role::Organizer);
 constexpr uint8_t kExhibitingRoles = roleBit(net::Role::Exhibitor) | roleBit(net::Role::University);
+// The big screen's slides: the organizer, and the speaker giving the talk.
+constexpr uint8_t kPresentingRoles = roleBit(net::Role::Organizer) | roleBit(net::Role::Speaker);
 
 struct MessageRule {
     net::MsgType type;

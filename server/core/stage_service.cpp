@@ -18,6 +18,7 @@ static_assert(int(CeremonyState::Count) == int(net::CeremonyPhase::Count), "Cere
 
 constexpr uint32_t kNoStoreAccountBase = 1'000'000;  // accounts the service numbers itself without a store
 constexpr int64_t kSignedRelevanceMs = 120'000;       // the table stays in view this long after the moment
+constexpr int64_t kToldClosedEveryMs = 10'000;        // "this booth is closed" at most this often per person
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -94,6 +95,7 @@ struct StageService::Impl {
     std::map<uint16_t, std::vector<uint8_t>> uploads;  // by participant id: the image so far
     uint32_t nextSlide = 1;                            // without a store
     std::vector<uint16_t> relevant;                    // the people at the signing table now
+    std::map<uint16_t, int64_t> toldClosedMs;          // by participant id: last "this booth is closed"
 
     Impl(const StageDesc& d, const net::EventLayout& l, EventStore* s, StageLink& k) : desc(d), layout(l), store(s), link(k) {}
 
@@ -112,6 +114,12 @@ struct StageService::Impl {
     bool organizerOnly(const StagePerson& p, uint32_t req, const char* zh, const char* en) {
         return refuse(p, req, std::string("只有主办方可以") + zh + "。", std::string("Only the organizer may ") + en + ".");
     }
+    // The big screen is the organizer's and the speaker's (the one giving the talk).
+    static bool presents(const StagePerson& p) { return p.role == net::Role::Organizer || p.role == net::Role::Speaker; }
+    bool presentersOnly(const StagePerson& p, uint32_t req, const char* zh, const char* en) {
+        return refuse(p, req, std::string("只有主办方或演讲嘉宾可以") + zh + "。",
+                      std::string("Only the organizer or a speaker may ") + en + ".");
+    }
     void status(const StagePerson& p) {
         net::StageStatus st;
         st.account = p.account;
@@ -119,6 +127,7 @@ struct StageService::Impl {
         st.role = p.role;
         auto m = moderation.find(p.account);
         st.muted = m != moderation.end() && m->second.muted;
+        st.lockedBooths.assign(locked.begin(), locked.end());
         send(p, net::encodeStage(st));
     }
     ceremony::Actor actor(const StagePerson& p) const { return {p.account, p.role}; }
@@ -352,6 +361,7 @@ struct StageService::Impl {
             const bool lock = m.action == A::LockBooth;
             if (store && !store->setBoothLocked(m.booth, lock, now)) return storeFailed(p, m.req);
             if (lock) locked.insert(m.booth); else locked.erase(m.booth);
+            for (const auto& [id, o] : online) status(o);  // everyone's hall shows it closed, or open again
             return reply(p, m.req, true, lock ? "展位已关闭，访客将被请出。" : "展位已重新开放。",
                          lock ? "The booth is closed; visitors are shown out." : "The booth is open again.");
         }
@@ -441,7 +451,7 @@ struct StageService::Impl {
     }
 
     bool onSlideUpload(StagePerson& p, net::SlideUpload& m, int64_t now) {
-        if (p.role != net::Role::Organizer) return organizerOnly(p, m.req, "上传幻灯片", "upload slides");
+        if (!presents(p)) return presentersOnly(p, m.req, "上传幻灯片", "upload slides");
         std::vector<uint8_t>& buf = uploads[p.id.v];
         if (m.offset == 0) buf.clear();
         if (m.offset != buf.size() || m.offset + m.chunk.size() > m.total) {
@@ -474,11 +484,20 @@ struct StageService::Impl {
     }
 
     bool onSlideShow(StagePerson& p, const net::SlideShow& m) {
-        if (p.role != net::Role::Organizer) return organizerOnly(p, m.req, "切换幻灯片", "change the slide");
+        if (!presents(p)) return presentersOnly(p, m.req, "切换幻灯片", "change the slide");
         if (m.index >= slides.size()) return refuse(p, m.req, "没有这张幻灯片。", "There is no such slide.");
         currentSlide = m.index;
         sendSlides();
         return reply(p, m.req, true, "大屏幕已切换。", "The big screen shows it now.");
+    }
+
+    bool onSlideClear(StagePerson& p, const net::SlideClear& m) {
+        if (!presents(p)) return presentersOnly(p, m.req, "清空幻灯片", "clear the slides");
+        if (store && !store->clearSlides()) return storeFailed(p, m.req);
+        slides.clear();
+        currentSlide = 0;
+        sendSlides();
+        return reply(p, m.req, true, "幻灯片已清空，大屏幕空出给下一位演讲者。", "The slides are cleared; the big screen is free for the next talk.");
     }
 
     bool onSlideFetch(StagePerson& p, const net::SlideFetch& m) {
@@ -528,7 +547,13 @@ struct StageService::Impl {
             if (p.role == net::Role::Organizer) send(p, b);
     }
 
-    void enforceLocks(std::span<const net::AvatarState> avatars) {
+    static std::string closedText(const net::Booth& b) {
+        return "The booth of " + (b.owner.name.en.empty() ? b.owner.name.zh : b.owner.name.en) +
+               " is closed for now (the organizer closed it); you can look at it from the aisle. " +
+               (b.owner.name.zh.empty() ? b.owner.name.en : b.owner.name.zh) + " 展位暂停开放（主办方已关闭），请在通道上参观。";
+    }
+
+    void enforceLocks(std::span<const net::AvatarState> avatars, int64_t now) {
         if (locked.empty()) return;
         for (const net::AvatarState& a : avatars) {
             auto who = online.find(a.id.v);
@@ -537,10 +562,16 @@ struct StageService::Impl {
                 if (!locked.count(b.id.v) || memberOf(who->second, b)) continue;
                 const net::Rect r = boothArea(b);
                 if (!r.contains({a.x, a.z})) continue;
-                // Shown out to the aisle in front of the booth.
+                // Shown out to the aisle in front of the booth, and told why.
                 const net::Vec2 d = audienceDir(net::Stage{.facing = b.facing});
                 const float reach = (b.facing % 2 ? r.max.x - r.min.x : r.max.y - r.min.y) * 0.5f + 1.0f;
                 link.teleport(a.id, {b.center.x + d.x * reach, b.center.y + d.y * reach});
+                // Told once a while, not every tick they push against it.
+                int64_t& told = toldClosedMs[a.id.v];
+                if (told == 0 || now - told >= kToldClosedEveryMs) {
+                    told = now;
+                    send(who->second, net::encode(net::Notice{net::NoticeCode::NotAllowed, closedText(b)}));
+                }
             }
         }
     }
@@ -603,6 +634,7 @@ void StageService::onLeave(net::ParticipantId id, int64_t unixMs) {
     const uint32_t account = it->second.account;
     m->online.erase(it);
     m->uploads.erase(id.v);
+    m->toldClosedMs.erase(id.v);
     for (auto& [cid, c] : m->ceremonies) {
         if (c.partyOf(account) < 0) continue;
         Ceremony next = c;
@@ -627,12 +659,13 @@ bool StageService::onMessage(net::ParticipantId from, net::MsgType type, std::sp
         case net::MsgType::SlideUpload: { net::SlideUpload x; return net::decodeStage(packet, x) && m->onSlideUpload(p, x, now); }
         case net::MsgType::SlideShow: { net::SlideShow x; return net::decodeStage(packet, x) && m->onSlideShow(p, x); }
         case net::MsgType::SlideFetch: { net::SlideFetch x; return net::decodeStage(packet, x) && m->onSlideFetch(p, x); }
+        case net::MsgType::SlideClear: { net::SlideClear x; return net::decodeStage(packet, x) && m->onSlideClear(p, x); }
         default: return false;  // server-to-client types
     }
 }
 
 void StageService::update(int64_t unixMs, std::span<const net::AvatarState> avatars) {
-    m->enforceLocks(avatars);
+    m->enforceLocks(avatars, unixMs);
     m->figures(unixMs, avatars);
 }
 

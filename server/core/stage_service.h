@@ -11,8 +11,10 @@
 //   AgreementSave, CeremonyAct       organizer
 //   CeremonySign                     the representative a party of that agreement names
 //   Announce, Moderate, EyesOnStage  organizer
-//   SlideUpload, SlideShow           organizer
+//   SlideUpload, SlideShow, SlideClear  organizer, speaker
 //   SlideFetch                       anyone
+// Everyone's StageStatus names the locked booths; it is sent again to everyone when a lock
+// changes. Someone the lock turns out of a booth is told why (a Notice in both languages).
 // A refusal is a StageReply with ok = false and the reason in Chinese and English. A write is
 // acknowledged (StageReply ok, CeremonyView, Announcement) only after the store committed it.
 //

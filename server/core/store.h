@@ -229,6 +229,8 @@ public:
     // Slides for the big screen (PNG or JPEG bytes), in show order; appendSlide gives the id.
     virtual std::optional<uint32_t> appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) = 0;
     virtual std::vector<std::pair<uint32_t, std::vector<uint8_t>>> slides() = 0;
+    // Deletes every slide (ids are never reused, so clients' caches cannot mistake a new one).
+    virtual bool clearSlides() = 0;
     // Exhibits uploaded while the event ran (asset_service.h), oldest first: each is appended to
     // its booth's exhibits when the server starts again. The defaults keep nothing.
     virtual bool insertUploadedExhibit(uint16_t /*booth*/, const net::Exhibit& /*exhibit*/, int64_t /*nowMs*/) { return false; }

@@ -1629,6 +1629,14 @@ std::vector<std::pair<uint32_t, std::vector<uint8_t>>> SqliteStore::slides() {
     return out;
 }
 
+bool SqliteStore::clearSlides() {
+    return inTransaction("clear slides", [&] {
+        Query q(statement("DELETE FROM slide"));
+        if (!q || q.step() != SQLITE_DONE) return fail("clear slides");
+        return true;
+    });
+}
+
 std::vector<uint16_t> SqliteStore::lockedBooths() {
     std::vector<uint16_t> out;
     Query q(statement("SELECT booth FROM booth_lock ORDER BY booth"));

@@ -118,6 +118,7 @@ public:
     std::vector<uint16_t> lockedBooths() override;
     std::optional<uint32_t> appendSlide(const std::vector<uint8_t>& image, uint32_t account, int64_t nowMs) override;
     std::vector<std::pair<uint32_t, std::vector<uint8_t>>> slides() override;
+    bool clearSlides() override;
 
     // --- for reports --------------------------------------------------------------------------
     uint64_t chatCount();                                    // 0 when empty or on error

@@ -137,7 +137,7 @@ void decodeAll(std::span<const uint8_t> p) {
     tryStageAll<net::KeyRegister, net::AgreementSave, net::CeremonyAct, net::CeremonySign, net::StageReply,
                 net::StageStatus, net::CeremonyView, net::CeremonySigned, net::Announce, net::Announcement,
                 net::Moderate, net::LiveFigures, net::StageCall, net::EyesOnStage, net::SlideUpload, net::SlideShow,
-                net::SlideState, net::SlideFetch, net::SlideData>(p);
+                net::SlideState, net::SlideFetch, net::SlideData, net::SlideClear>(p);
     tryAssetAll<net::AssetList, net::AssetRequest, net::AssetChunk, net::AssetAck, net::AssetError, net::UploadBegin,
                 net::UploadChunk, net::UploadResult, net::ExhibitAdded>(p);
 }

@@ -139,6 +139,9 @@ void protocolSeeds(const fs::path& dir) {
                                                                             {a.parties[0].organization, a.parties[1].organization}}));
     write(dir, "stage_announcement", net::encodeStage(net::Announcement{7, "陈主任", 1717462800000, {"签约仪式十四点开始", "Signing at 14:00"}}));
     write(dir, "stage_moderate", net::encodeStage(net::Moderate{8, net::ModerationAction::SetRole, 12, 0, net::Role::Exhibitor}));
+    write(dir, "stage_moderate_speaker", net::encodeStage(net::Moderate{9, net::ModerationAction::SetRole, 14, 0, net::Role::Speaker}));
+    write(dir, "stage_status_locked", net::encodeStage(net::StageStatus{12, true, net::Role::Speaker, false, {0, 3, 511}}));
+    write(dir, "stage_slide_clear", net::encodeStage(net::SlideClear{10}));
     write(dir, "stage_live_figures", net::encodeStage(net::LiveFigures{3, {1, 2}, {0, 1, 0}, {1}, {{{1}, 2, "陈主任", "协会", net::Role::Organizer, false},
                                                                                           {{2}, 4, "王磊", "锻造", net::Role::Exhibitor, true}}}));
     write(dir, "stage_slide_upload", net::encodeStage(net::SlideUpload{9, 12, 0, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13}}));

@@ -440,3 +440,58 @@ TEST_F(RenderTest, SampleEventRendersAndMatchesReference) {
 }
 
 }  // namespace
+
+// A closed booth (the organizer locked it) shows a red and white barrier across its front with a
+// "暂停开放 Closed" sign; opened again, the booth looks exactly as before. The flag is per booth.
+TEST_F(RenderTest, AClosedBoothShowsABarrierAndASignAndOpensAgainCleanly) {
+    client::Renderer r;
+    const net::EventLayout ev = handBuiltLayout();
+    ASSERT_TRUE(initHall(r, ev, kSourceDir));
+    const net::Booth& b = ev.booths[0];
+    const net::Vec2 eye = net::boothToWorld(b, {0.6f, b.size.y * 0.5f + 3.2f});
+    const net::Vec2 front = net::boothToWorld(b, {0, b.size.y * 0.5f - 0.15f});
+    const client::CameraView cam{.eye = {eye.x, 1.5f, eye.y}, .target = {front.x, 0.95f, front.y}, .fovYDeg = 55};
+    auto barrierRed = [](const Image& img) {
+        int64_t n = 0;
+        for (int y = 0; y < img.h; ++y)
+            for (int x = 0; x < img.w; ++x) {
+                const uint8_t* p = img.px(x, y);
+                n += p[0] > 120 && p[1] < 70 && p[2] < 70 ? 1 : 0;
+            }
+        return n;
+    };
+    Image open = draw(r, cam, {});
+    EXPECT_EQ(r.lastFrameStats().closedBooths, 0);
+    r.setClosedBooths({true, false, false});
+    Image closed = draw(r, cam, {});
+    EXPECT_EQ(r.lastFrameStats().closedBooths, 1);
+    if (std::getenv("DOCKHALL_SAVE_RENDER")) {
+        std::filesystem::create_directories(kOutDir);
+        client::savePng(kOutDir + "/closed_booth.png", closed.w, closed.h, closed.rgba);
+    }
+    EXPECT_GT(pixelsDiffering(open, closed), 3000);
+    EXPECT_GT(barrierRed(closed), barrierRed(open) + 800) << "no red barrier tape or sign text";
+    // The sign board is light, with the text on it: the middle of the board has ink and paper.
+    const glm::ivec2 c = project(r, cam, glm::vec3(front.x, 0.95f, front.y));
+    ASSERT_TRUE(c.x > 40 && c.x < kWidth - 40 && c.y > 20 && c.y < kHeight - 20);
+    int light = 0, dark = 0;
+    for (int y = c.y - 12; y <= c.y + 12; ++y)
+        for (int x = c.x - 40; x <= c.x + 40; ++x) {
+            const double l = luminance(closed.px(x, y));
+            light += l > 170 ? 1 : 0;
+            dark += l < 110 ? 1 : 0;
+        }
+    EXPECT_GT(light, 200);
+    EXPECT_GT(dark, 40);
+    // In English the sign says so.
+    r.setLanguage(false);
+    Image english = draw(r, cam, {});
+    EXPECT_GT(pixelsDiffering(closed, english), 150);
+    r.setLanguage(true);
+    // Another booth closed instead: booth 0's barrier goes, at once.
+    r.setClosedBooths({false, false, true});
+    Image other = draw(r, cam, {});
+    EXPECT_LT(pixelsDiffering(open, other), 60);
+    r.setClosedBooths({});
+    EXPECT_LT(pixelsDiffering(open, draw(r, cam, {})), 10);
+}

@@ -178,6 +178,20 @@ TEST(EventServer, FullHallAndWrongPasswordAreRefused) {
     EXPECT_GT(a.world().snapshotsReceived(), before + 5);
 }
 
+TEST(EventServer, AnOpenHallsSpeakerNeedsTheOrganizerPasswordToo) {
+    // The speaker's role runs the big screen: like the organizer's, not for anyone who picks it.
+    Hall h({.organizerPassword = "s3cret"});
+    auto& fake = h.join("fake speaker", net::Role::Speaker, "guess");
+    auto& speaker = h.join("周敏", net::Role::Speaker, "s3cret");
+    auto& guest = h.join("guest", net::Role::Attendee);
+    h.run(500);
+    EXPECT_EQ(fake.state(), client::ConnState::Refused);
+    EXPECT_EQ(fake.refuseReason(), net::RefuseReason::BadCredentials);
+    ASSERT_EQ(speaker.state(), client::ConnState::Joined);
+    EXPECT_EQ(speaker.world().selfRole(), net::Role::Speaker);
+    EXPECT_EQ(guest.state(), client::ConnState::Joined);
+}
+
 TEST(EventServer, ChatReachesEveryoneOnceInOrder) {
     Hall h;
     auto& a = h.join("王磊");

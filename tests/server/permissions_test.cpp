@@ -94,6 +94,7 @@ net::Bytes sample(net::MsgType t) {
         case MsgType::EyesOnStage: return encodeStage(EyesOnStage{.req = 1});
         case MsgType::SlideUpload: return encodeStage(SlideUpload{.req = 1, .total = 4, .offset = 0, .chunk = {0x89, 'P', 'N', 'G'}});
         case MsgType::SlideShow: return encodeStage(SlideShow{.req = 1, .index = 0});
+        case MsgType::SlideClear: return encodeStage(SlideClear{.req = 1});
         default: return {};
     }
 }
@@ -135,6 +136,12 @@ TEST(Permissions, EveryClientMessageHasExactlyOneRowAndServerMessagesNone) {
         EXPECT_EQ(ruleFor(serverOnly), nullptr) << net::msgTypeName(serverOnly);
     EXPECT_FALSE(roleMaySend(net::Role::Attendee, net::MsgType::PostSave));
     EXPECT_TRUE(roleMaySend(net::Role::Organizer, net::MsgType::PostHide));
+    // The speaker has the big screen and nothing of the organizer's else.
+    for (net::MsgType t : {net::MsgType::SlideUpload, net::MsgType::SlideShow, net::MsgType::SlideClear})
+        EXPECT_TRUE(roleMaySend(net::Role::Speaker, t)) << net::msgTypeName(t);
+    for (net::MsgType t : {net::MsgType::CeremonyAct, net::MsgType::AgreementSave, net::MsgType::Moderate,
+                           net::MsgType::Announce, net::MsgType::EyesOnStage, net::MsgType::PostHide})
+        EXPECT_FALSE(roleMaySend(net::Role::Speaker, t)) << net::msgTypeName(t);
 }
 
 TEST(Permissions, DocsRolesListsEveryRowOfTheTable) {

@@ -489,3 +489,141 @@ TEST(StageService, SlidesAreUploadedShownAndFetchedByEveryoneAndKept) {
     ASSERT_NE(late.stage().currentSlideImage(), nullptr);
     EXPECT_EQ(*late.stage().currentSlideImage(), png);
 }
+
+TEST(StageService, ASpeakerRunsTheSlidesButNotTheCeremonyOrTheHallAndStaysASpeakerAfterARestart) {
+    const std::string path = tempDb("speaker.sqlite");
+    std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, jpeg = {0xff, 0xd8, 0xff, 0xe0};
+    for (uint32_t i = 0; i < 40'000; ++i) png.push_back(uint8_t(i * 7 + 3));
+    for (uint32_t i = 0; i < 1'000; ++i) jpeg.push_back(uint8_t(i * 13 + 1));
+    uint32_t speakerAccount = 0;
+    {
+        std::string error;
+        auto store = SqliteStore::open(path, &error);
+        ASSERT_TRUE(store) << error;
+        Hall h(store.get());
+        auto& org = h.join("陈主任", "协会", net::Role::Organizer);
+        auto& zhou = h.join("周教授", kCollege, net::Role::University);
+        auto& guest = h.join("张三", "", net::Role::Attendee);
+        speakerAccount = zhou.stage().account();
+
+        // An attendee (and, before the change, a university) may not touch the big screen.
+        uint32_t byGuest = guest.stage().uploadSlide(png);
+        uint32_t byUniversity = zhou.stage().showSlide(0);
+        h.run(200);
+        EXPECT_FALSE(replyOf(guest, byGuest).ok);
+        EXPECT_FALSE(replyOf(zhou, byUniversity).ok);
+        EXPECT_TRUE(guest.stage().slides().slides.empty());
+
+        // The organizer makes Zhou the speaker: at once, without joining again.
+        uint32_t r = org.stage().moderate({.action = net::ModerationAction::SetRole, .account = zhou.stage().account(),
+                                           .role = net::Role::Speaker});
+        h.run(100);
+        ASSERT_TRUE(replyOf(org, r).ok) << replyOf(org, r).en;
+        EXPECT_EQ(zhou.stage().status().role, net::Role::Speaker);
+        EXPECT_TRUE(zhou.stage().maySlide());
+        const net::Participant* seen = guest.world().participant(zhou.world().self());
+        ASSERT_NE(seen, nullptr);
+        EXPECT_EQ(seen->role, net::Role::Speaker);  // the others see the new role too
+
+        uint32_t u1 = zhou.stage().uploadSlide(png);
+        uint32_t u2 = zhou.stage().uploadSlide(jpeg);
+        h.run(300);
+        ASSERT_TRUE(replyOf(zhou, u1).ok) << replyOf(zhou, u1).en;
+        ASSERT_TRUE(replyOf(zhou, u2).ok) << replyOf(zhou, u2).en;
+        ASSERT_EQ(guest.stage().slides().slides.size(), 2u);
+        uint32_t next = zhou.stage().showSlide(1);
+        h.run(200);
+        EXPECT_TRUE(replyOf(zhou, next).ok);
+        EXPECT_EQ(guest.stage().slides().current, 1);
+        ASSERT_NE(guest.stage().currentSlideImage(), nullptr);
+        EXPECT_EQ(*guest.stage().currentSlideImage(), jpeg);
+
+        // Not the ceremony, not the hall: every one refused in words, nothing changed.
+        uint32_t draft = zhou.stage().saveAgreement(draftFor(zhou.stage().account(), org.stage().account()));
+        uint32_t start = zhou.stage().act(1, net::CeremonyAction::Start);
+        uint32_t mute = zhou.stage().moderate({.action = net::ModerationAction::Mute, .account = guest.stage().account()});
+        uint32_t lock = zhou.stage().moderate({.action = net::ModerationAction::LockBooth, .booth = 0});
+        uint32_t eyes = zhou.stage().eyesOnStage();
+        uint32_t announce = zhou.stage().announce({"大家好", "Hello everyone"});
+        h.run(200);
+        for (uint32_t req : {draft, start, mute, lock, eyes, announce}) {
+            EXPECT_FALSE(replyOf(zhou, req).ok) << req;
+            EXPECT_NE(replyOf(zhou, req).en.find("speaker"), std::string::npos) << replyOf(zhou, req).en;
+        }
+        EXPECT_EQ(h.server.stage().ceremonyCount(), 0u);
+        EXPECT_FALSE(guest.stage().status().muted);
+        EXPECT_TRUE(guest.stage().lockedBooths().empty());
+        EXPECT_FALSE(guest.stage().announcement().has_value());
+        EXPECT_EQ(zhou.state(), client::ConnState::Joined);
+
+        // The talk is over: the speaker clears the screen for the next one.
+        uint32_t clear = zhou.stage().clearSlides();
+        uint32_t clearByGuest = guest.stage().clearSlides();
+        h.run(200);
+        EXPECT_TRUE(replyOf(zhou, clear).ok) << replyOf(zhou, clear).en;
+        EXPECT_FALSE(replyOf(guest, clearByGuest).ok);
+        EXPECT_TRUE(guest.stage().slides().slides.empty());
+        EXPECT_EQ(guest.stage().currentSlideImage(), nullptr);
+    }
+    // After a restart Zhou is still the speaker (joining as typed, as a university) and the
+    // cleared slides stay cleared.
+    std::string error;
+    auto store = SqliteStore::open(path, &error);
+    ASSERT_TRUE(store) << error;
+    Hall h(store.get());
+    auto& zhou = h.join("周教授", kCollege, net::Role::University);
+    auto& guest = h.join("张三", "", net::Role::Attendee);
+    EXPECT_EQ(zhou.stage().account(), speakerAccount);
+    EXPECT_EQ(zhou.stage().status().role, net::Role::Speaker);
+    EXPECT_TRUE(guest.stage().slides().slides.empty());
+    uint32_t again = zhou.stage().uploadSlide(png);
+    h.run(300);
+    EXPECT_TRUE(replyOf(zhou, again).ok) << replyOf(zhou, again).en;
+    EXPECT_EQ(guest.stage().slides().slides.size(), 1u);
+}
+
+TEST(StageService, ALockedBoothIsClosedForEveryoneTellsTheVisitorWhyAndOpensAgainAtOnce) {
+    Hall h(nullptr);
+    auto& org = h.join("陈主任", "协会", net::Role::Organizer);
+    auto& guest = h.join("张三", "", net::Role::Attendee);
+    auto& wang = h.join("王磊", kForge, net::Role::Exhibitor);  // the booth's own people
+    EXPECT_TRUE(guest.stage().lockedBooths().empty());
+
+    uint32_t lock = org.stage().moderate({.action = net::ModerationAction::LockBooth, .booth = 0});
+    h.run(100);
+    ASSERT_TRUE(replyOf(org, lock).ok);
+    for (client::Connection* c : {&org, &guest, &wang}) {
+        EXPECT_TRUE(c->stage().boothLocked(0));
+        EXPECT_EQ(client::closedBooths(h.layout, c->stage()), std::vector<bool>{true});
+    }
+    // Someone who comes in later learns it on joining.
+    auto& newcomer = h.join("赵六", "", net::Role::Attendee);
+    EXPECT_TRUE(newcomer.stage().boothLocked(0));
+
+    // A visitor who walks in is shown out and told why, in both languages, once (not per tick).
+    h.server.hall().teleport(guest.world().self(), h.layout.booths[0].center);
+    h.run(100);
+    h.server.hall().teleport(guest.world().self(), h.layout.booths[0].center);
+    h.run(100);
+    int told = 0;
+    for (const auto& n : guest.world().notices())
+        if (n.text.find("closed") != std::string::npos && n.text.find("暂停开放") != std::string::npos) ++told;
+    EXPECT_EQ(told, 1);
+    const net::AvatarState* out = h.server.hall().find(guest.world().self());
+    ASSERT_NE(out, nullptr);
+    EXPECT_FALSE(std::abs(out->x - h.layout.booths[0].center.x) < 3.0f && std::abs(out->z - h.layout.booths[0].center.y) < 2.0f);
+    // The booth's own exhibitor stays and hears nothing of it.
+    h.server.hall().teleport(wang.world().self(), h.layout.booths[0].center);
+    h.run(100);
+    for (const auto& n : wang.world().notices()) EXPECT_EQ(n.text.find("暂停开放"), std::string::npos);
+
+    uint32_t unlock = org.stage().moderate({.action = net::ModerationAction::UnlockBooth, .booth = 0});
+    h.run(100);
+    ASSERT_TRUE(replyOf(org, unlock).ok);
+    for (client::Connection* c : {&org, &guest, &wang, &newcomer}) EXPECT_TRUE(c->stage().lockedBooths().empty());
+    h.server.hall().teleport(guest.world().self(), h.layout.booths[0].center);
+    h.run(100);
+    const net::AvatarState* in = h.server.hall().find(guest.world().self());
+    ASSERT_NE(in, nullptr);
+    EXPECT_NEAR(in->z, h.layout.booths[0].center.y, 0.5f);  // open again: nobody is shown out
+}

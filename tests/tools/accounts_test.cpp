@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "server/core/auth.h"
+#include "server/core/event_loader.h"
 #include "server/store/sqlite_store.h"
 #include "tools/admin/accounts_cmd.h"
 #include "tools/admin/agreement_cmd.h"
@@ -159,4 +160,29 @@ TEST_F(Accounts, SetPasswordReplacesItAndEndsTheSessions) {
     std::ostringstream listed;
     ASSERT_EQ(listAccounts(path("event.sqlite"), listed, err), kExitOk);
     EXPECT_NE(listed.str().find("王磊,寧夏力成電氣集團,exhibitor,wanglei@example.com"), std::string::npos) << listed.str();
+}
+
+// The sample event's accounts name its speakers; each one the agenda lists is a speaker account
+// (that is all it takes: the role lets them run the big screen's slides during their talk).
+TEST_F(Accounts, TheSampleEventsSpeakersAreSpeakerAccountsTheAgendaNames) {
+    const std::string csv = readText(fs::path(DOCKHALL_SOURCE_DIR) / "assets/events/sample-accounts.csv");
+    ASSERT_FALSE(csv.empty());
+    ASSERT_EQ(import(csv), 0) << m_err.str();
+    net::EventLayout ev;
+    std::string error;
+    ASSERT_TRUE(server::loadEventFile(DOCKHALL_SOURCE_DIR "/assets/events/sample.json", ev, error)) << error;
+    int speakers = 0;
+    for (const server::AccountRow& a : accounts()) {
+        if (a.who.role != net::Role::Speaker) continue;
+        ++speakers;
+        bool named = false;
+        for (const net::AgendaItem& item : ev.agenda) named |= item.speakers.find(a.who.name) != std::string::npos;
+        EXPECT_TRUE(named) << a.who.name << " is a speaker account but no agenda item names them";
+    }
+    EXPECT_GE(speakers, 3);
+    // And the role's Chinese name imports as well.
+    ASSERT_EQ(import("姓名,单位,角色,邮箱\n刘洋,宁夏大学,演讲嘉宾,liu.yang@example.edu.cn\n", "more.csv"), 0) << m_err.str();
+    bool liu = false;
+    for (const server::AccountRow& a : accounts()) liu |= a.who.name == "刘洋" && a.who.role == net::Role::Speaker;
+    EXPECT_TRUE(liu);
 }

@@ -47,7 +47,7 @@ bool parseRoleCell(const std::string& cellIn, net::Role& out) {
     static const std::map<std::string, net::Role> kRoles = {
         {"观众", net::Role::Attendee},   {"参会者", net::Role::Attendee}, {"展商", net::Role::Exhibitor},
         {"企业", net::Role::Exhibitor},  {"高校", net::Role::University}, {"院所", net::Role::University},
-        {"主办方", net::Role::Organizer}};
+        {"主办方", net::Role::Organizer}, {"演讲嘉宾", net::Role::Speaker}, {"嘉宾", net::Role::Speaker}, {"演讲人", net::Role::Speaker}};
     if (net::parseRole(cell, out)) return true;
     auto it = kRoles.find(cell);
     if (it == kRoles.end()) return false;
@@ -191,8 +191,8 @@ int importAccountsCsv(const std::string& csvPath, const std::string& dbPath, con
             continue;
         }
         if (!parseRoleCell(cell(2), a.role)) {
-            problem("unknown role '" + cell(2) + "' (attendee, exhibitor, university or organizer)",
-                    "未知角色“" + cell(2) + "”（观众、展商、高校或主办方）");
+            problem("unknown role '" + cell(2) + "' (attendee, exhibitor, university, organizer or speaker)",
+                    "未知角色“" + cell(2) + "”（观众、展商、高校、主办方或演讲嘉宾）");
             continue;
         }
         if (!server::validEmail(a.email)) {

@@ -84,6 +84,54 @@ Look zoneSignLook(net::ZoneKind k) {
 
 }  // namespace
 
+void buildBoothClosure(const net::Booth& bo, int bi, const net::LocalText& text, HallMesh& out) {
+    // Booth frame: x along the front, +z out to the aisle; the barrier stands just inside the
+    // front edge, clear of the pedestals (their front is 0.5 m in).
+    const glm::mat4 m = frame(bo.center, bo.facing);
+    const float hw = bo.size.x * 0.5f, hd = bo.size.y * 0.5f;
+    const float z = hd - 0.15f, ribbonLow = 0.80f, ribbonHigh = 0.90f, postHeight = 0.96f;
+    const float x0 = -hw + 0.15f, x1 = hw - 0.15f;
+    const Look chrome{kChrome, 0.9f, 0.25f};
+    const Look base{kPlinth, 0.4f, 0.4f};
+    for (float x : {x0, x0 * 0.34f, x1 * 0.34f, x1}) {
+        Geometry g;
+        addCylinder(g, {x, 0, z}, 0.16f, 0.03f, 16, true);
+        transform(g, m);
+        out.append(g, base, bi);
+        g.clear();
+        addCylinder(g, {x, 0.03f, z}, 0.028f, postHeight - 0.03f, 12, true);
+        transform(g, m);
+        out.append(g, chrome, bi);
+    }
+    // The ribbon: red and white bands about 0.3 m long, the colours of a barrier tape.
+    const int bands = std::max(1, int(std::lround((x1 - x0) / 0.3f)));
+    for (int i = 0; i < bands; ++i) {
+        const float a = x0 + (x1 - x0) * float(i) / float(bands), b = x0 + (x1 - x0) * float(i + 1) / float(bands);
+        localBox(out, m, {a, ribbonLow, z - 0.008f}, {b, ribbonHigh, z + 0.008f},
+                 Look{i % 2 ? 0xF2F2F2u : 0xC62828u, 0, 0.55f, 0.05f}, bi, kAllFaces);
+    }
+    // The sign board hangs on the ribbon in the middle, facing the aisle.
+    const float signW = std::min(1.5f, bo.size.x - 1.0f), signH = 0.5f, signY = 0.98f;
+    localBox(out, m, {-signW * 0.5f, signY - signH * 0.5f, z + 0.01f}, {signW * 0.5f, signY + signH * 0.5f, z + 0.04f},
+             Look{0xFAF7F0, 0, 0.6f, 0.12f}, bi, kAllFaces);
+    localBox(out, m, {-signW * 0.5f, signY + signH * 0.5f - 0.06f, z + 0.041f}, {signW * 0.5f, signY + signH * 0.5f, z + 0.045f},
+             Look{0xC62828, 0, 0.5f, 0.1f}, bi, kAllFaces);
+    LabelPlacement label;
+    label.kind = HallLabel::Kind::ClosedSign;
+    label.index = bi;
+    label.booth = bi;
+    label.text = text;
+    label.width = signW - 0.08f;
+    label.height = signH - 0.1f;
+    label.center = glm::vec3(m * glm::vec4(0, signY - 0.03f, z + 0.046f, 1));
+    label.right = glm::normalize(glm::vec3(m * glm::vec4(1, 0, 0, 0)));
+    label.up = {0, 1, 0};
+    label.normal = glm::normalize(glm::vec3(m * glm::vec4(0, 0, 1, 0)));
+    label.ink = 0xB71C1C;
+    label.emissive = 0.2f;
+    out.labels.push_back(label);
+}
+
 uint32_t zoneCarpetColor(net::ZoneKind k) {
     switch (k) {
         case net::ZoneKind::Enterprise: return 0x2C4663;

@@ -97,6 +97,12 @@ struct HallMesh {
 
 void buildHallMesh(const net::EventLayout& layout, HallMesh& out);
 
+// What a closed booth shows across its front: stanchions with a red and white ribbon between them
+// and a sign board on it (appended to `out` with booth = `boothIndex`), and the sign's text panel
+// (one LabelPlacement, kind ClosedSign, saying `text`). Not part of the static batch: the renderer
+// draws it only while the booth is closed.
+void buildBoothClosure(const net::Booth& booth, int boothIndex, const net::LocalText& text, HallMesh& out);
+
 // Colours shared with the renderer (sRGB 0xRRGGBB).
 uint32_t zoneCarpetColor(net::ZoneKind k);
 uint32_t orgAccentColor(net::OrgKind k);
