@@ -43,7 +43,11 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
         }
         case net::MsgType::CeremonySigned: {
             net::CeremonySigned s;
-            if ((ok = net::decodeStage(packet, s))) m_moment = std::move(s);
+            if ((ok = net::decodeStage(packet, s))) {
+                m_lastSigned = s;
+                m_certificateUp = true;
+                m_moment = std::move(s);
+            }
             break;
         }
         case net::MsgType::Announcement: {
@@ -68,7 +72,9 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
         case net::MsgType::SlideState: {
             net::SlideState st;
             if ((ok = net::decodeStage(packet, st))) {
+                const uint32_t shown = currentSlideId();
                 m_slides = std::move(st);
+                if (currentSlideId() != shown) m_certificateUp = false;  // the organizer moved on
                 fetchCurrentSlide();
             }
             break;
@@ -142,6 +148,11 @@ uint32_t StageState::uploadSlide(const std::vector<uint8_t>& image) {
 }
 
 uint32_t StageState::showSlide(uint8_t index) { return queue(net::SlideShow{0, index}); }
+
+StageState::BigScreen StageState::bigScreen() const {
+    if (m_certificateUp && m_lastSigned) return BigScreen::Certificate;
+    return currentSlideId() != 0 ? BigScreen::Slide : BigScreen::EventName;
+}
 
 uint32_t StageState::currentSlideId() const {
     return m_slides.current < m_slides.slides.size() ? m_slides.slides[m_slides.current].id : 0;

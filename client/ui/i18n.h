@@ -323,6 +323,11 @@ enum class UiText : uint16_t {
     StageSlideNext,
     StageBigScreen,
     StageSlideLoading,
+    StagePhotoTitle,      // heading over the group picture's thumbnail in the moment window
+    StagePhotoPending,    // the picture is taken a few seconds after the moment
+    StagePhotoSaved,      // "saved to %s" (the file's path)
+    StagePhotoFailed,     // "could not be saved: %s" (the reason, in English from the file system)
+    StagePhotoNoStage,    // the hall has no stage to photograph
     // Model downloads (asset_panel.h)
     AssetTitle,           // window title
     AssetTotal,           // "%d of %d models, %.1f of %.1f MB"

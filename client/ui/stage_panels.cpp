@@ -15,6 +15,7 @@
 #include <iterator>
 
 #include "client/ui/glyphs.h"
+#include "client/ui/stage_scene.h"
 
 namespace client {
 
@@ -88,7 +89,8 @@ void StagePanels::clear() {
     *this = StagePanels(m_desc);
 }
 
-void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs) {
+void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs,
+                       const GroupPhotoState* photo) {
     if (conn.state() != ConnState::Joined) return;
     ensureKey(conn);
     drawAgenda(conn, lang, topBarHeight, font, nowUnixMs);
@@ -96,7 +98,7 @@ void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFo
     drawBigScreen(conn, lang);
     if (m_showConsole && conn.stage().status().role == net::Role::Organizer) drawConsole(conn, lang, font);
     drawSigning(conn, lang, font);
-    drawMoment(conn, lang, font, nowUnixMs);
+    drawMoment(conn, lang, font, nowUnixMs, photo);
 }
 
 // The key of this account on this machine, made on first use and registered once per connection.
@@ -561,7 +563,7 @@ void StagePanels::drawSigning(Connection& conn, Language lang, UiFont& font) {
 }
 
 // The certificate on screen with the parties' names, and paper confetti falling for a while.
-void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs) {
+void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs, const GroupPhotoState* photo) {
     const auto& moment = conn.stage().signedMoment();
     if (!moment) return;
     if (m_momentShown != moment->ceremony) {
@@ -601,6 +603,34 @@ void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int6
         ImGui::Separator();
         text(font, tr(UiText::StageMomentLine, lang));
         ImGui::TextColored(kDim, "%s: %s", tr(UiText::StageContentHash, lang), hex(moment->hash).c_str());
+        if (photo && photo->ceremony == moment->ceremony) {
+            // The group picture taken from in front of the stage, and where it went.
+            ImGui::Separator();
+            ImGui::TextColored(ImVec4{0.75f, 0.12f, 0.12f, 1.0f}, "%s", tr(UiText::StagePhotoTitle, lang));
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440.0f);
+            if (photo->noStage) {
+                ImGui::TextUnformatted(tr(UiText::StagePhotoNoStage, lang));
+            } else if (photo->pending) {
+                ImGui::TextUnformatted(tr(UiText::StagePhotoPending, lang));
+            } else {
+                if (photo->texture && photo->width > 0)
+                    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(photo->texture)),
+                                 {float(photo->width), float(photo->height)});
+                char buf[1024];
+                if (!photo->path.empty()) {
+                    std::snprintf(buf, sizeof buf, tr(UiText::StagePhotoSaved, lang), photo->path.c_str());
+                    font.want(buf);
+                    ImGui::TextUnformatted(buf);
+                } else {
+                    std::snprintf(buf, sizeof buf, tr(UiText::StagePhotoFailed, lang), photo->error.c_str());
+                    font.want(buf);
+                    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.70f, 0.15f, 0.12f, 1.0f});
+                    ImGui::TextUnformatted(buf);
+                    ImGui::PopStyleColor();
+                }
+            }
+            ImGui::PopTextWrapPos();
+        }
         if (ImGui::Button(label(UiText::StageMomentClose, lang, "close").c_str())) conn.stage().dismissMoment();
     }
     ImGui::End();
