@@ -105,6 +105,8 @@ int main(int argc, char** argv) {
     cli.add_option("--camera", cameraText, "fixed camera x,y,z,yaw,pitch (metres, degrees; pitch > 0 looks down)");
     cli.add_option("--docking-tab", dockingTab, "the docking window's tab shown first")
         ->check(CLI::IsMember({"board", "foryou", "post", "schedule", "contacts", "leads"}));
+    bool noDocking = false;
+    cli.add_flag("--no-docking", noDocking, "start with the docking window closed (it opens from the top bar)");
     std::string photoDir;
     cli.add_option("--photo-dir", photoDir,
                    "where the signing moment's group picture is saved (default: ~/Pictures/Dockhall, or "
@@ -118,6 +120,7 @@ int main(int argc, char** argv) {
     desc.dockingTab = dockingTab;
     desc.directoryQuery = directoryQuery;
     desc.photoDir = photoDir;
+    desc.dockingOpen = !noDocking;
     desc.width = width;
     desc.height = height;
     desc.assetsDir = assetsDir;

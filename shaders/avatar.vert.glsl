@@ -54,9 +54,9 @@ void main() {
         float a = (part == kLeftArm ? swing : -swing) * 0.8;
         r = rotX(a) * rotZ(part == kLeftArm ? 0.06 : -0.06);
         if (anim == kWave && part == kRightArm) r = rotZ(0.35 + 0.35 * sin(phase * 2.0)) * rotX(-2.7);
-        // The right hand held out forward and across to meet the other's right hand (two people
-        // a metre apart, face to face), pumped up and down.
-        if (anim == kHandshake && part == kRightArm) r = rotY(0.5) * rotX(-0.95 + 0.12 * sin(phase));
+        // The right hand held out forward and across to the body's middle line, where the other's
+        // right hand meets it (two people 0.74 m apart, face to face), pumped up and down.
+        if (anim == kHandshake && part == kRightArm) r = rotY(0.6) * rotX(-1.0 + 0.12 * sin(phase));
         if (anim == kSit) r = rotX(-0.6);
     }
     p = r * (p - pivot) + pivot;

@@ -1067,18 +1067,19 @@ CameraView Renderer::stagePhotoCamera(float aspect) const {
     }
     const StagePlacement& st = d.stage;
     // Where the photographer stands: on the hall floor a little in front of the stage's edge,
-    // at a standing eye height above the stage's floor, so the front rows stay behind.
+    // the camera held high (on a riser), so the front rows stay behind and the people at the
+    // table hide little of the screen.
     const glm::vec3 n = glm::normalize(glm::vec3(st.normal.x, 0, st.normal.z));
     const net::Vec2 sc = area.area.center();
     const glm::vec3 stageCenter{sc.x, st.floorY, sc.y};
     const bool turned = (area.facing & 1) != 0;
     const float halfDepth = (turned ? area.area.max.x - area.area.min.x : area.area.max.y - area.area.min.y) * 0.5f;
     glm::vec3 eye = stageCenter + n * (halfDepth + 1.8f);
-    eye.y = st.floorY + 1.9f;
+    eye.y = st.floorY + 2.6f;
     eye.x = std::clamp(eye.x, 0.5f, std::max(0.5f, d.layout.hallSize.x - 0.5f));
     eye.z = std::clamp(eye.z, 0.5f, std::max(0.5f, d.layout.hallSize.y - 0.5f));
     // What must be in the picture: the screen's corners and, at the table, the representatives
-    // from their feet to above their heads. The view is aimed at the middle of their angular
+    // from the table's front to above their heads. The view is aimed at the middle of their angular
     // spread and opened just wide enough (with a margin) for the given aspect.
     std::vector<glm::vec3> points;
     for (float sx : {-0.5f, 0.5f})
@@ -1086,7 +1087,7 @@ CameraView Renderer::stagePhotoCamera(float aspect) const {
     const glm::vec3 table = st.table ? st.tableCenter : stageCenter;
     const float reach = std::max(st.table ? st.tableWidth * 0.5f : 1.0f, 1.2f);
     for (float sx : {-1.0f, 1.0f})
-        for (float y : {0.0f, 2.0f}) points.push_back(table + st.right * (reach * sx) + glm::vec3(0, y, 0));
+        for (float y : {0.3f, 2.0f}) points.push_back(table + st.right * (reach * sx) + n * (y < 1 ? 0.4f : 0.0f) + glm::vec3(0, y, 0));
     const glm::vec3 forward = -n, side = glm::normalize(glm::cross(forward, glm::vec3(0, 1, 0)));
     float minEl = 10, maxEl = -10, minAz = 10, maxAz = -10;
     for (const glm::vec3& p : points) {

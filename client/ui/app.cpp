@@ -103,6 +103,7 @@ App::App(AppDesc desc) : m_desc(std::move(desc)) {
     m_form.password = m_desc.join.password;
     m_form.email = m_desc.join.email;
     m_stageScene = std::make_unique<StageScene>(StageSceneDesc{.photoDir = m_desc.photoDir});
+    m_showDocking = m_desc.dockingOpen;
 }
 
 App::~App() {

@@ -68,6 +68,7 @@ struct AppDesc {
     int screenshotFrames = 60;
     std::optional<FixedCamera> camera;     // fixed camera instead of the orbit camera
     std::string dockingTab;                // the docking window's tab shown first ("" = board)
+    bool dockingOpen = true;               // the docking window is open on joining
     std::optional<std::string> directoryQuery;  // set: the booth directory opens with this search
     std::string photoDir;                  // where the signing moment's group picture goes ("" = defaultPhotoDir())
     const std::atomic<bool>* stop = nullptr;  // set from outside (SIGINT): leave and close

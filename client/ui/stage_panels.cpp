@@ -462,10 +462,11 @@ void StagePanels::drawSlidesTab(Connection& conn, Language lang, UiFont& font) {
     ImGui::EndDisabled();
 }
 
-// The slide on the stage's big screen, in a window everyone sees while there are slides.
+// The slide on the stage's big screen, close up, in a window everyone sees while the hall's screen shows it.
 void StagePanels::drawBigScreen(Connection& conn, Language lang) {
     const StageState& st = conn.stage();
-    if (st.slides().slides.empty()) return;
+    // Only while the hall's screen shows a slide (the certificate has the moment window).
+    if (st.bigScreen() != StageState::BigScreen::Slide) return;
     const std::vector<uint8_t>* image = st.currentSlideImage();
     if (image && st.currentSlideId() != m_textureSlide) {
         m_textureSlide = st.currentSlideId();
@@ -585,7 +586,9 @@ void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int6
             dl->AddRectFilled({x + sway, y}, {x + sway + 6, y + 10}, colors[i % 5]);
         }
     }
-    ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.45f}, ImGuiCond_Always, {0.5f, 0.5f});
+    // In the lower right corner: the middle of the view is the stage, where the big screen shows
+    // the certificate and the representatives shake hands.
+    ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - 10, vp->WorkPos.y + vp->WorkSize.y - 10}, ImGuiCond_Always, {1.0f, 1.0f});
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4{0.98f, 0.96f, 0.90f, 0.97f});
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.15f, 0.10f, 0.08f, 1.0f});
     ImGui::PushStyleColor(ImGuiCol_Border, ImVec4{0.75f, 0.12f, 0.12f, 1.0f});
@@ -602,7 +605,13 @@ void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int6
         }
         ImGui::Separator();
         text(font, tr(UiText::StageMomentLine, lang));
-        ImGui::TextColored(kDim, "%s: %s", tr(UiText::StageContentHash, lang), hex(moment->hash).c_str());
+        // The full hash wrapped (at its spaces) to the width of the rest, so the window stays
+        // narrow beside the stage.
+        ImGui::PushStyleColor(ImGuiCol_Text, kDim);
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440.0f);
+        ImGui::TextWrapped("%s: %s", tr(UiText::StageContentHash, lang), hex(moment->hash).c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
         if (photo && photo->ceremony == moment->ceremony) {
             // The group picture taken from in front of the stage, and where it went.
             ImGui::Separator();

@@ -23,7 +23,7 @@ namespace {
 constexpr int kEventUtcOffsetMinutes = 480;  // the event's clock is China's
 constexpr int kCertificateWidth = 1600;      // pixels across the screen's certificate
 constexpr int kThumbnailWidth = 360;
-constexpr float kHandshakeApart = 0.95f;     // metres between two people shaking hands
+constexpr float kHandshakeApart = 0.74f;     // metres between two people shaking hands (avatar.vert.glsl's reach)
 constexpr float kHandshakeReach = 3.0f;      // farther apart than this they only turn and wave
 constexpr float kPumpRadiansPerSecond = 9.0f;
 

@@ -271,8 +271,8 @@ TEST(Certificate, ComposesEveryLineInBothScripts) {
 
 TEST_F(StageScreenTest, HandshakeHoldsTheRightHandOut) {
     client::AvatarInstance a, b;
-    a.x = 11.55f;
-    b.x = 12.45f;
+    a.x = 11.63f;
+    b.x = 12.37f;
     a.z = b.z = 3.5f;
     a.yaw = glm::radians(90.0f);   // facing +x, toward b
     b.yaw = glm::radians(-90.0f);  // facing -x, toward a
@@ -286,7 +286,7 @@ TEST_F(StageScreenTest, HandshakeHoldsTheRightHandOut) {
     const glm::ivec2 mid{int((c.x / c.w * 0.5f + 0.5f) * kWidth), int((0.5f - c.y / c.w * 0.5f) * kHeight)};
     EXPECT_GT(shareDiffering(standing, shaking, mid - glm::ivec2(8, 4), mid + glm::ivec2(8, 4), 30), 0.3);
     // Their feet stay where they were.
-    const glm::vec4 f = r().viewProj(camera(), kWidth, kHeight) * glm::vec4(11.55f, 0.65f, 3.5f, 1.0f);
+    const glm::vec4 f = r().viewProj(camera(), kWidth, kHeight) * glm::vec4(11.63f, 0.65f, 3.5f, 1.0f);
     const glm::ivec2 foot{int((f.x / f.w * 0.5f + 0.5f) * kWidth), int((0.5f - f.y / f.w * 0.5f) * kHeight)};
     EXPECT_LT(shareDiffering(standing, shaking, foot - glm::ivec2(3), foot + glm::ivec2(3), 30), 0.1);
 }
@@ -296,8 +296,8 @@ TEST_F(StageScreenTest, GroupPhotoIsWrittenAsAPngOfTheStage) {
     const client::StageScreenInfo s = r().stageScreen();
     r().setStageScreen(client::composeCertificate(r().font(), certificate(), 1200, int(std::lround(1200 * s.height / s.width))));
     std::vector<client::AvatarInstance> people(2);
-    people[0].x = 11.3f;
-    people[1].x = 12.7f;
+    people[0].x = 11.63f;
+    people[1].x = 12.37f;
     people[0].z = people[1].z = 3.5f;
     people[0].yaw = glm::radians(90.0f);
     people[1].yaw = glm::radians(-90.0f);
