@@ -167,7 +167,11 @@ void StageScene::poseRepresentatives(const Connection& conn, std::vector<AvatarI
     poseHandshakes(avatars, reps, seconds);
 }
 
-void poseHandshakes(std::vector<AvatarInstance>& avatars, const std::vector<size_t>& reps, float seconds) {
+void poseHandshakes(std::vector<AvatarInstance>& avatars, const std::vector<size_t>& standingOrNot, float seconds) {
+    // Someone walking off keeps walking: only those standing (or sitting) take the pose.
+    std::vector<size_t> reps;
+    for (size_t i : standingOrNot)
+        if (i < avatars.size() && avatars[i].anim != net::Anim::Walk && avatars[i].anim != net::Anim::Run) reps.push_back(i);
     if (reps.size() < 2) return;
     auto dist = [&](size_t a, size_t b) { return std::hypot(avatars[a].x - avatars[b].x, avatars[a].z - avatars[b].z); };
     std::vector<size_t> partner(avatars.size(), SIZE_MAX);

@@ -71,7 +71,8 @@ private:
 
 // The handshake pose, `seconds` into the moment, for the representatives `reps` (indices into
 // `avatars`): each pair of nearest neighbours (at most 3 m apart) turns face to face, steps to
-// 0.74 m apart and shakes hands; anyone else among them turns to their nearest and waves.
+// 0.74 m apart and shakes hands; anyone else among them turns to their nearest and waves. Those
+// walking or running are left as they are.
 void poseHandshakes(std::vector<AvatarInstance>& avatars, const std::vector<size_t>& reps, float seconds);
 
 // For the certificate and the picture's name: unix ms as the event's local time (China, UTC+8),

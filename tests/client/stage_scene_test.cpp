@@ -90,6 +90,16 @@ TEST(Handshake, AThirdTurnsAndWavesAndOneAloneIsLeftAsHeIs) {
     EXPECT_FALSE(one[0].handshake);
     EXPECT_EQ(one[0].yaw, 0.0f);
 
+    // One of them walks off the stage: no handshake with someone walking.
+    std::vector<client::AvatarInstance> leaving = {at(73.3f, 7.0f), at(74.7f, 7.0f)};
+    leaving[1].anim = net::Anim::Walk;
+    leaving[1].yaw = 1.0f;
+    client::poseHandshakes(leaving, {0, 1}, 0.5f);
+    EXPECT_FALSE(leaving[0].handshake);
+    EXPECT_FALSE(leaving[1].handshake);
+    EXPECT_EQ(leaving[1].anim, net::Anim::Walk);
+    EXPECT_EQ(leaving[1].yaw, 1.0f);
+
     // Too far apart to reach: they turn and wave instead of walking across the stage.
     std::vector<client::AvatarInstance> far = {at(66.0f, 7.0f), at(82.0f, 7.0f)};
     client::poseHandshakes(far, {0, 1}, 0.5f);
