@@ -9,7 +9,10 @@
 namespace client {
 
 namespace {
-constexpr int kMaxDecodedSide = 16384;
+// A slide is at most 4 MB of PNG / JPEG, but a flat PNG that small can claim a huge canvas: the
+// header is checked before anything is allocated.
+constexpr int kMaxDecodedSide = 8192;
+constexpr int64_t kMaxDecodedPixels = int64_t(4096) * 4096;  // 64 MB of RGBA
 }  // namespace
 
 bool decodeImage(std::span<const uint8_t> bytes, RgbaImage& out, std::string* error) {
@@ -20,7 +23,7 @@ bool decodeImage(std::span<const uint8_t> bytes, RgbaImage& out, std::string* er
         if (error) *error = "not a PNG or JPEG image";
         return false;
     }
-    if (w <= 0 || h <= 0 || w > kMaxDecodedSide || h > kMaxDecodedSide) {
+    if (w <= 0 || h <= 0 || w > kMaxDecodedSide || h > kMaxDecodedSide || int64_t(w) * h > kMaxDecodedPixels) {
         if (error) *error = "image of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is too large";
         return false;
     }

@@ -17,8 +17,9 @@ struct RgbaImage {
     uint8_t* at(int x, int y) { return rgba.data() + (size_t(y) * size_t(width) + size_t(x)) * 4; }
 };
 
-// PNG or JPEG bytes (as a slide arrives) into RGBA. False with a message if they are not an image
-// stb_image can read, or the picture is larger than 16384 pixels on a side.
+// PNG or JPEG bytes (as a slide arrives from the server: untrusted) into RGBA. False with a
+// message if they are not an image stb_image can read, or the picture is larger than 8192 pixels
+// on a side or 4096 x 4096 in all (checked from the header, before decoding).
 bool decodeImage(std::span<const uint8_t> bytes, RgbaImage& out, std::string* error);
 
 // The picture shrunk (box filter) so that neither side exceeds `maxSide`; unchanged if it fits.

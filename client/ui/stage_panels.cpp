@@ -9,11 +9,11 @@
 #include <epoxy/gl.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
-#include <stb_image.h>  // implementation in Debian's libstb
 
 #include <fstream>
 #include <iterator>
 
+#include "client/render/image.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/stage_scene.h"
 
@@ -470,9 +470,9 @@ void StagePanels::drawBigScreen(Connection& conn, Language lang) {
     const std::vector<uint8_t>* image = st.currentSlideImage();
     if (image && st.currentSlideId() != m_textureSlide) {
         m_textureSlide = st.currentSlideId();
-        int w = 0, h = 0, channels = 0;
-        stbi_uc* pixels = stbi_load_from_memory(image->data(), int(image->size()), &w, &h, &channels, 4);
-        if (pixels) {
+        RgbaImage picture;
+        if (decodeImage(*image, picture, nullptr)) {
+            const int w = picture.width, h = picture.height;
             if (!m_texture) glGenTextures(1, &m_texture);
             glBindTexture(GL_TEXTURE_2D, m_texture);
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
@@ -480,8 +480,7 @@ void StagePanels::drawBigScreen(Connection& conn, Language lang) {
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
             glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
-            stbi_image_free(pixels);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, picture.rgba.data());
             m_textureW = w;
             m_textureH = h;
         } else {

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -370,6 +372,47 @@ TEST(GroupPhotoName, KeepsChineseAndDropsWhatPathsRefuse) {
     std::string chinese;
     for (int i = 0; i < 30; ++i) chinese += "签";
     EXPECT_EQ(client::groupPhotoFileName(chinese, ""), "dockhall-signing-" + chinese.substr(0, 26 * 3) + ".png");
+}
+
+}  // namespace
+
+namespace {
+
+// A slide as it arrives: PNG bytes. Read, refused when it claims a huge canvas or is not an image,
+// and shrunk for the screen.
+TEST(SlideImage, DecodesPngRefusesHugeCanvasAndGarbageAndShrinks) {
+    const client::RgbaImage slide = quadrantSlide();
+    const std::string path = (std::filesystem::temp_directory_path() / ("dockhall-slide-" + std::to_string(::getpid()) + ".png")).string();
+    ASSERT_TRUE(client::savePng(path, slide.width, slide.height, slide.rgba));
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::filesystem::remove(path);
+    client::RgbaImage decoded;
+    std::string error;
+    ASSERT_TRUE(client::decodeImage(bytes, decoded, &error)) << error;
+    EXPECT_EQ(decoded.width, 320);
+    EXPECT_EQ(decoded.height, 180);
+    EXPECT_EQ(decoded.rgba, slide.rgba);
+
+    // A PNG header claiming 9000 x 9000 pixels (324 MB decoded, which stb_image itself would
+    // allow): refused before decoding.
+    std::vector<uint8_t> huge = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                 0, 0, 0x23, 0x28, 0, 0, 0x23, 0x28, 8, 6, 0, 0, 0, 0, 0, 0, 0};
+    EXPECT_FALSE(client::decodeImage(huge, decoded, &error));
+    EXPECT_NE(error.find("too large"), std::string::npos) << "\"" << error << "\"";
+    EXPECT_TRUE(decoded.empty());
+    const std::vector<uint8_t> garbage(bytes.begin() + 20, bytes.end());
+    EXPECT_FALSE(client::decodeImage(garbage, decoded, &error));
+    EXPECT_FALSE(client::decodeImage({}, decoded, &error));
+
+    // Shrunk to fit, the quadrants stay where they were.
+    const client::RgbaImage small = client::fitWithin(slide, 64);
+    EXPECT_EQ(small.width, 64);
+    EXPECT_EQ(small.height, 36);
+    EXPECT_GT(small.at(8, 8)[0], 200);   // red top-left
+    EXPECT_GT(small.at(56, 28)[1], 200); // yellow bottom-right
+    EXPECT_LT(small.at(8, 28)[0], 30);   // blue bottom-left
+    EXPECT_EQ(client::fitWithin(slide, 4096).width, 320);
 }
 
 }  // namespace
