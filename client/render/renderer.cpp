@@ -1497,7 +1497,7 @@ bool Renderer::readLabelCoverage(size_t i, std::vector<uint8_t>& coverage, int& 
 size_t Renderer::gpuBytes() const {
     if (!m_impl) return 0;
     return m_impl->staticBytes + m_impl->labelBytes + m_impl->avatarInstanceBytes + m_impl->exhibitStreamBytes +
-           sizeof(FrameBlock);
+           size_t(m_impl->screenW) * size_t(m_impl->screenH) * 4 * 4 / 3 + sizeof(FrameBlock);
 }
 
 // --- the inspector -------------------------------------------------------------------------------

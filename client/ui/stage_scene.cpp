@@ -4,6 +4,7 @@
 #include <epoxy/gl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -216,6 +217,7 @@ void StageScene::takePhoto(const Connection& conn, Renderer& renderer, const std
         }
     RgbaImage photo;
     std::string error;
+    const auto start = std::chrono::steady_clock::now();
     if (!renderGroupPhoto(renderer, onIt, {.width = m_desc.photoWidth, .height = m_desc.photoHeight}, photo, &error)) {
         m_photo.error = error;
         spdlog::warn("group picture: {}", error);
@@ -224,7 +226,8 @@ void StageScene::takePhoto(const Connection& conn, Renderer& renderer, const std
     const std::string dir = m_desc.photoDir.empty() ? defaultPhotoDir() : m_desc.photoDir;
     const std::string title = moment->title.zh.empty() ? moment->title.en : moment->title.zh;
     if (saveGroupPhoto(photo, dir, groupPhotoFileName(title, eventTimeText(moment->atMs)), m_photo.path, &error)) {
-        spdlog::info("group picture saved to {}", m_photo.path);
+        spdlog::info("group picture saved to {} ({}x{}, {:.0f} ms to draw and write)", m_photo.path, photo.width, photo.height,
+                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     } else {
         m_photo.error = error;
         spdlog::warn("group picture not saved: {}", error);
