@@ -105,6 +105,12 @@ int main(int argc, char** argv) {
     cli.add_option("--camera", cameraText, "fixed camera x,y,z,yaw,pitch (metres, degrees; pitch > 0 looks down)");
     cli.add_option("--docking-tab", dockingTab, "the docking window's tab shown first")
         ->check(CLI::IsMember({"board", "foryou", "post", "schedule", "contacts", "leads"}));
+    bool noDocking = false;
+    cli.add_flag("--no-docking", noDocking, "start with the docking window closed (it opens from the top bar)");
+    std::string photoDir;
+    cli.add_option("--photo-dir", photoDir,
+                   "where the signing moment's group picture is saved (default: ~/Pictures/Dockhall, or "
+                   "~/.local/share/dockhall/photos without a Pictures folder)");
     std::optional<std::string> directoryQuery;
     cli.add_option("--directory", directoryQuery, "open the booth directory with this search (\"\" lists every booth)");
     CLI11_PARSE(cli, argc, argv);
@@ -113,6 +119,8 @@ int main(int argc, char** argv) {
     client::AppDesc desc;
     desc.dockingTab = dockingTab;
     desc.directoryQuery = directoryQuery;
+    desc.photoDir = photoDir;
+    desc.dockingOpen = !noDocking;
     desc.width = width;
     desc.height = height;
     desc.assetsDir = assetsDir;

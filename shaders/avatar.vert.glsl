@@ -17,6 +17,7 @@ flat out int vBooth;
 const int kBody = 0, kHead = 1, kLeftArm = 2, kRightArm = 3, kLeftLeg = 4, kRightLeg = 5;
 const int kJacket = 0, kTrousers = 1, kSkin = 2, kDark = 3, kAccent = 4;
 const int kIdle = 0, kWalk = 1, kRun = 2, kSit = 3, kWave = 4;
+const int kHandshake = 5;  // not on the wire: the client's pose at the signing moment (AvatarInstance::handshake)
 const vec3 kShoulder = vec3(0.25, 1.40, 0.0);
 const vec3 kHip = vec3(0.10, 0.88, 0.0);
 
@@ -53,6 +54,9 @@ void main() {
         float a = (part == kLeftArm ? swing : -swing) * 0.8;
         r = rotX(a) * rotZ(part == kLeftArm ? 0.06 : -0.06);
         if (anim == kWave && part == kRightArm) r = rotZ(0.35 + 0.35 * sin(phase * 2.0)) * rotX(-2.7);
+        // The right hand held out forward and across to the body's middle line, where the other's
+        // right hand meets it (two people 0.74 m apart, face to face), pumped up and down.
+        if (anim == kHandshake && part == kRightArm) r = rotY(0.6) * rotX(-1.0 + 0.12 * sin(phase));
         if (anim == kSit) r = rotX(-0.6);
     }
     p = r * (p - pivot) + pivot;

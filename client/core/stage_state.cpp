@@ -52,7 +52,11 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
         }
         case net::MsgType::CeremonySigned: {
             net::CeremonySigned s;
-            if ((ok = net::decodeStage(packet, s))) m_moment = std::move(s);
+            if ((ok = net::decodeStage(packet, s))) {
+                m_lastSigned = s;
+                m_certificateUp = true;
+                m_moment = std::move(s);
+            }
             break;
         }
         case net::MsgType::Announcement: {
@@ -77,11 +81,13 @@ bool StageState::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
         case net::MsgType::SlideState: {
             net::SlideState st;
             if ((ok = net::decodeStage(packet, st))) {
+                const uint32_t shown = currentSlideId();
                 m_slides = std::move(st);
                 // Slides taken off (cleared) are not kept: their images are the server's no longer.
                 std::erase_if(m_slideImages, [&](const auto& kv) {
                     return std::none_of(m_slides.slides.begin(), m_slides.slides.end(), [&](const net::SlideInfo& s) { return s.id == kv.first; });
                 });
+                if (currentSlideId() != shown) m_certificateUp = false;  // the organizer moved on
                 fetchCurrentSlide();
             }
             break;
@@ -165,6 +171,11 @@ std::vector<bool> closedBooths(const net::EventLayout& ev, const StageState& sta
     std::vector<bool> out(ev.booths.size(), false);
     for (size_t i = 0; i < ev.booths.size(); ++i) out[i] = stage.boothLocked(ev.booths[i].id.v);
     return out;
+}
+
+StageState::BigScreen StageState::bigScreen() const {
+    if (m_certificateUp && m_lastSigned) return BigScreen::Certificate;
+    return currentSlideId() != 0 ? BigScreen::Slide : BigScreen::EventName;
 }
 
 uint32_t StageState::currentSlideId() const {

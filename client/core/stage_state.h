@@ -70,6 +70,19 @@ public:
     const std::optional<net::Announcement>& announcement() const { return m_announcement; }
     const std::optional<net::CeremonySigned>& signedMoment() const { return m_moment; }
     void dismissMoment() { m_moment.reset(); ++m_version; }
+    // The ceremony signed last while connected; unlike signedMoment() it stays when the moment
+    // window is closed (the hall's big screen still shows its certificate).
+    const std::optional<net::CeremonySigned>& lastSigned() const { return m_lastSigned; }
+
+    // What the stage's big screen shows: the certificate of the ceremony signed last, from that
+    // moment until the organizer puts another slide up; else the current slide; else the event's
+    // name. (Slide: its image may still be arriving, see currentSlideImage().)
+    enum class BigScreen : uint8_t {
+        EventName,    // no slide, nothing signed
+        Slide,        // the current slide
+        Certificate,  // lastSigned()'s certificate
+    };
+    BigScreen bigScreen() const;
     const std::vector<net::StageCall>& calls() const { return m_calls; }  // the latest ones, oldest first
     uint32_t callsReceived() const { return m_callsReceived; }           // all calls so far (to notice a new one)
     const std::optional<net::LiveFigures>& figures() const { return m_figures; }
@@ -93,6 +106,8 @@ private:
     uint32_t m_lastReply = 0;
     std::optional<net::Announcement> m_announcement;
     std::optional<net::CeremonySigned> m_moment;
+    std::optional<net::CeremonySigned> m_lastSigned;
+    bool m_certificateUp = false;   // the big screen shows m_lastSigned's certificate
     std::vector<net::StageCall> m_calls;
     uint32_t m_callsReceived = 0;
     std::optional<net::LiveFigures> m_figures;

@@ -48,6 +48,8 @@ constexpr int kHallShadowSize = 2048;
 constexpr float kHallShadowNormalOffset = 1.5f;   // texels the receiver is pushed out along its normal      // metres: the static batch is cut into cells this big for culling
 
 constexpr float kLabelPixelsPerMetre = 170.0f;
+constexpr int kScreenPictureMaxSide = 2048;  // a slide is shrunk to this before upload
+constexpr float kHandshakeAnim = 5.0f;       // avatar.vert.glsl's kHandshake: a client-side pose
 constexpr int kAtlasPageSize = 2048;
 constexpr int kAtlasPadding = 12;
 
@@ -79,7 +81,7 @@ struct LabelVertex {
     float normal[3];
     float uv[2];
     uint8_t ink[4];
-    uint8_t params[4];  // emissive, unused...
+    uint8_t params[4];  // emissive, stage screen (255: hidden while a picture is up), unused...
 };
 static_assert(sizeof(LabelVertex) == 40);
 
@@ -139,6 +141,7 @@ net::Rect boothRect(const net::Booth& b) {
 struct Renderer::Impl {
     // Programs.
     GlProgram litStatic, litExhibit, inspect, avatar, label, blob, sky, shadow;
+    GlProgram screen;  // a picture on the stage's big screen
     GlProgram depthStatic, depthExhibit;  // the hall's shadow map pass
 
     // Lighting built once at init(): image-based lighting and the key light's static shadow map
@@ -264,6 +267,14 @@ struct Renderer::Impl {
     double lastGpuMs = -1;
     int activeTimer = -1;
 
+    // The stage's big screen: one quad over its panel and the picture it shows, if any.
+    StagePlacement stage;
+    GlVertexArray screenVao;
+    GlBuffer screenVbo;
+    GlTexture screenTexture;
+    int screenW = 0, screenH = 0;   // the picture's size, 0 = none (the event name shows)
+    void buildScreenQuad();
+
     FontRasterizer font;
     bool chinese = true;
     net::EventLayout layout;
@@ -331,6 +342,8 @@ bool Renderer::Impl::buildPrograms(std::string* error) {
     if (!avatar) return false;
     label = buildProgram({"common.glsl", "label.vert.glsl"}, {"common.glsl", "label.frag.glsl"}, "", error);
     if (!label) return false;
+    screen = buildProgram({"common.glsl", "label.vert.glsl"}, {"common.glsl", "label.frag.glsl"}, "#define SCREEN_PICTURE 1", error);
+    if (!screen) return false;
     blob = buildProgram({"common.glsl", "blob.vert.glsl"}, {"common.glsl", "blob.frag.glsl"}, "", error);
     if (!blob) return false;
     sky = buildProgram({"common.glsl", "sky.vert.glsl"}, {"common.glsl", "sky.frag.glsl"}, "", error);
@@ -406,6 +419,8 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
     d.labelPlacements = std::move(mesh.labels);
     d.buildLabels();
     d.buildClosures();
+    d.stage = mesh.stage;
+    d.buildScreenQuad();
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     glBindTexture(GL_TEXTURE_2D, 0);
 
@@ -947,6 +962,7 @@ void Renderer::Impl::buildLabels() {
                     v.uv[0] = uvs[k][0]; v.uv[1] = uvs[k][1];
                     v.ink[0] = uint8_t(p.ink >> 16); v.ink[1] = uint8_t(p.ink >> 8); v.ink[2] = uint8_t(p.ink); v.ink[3] = 255;
                     v.params[0] = uint8_t(std::lround(std::clamp(p.emissive, 0.0f, 1.0f) * 255.0f));
+                    v.params[1] = p.kind == HallLabel::Kind::StageScreen ? 255 : 0;
                     vertices.push_back(v);
                 }
                 indices.insert(indices.end(), {base, base + 1, base + 2, base, base + 2, base + 3});
@@ -968,6 +984,146 @@ void Renderer::Impl::buildLabels() {
     setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
     setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
     glBindVertexArray(0);
+}
+
+void Renderer::Impl::buildScreenQuad() {
+    if (!stage.present) return;
+    // The whole lit panel, a hair in front of it (the event name's text lies at the same depth
+    // and is hidden while a picture is up).
+    const glm::vec3 c = stage.screenCenter + stage.normal * 0.004f;
+    const glm::vec3 r = stage.right * (stage.screenWidth * 0.5f), u = stage.up * (stage.screenHeight * 0.5f);
+    const glm::vec3 corners[4] = {c - r - u, c + r - u, c + r + u, c - r + u};
+    const float uvs[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};  // rows top-down, as uploaded
+    std::vector<LabelVertex> vertices;
+    for (int k = 0; k < 4; ++k) {
+        LabelVertex v{};
+        for (int i = 0; i < 3; ++i) {
+            v.pos[i] = corners[k][i];
+            v.normal[i] = stage.normal[i];
+        }
+        v.uv[0] = uvs[k][0];
+        v.uv[1] = uvs[k][1];
+        v.ink[0] = v.ink[1] = v.ink[2] = v.ink[3] = 255;
+        v.params[0] = 255;
+        vertices.push_back(v);
+    }
+    screenVao = makeVertexArray();
+    glBindVertexArray(screenVao.id());
+    staticBytes += upload(screenVbo, GL_ARRAY_BUFFER, vertices);
+    constexpr GLsizei ls = sizeof(LabelVertex);
+    setFloatAttrib(0, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, normal));
+    setFloatAttrib(2, 2, GL_FLOAT, false, ls, offsetof(LabelVertex, uv));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
+    setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
+    glBindVertexArray(0);
+}
+
+void Renderer::setStageScreen(const RgbaImage& picture) {
+    if (!m_impl) return;
+    Impl& d = *m_impl;
+    if (picture.empty() || !d.stage.present) {
+        clearStageScreen();
+        return;
+    }
+    const RgbaImage fitted = fitWithin(picture, kScreenPictureMaxSide);
+    if (!d.screenTexture) d.screenTexture = makeTexture();
+    glBindTexture(GL_TEXTURE_2D, d.screenTexture.id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_SRGB8_ALPHA8, fitted.width, fitted.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, fitted.rgba.data());
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    if (d.maxAnisotropy > 1) glTexParameterf(GL_TEXTURE_2D, GL_TEXTURE_MAX_ANISOTROPY_EXT, std::min(8.0f, d.maxAnisotropy));
+    glBindTexture(GL_TEXTURE_2D, 0);
+    d.screenW = fitted.width;
+    d.screenH = fitted.height;
+}
+
+void Renderer::clearStageScreen() {
+    if (!m_impl) return;
+    m_impl->screenTexture.reset();
+    m_impl->screenW = m_impl->screenH = 0;
+}
+
+StageScreenInfo Renderer::stageScreen() const {
+    StageScreenInfo info;
+    if (!m_impl || !m_impl->stage.present) return info;
+    const StagePlacement& st = m_impl->stage;
+    info.present = true;
+    info.center = st.screenCenter;
+    info.right = st.right;
+    info.up = st.up;
+    info.normal = st.normal;
+    info.width = st.screenWidth;
+    info.height = st.screenHeight;
+    info.showingPicture = m_impl->screenW > 0;
+    info.pictureWidth = m_impl->screenW;
+    info.pictureHeight = m_impl->screenH;
+    return info;
+}
+
+CameraView Renderer::stagePhotoCamera(float aspect) const {
+    CameraView cam;
+    cam.fovYDeg = 40;
+    if (!m_impl) return cam;
+    const Impl& d = *m_impl;
+    const net::Stage& area = d.layout.stage;
+    if (!d.stage.present) {  // no stage screen: look at the stage (or the hall) from its front
+        const net::Vec2 c = area.area.max.x > area.area.min.x ? area.area.center() : net::Vec2{d.layout.hallSize.x * 0.5f, d.layout.hallSize.y * 0.5f};
+        cam.target = {c.x, 1.2f, c.y};
+        cam.eye = cam.target + glm::vec3(0, 1.0f, 8.0f);
+        return cam;
+    }
+    const StagePlacement& st = d.stage;
+    // Where the photographer stands: on the hall floor a little in front of the stage's edge,
+    // the camera held high (on a riser), so the front rows stay behind and the people at the
+    // table hide little of the screen.
+    const glm::vec3 n = glm::normalize(glm::vec3(st.normal.x, 0, st.normal.z));
+    const net::Vec2 sc = area.area.center();
+    const glm::vec3 stageCenter{sc.x, st.floorY, sc.y};
+    const bool turned = (area.facing & 1) != 0;
+    const float halfDepth = (turned ? area.area.max.x - area.area.min.x : area.area.max.y - area.area.min.y) * 0.5f;
+    glm::vec3 eye = stageCenter + n * (halfDepth + 1.8f);
+    eye.y = st.floorY + 2.6f;
+    eye.x = std::clamp(eye.x, 0.5f, std::max(0.5f, d.layout.hallSize.x - 0.5f));
+    eye.z = std::clamp(eye.z, 0.5f, std::max(0.5f, d.layout.hallSize.y - 0.5f));
+    // What must be in the picture: the screen's corners and, at the table, the representatives
+    // from the table's front to above their heads. The view is aimed at the middle of their angular
+    // spread and opened just wide enough (with a margin) for the given aspect.
+    std::vector<glm::vec3> points;
+    for (float sx : {-0.5f, 0.5f})
+        for (float sy : {-0.5f, 0.5f}) points.push_back(st.screenCenter + st.right * (st.screenWidth * sx) + st.up * (st.screenHeight * sy));
+    const glm::vec3 table = st.table ? st.tableCenter : stageCenter;
+    const float reach = std::max(st.table ? st.tableWidth * 0.5f : 1.0f, 1.2f);
+    for (float sx : {-1.0f, 1.0f})
+        for (float y : {0.3f, 2.0f}) points.push_back(table + st.right * (reach * sx) + n * (y < 1 ? 0.4f : 0.0f) + glm::vec3(0, y, 0));
+    const glm::vec3 forward = -n, side = glm::normalize(glm::cross(forward, glm::vec3(0, 1, 0)));
+    float minEl = 10, maxEl = -10, minAz = 10, maxAz = -10;
+    for (const glm::vec3& p : points) {
+        const glm::vec3 v = p - eye;
+        const float ahead = std::max(glm::dot(v, forward), 0.1f);
+        minEl = std::min(minEl, std::atan2(v.y, ahead));
+        maxEl = std::max(maxEl, std::atan2(v.y, ahead));
+        minAz = std::min(minAz, std::atan2(glm::dot(v, side), ahead));
+        maxAz = std::max(maxAz, std::atan2(glm::dot(v, side), ahead));
+    }
+    const float pitch = (minEl + maxEl) * 0.5f, yaw = (minAz + maxAz) * 0.5f;
+    const float fovY = (maxEl - minEl) * 1.12f;
+    const float fovX = (maxAz - minAz) * 1.12f;
+    const float fovFromX = 2.0f * std::atan(std::tan(fovX * 0.5f) / std::max(aspect, 0.1f));
+    cam.fovYDeg = std::clamp(glm::degrees(std::max(fovY, fovFromX)), 20.0f, 100.0f);
+    const glm::vec3 dir = forward * (std::cos(pitch) * std::cos(yaw)) + side * (std::cos(pitch) * std::sin(yaw)) + glm::vec3(0, std::sin(pitch), 0);
+    cam.eye = eye;
+    cam.target = eye + dir * 10.0f;
+    return cam;
+}
+
+const FontRasterizer& Renderer::font() const {
+    static const FontRasterizer kNone;
+    return m_impl ? m_impl->font : kNone;
 }
 
 void Renderer::setLanguage(bool chinese) {
@@ -1312,7 +1468,8 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
             const float look = float((i * 7 + 3) & 15);
             d.avatarScratch[cursor[lodOf[i]]++] = {
                 {a.x, floorY, a.z, a.yaw},
-                {a.animPhase, float(std::min<int>(int(a.role), int(net::Role::Count) - 1)) + 8.0f * look, float(int(a.anim)), a.self ? 1.0f : 0.0f}};
+                {a.animPhase, float(std::min<int>(int(a.role), int(net::Role::Count) - 1)) + 8.0f * look,
+                 a.handshake ? kHandshakeAnim : float(int(a.anim)), a.self ? 1.0f : 0.0f}};
         }
         d.stats.avatarsDrawn = int(drawn);
         for (int l = 0; l < kAvatarLodCount; ++l) d.stats.avatarsAtLod[l] = int(perLod[l]);
@@ -1352,6 +1509,30 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
         }
     }
 
+    // The picture on the stage's big screen, over its panel.
+    const bool picture = d.screenW > 0 && d.screenVao && d.screenTexture;
+    if (picture) {
+        glDisable(GL_CULL_FACE);
+        glDepthMask(GL_FALSE);
+        glDisable(GL_BLEND);
+        glEnable(GL_POLYGON_OFFSET_FILL);
+        glPolygonOffset(-1.0f, -2.0f);
+        glUseProgram(d.screen.id());
+        // Scale the quad's texture coordinates so the picture keeps its shape: >1 on the axis
+        // where the screen is relatively longer leaves bars there.
+        const float screenAspect = d.stage.screenWidth / std::max(d.stage.screenHeight, 1e-3f);
+        const float pictureAspect = float(d.screenW) / float(std::max(d.screenH, 1));
+        const glm::vec2 scale = pictureAspect < screenAspect ? glm::vec2(screenAspect / pictureAspect, 1.0f)
+                                                             : glm::vec2(1.0f, pictureAspect / screenAspect);
+        glUniform2f(glGetUniformLocation(d.screen.id(), "uPictureScale"), scale.x, scale.y);
+        glBindTexture(GL_TEXTURE_2D, d.screenTexture.id());
+        glBindVertexArray(d.screenVao.id());
+        glDrawArrays(GL_TRIANGLE_FAN, 0, 4);
+        d.stats.drawCalls++;
+        d.stats.triangles += 2;
+        glDisable(GL_POLYGON_OFFSET_FILL);
+    }
+
     // Text over its panels: alpha-blended, pulled forward a little against z-fighting.
     if (!d.labelDraws.empty()) {
         glDisable(GL_CULL_FACE);
@@ -1361,6 +1542,7 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
         glEnable(GL_POLYGON_OFFSET_FILL);
         glPolygonOffset(-1.0f, -2.0f);
         glUseProgram(d.label.id());
+        glUniform1i(glGetUniformLocation(d.label.id(), "uHideStageScreen"), picture ? 1 : 0);
         glBindVertexArray(d.labelVao.id());
         for (const Impl::LabelDraw& draw : d.labelDraws) {
             glBindTexture(GL_TEXTURE_2D, draw.page);
@@ -1447,7 +1629,7 @@ bool Renderer::readLabelCoverage(size_t i, std::vector<uint8_t>& coverage, int& 
 size_t Renderer::gpuBytes() const {
     if (!m_impl) return 0;
     return m_impl->staticBytes + m_impl->labelBytes + m_impl->avatarInstanceBytes + m_impl->exhibitStreamBytes +
-           sizeof(FrameBlock);
+           size_t(m_impl->screenW) * size_t(m_impl->screenH) * 4 * 4 / 3 + sizeof(FrameBlock);
 }
 
 // --- the inspector -------------------------------------------------------------------------------

@@ -32,10 +32,13 @@
 #include <glm/glm.hpp>
 
 #include "client/render/culling.h"
+#include "client/render/image.h"
 #include "net/protocol/domain.h"
 #include "net/protocol/hall.h"
 
 namespace client {
+
+class FontRasterizer;
 
 // An exhibit whose asset starts with this is still being downloaded (client/core/asset_fetcher.h):
 // it shows the placeholder box without a warning. An absolute path to a .dhm (the download cache)
@@ -54,6 +57,9 @@ struct AvatarInstance {
     net::Anim anim = net::Anim::Idle;          // Walk / Run swing the limbs, Sit lowers, Wave raises an arm
     float animPhase = 0;                       // walk cycle, radians
     bool self = false;                         // the own avatar: a ring on the floor around it
+    // A pose of the client's own (the signing moment), over `anim`: the right hand held out to
+    // the person in front and shaken (animPhase drives the shake).
+    bool handshake = false;
 };
 
 struct CameraView {
@@ -99,6 +105,15 @@ struct HallLabel {
     glm::vec3 normal{};       // the side it is read from
     float width = 0, height = 0;
     std::vector<std::string> lines;  // as laid out: the wanted language first, the other below
+};
+
+// The stage's big screen: where it is and what it shows.
+struct StageScreenInfo {
+    bool present = false;               // the hall has a stage (and so a screen)
+    glm::vec3 center{}, right{}, up{}, normal{};  // the lit panel; normal faces the audience
+    float width = 0, height = 0;        // metres
+    bool showingPicture = false;        // a picture (setStageScreen) instead of the event name
+    int pictureWidth = 0, pictureHeight = 0;  // as uploaded (after shrinking to the texture limit)
 };
 
 // One exhibit in the inspector: the model alone at true size, its bounds' centre at the origin
@@ -189,6 +204,21 @@ public:
     // Ray (inspector space) against the exhibit's triangles as the view shows them (exploded,
     // the cut-away half ignored; a hit inside the cut lands on the cut face). The nearest point.
     bool pickInspector(const InspectorView& view, glm::vec3 origin, glm::vec3 dir, glm::vec3& hit) const;
+
+    // The stage's big screen shows `picture` (sRGB RGBA, rows top-down; a slide or a certificate),
+    // whole and centred with dark bars where its shape differs from the screen's, instead of the
+    // event name. Uploads it once (shrunk to at most 2048 pixels a side): call on a change, not
+    // every frame. An empty picture, or clearStageScreen(), gives the event name back.
+    void setStageScreen(const RgbaImage& picture);
+    void clearStageScreen();
+    StageScreenInfo stageScreen() const;
+    // A fixed camera in front of the stage that takes in the big screen and the signing table with
+    // the people at it (the group picture's), for a picture of that width / height. The stage's
+    // front edge when the hall has no stage screen.
+    CameraView stagePhotoCamera(float aspect) const;
+    // The CJK font the hall's signs are set in (not loaded() when none was found), for pictures
+    // composed for the screen in the same type (certificate.h).
+    const FontRasterizer& font() const;
 
     // Bytes of GPU memory the renderer's buffers and textures hold (approximate).
     size_t gpuBytes() const;

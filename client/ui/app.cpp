@@ -102,12 +102,15 @@ App::App(AppDesc desc) : m_desc(std::move(desc)) {
     m_form.role = m_desc.join.role;
     m_form.password = m_desc.join.password;
     m_form.email = m_desc.join.email;
+    m_stageScene = std::make_unique<StageScene>(StageSceneDesc{.photoDir = m_desc.photoDir});
+    m_showDocking = m_desc.dockingOpen;
 }
 
 App::~App() {
     leave();
     if (m_renderer && m_rendererReady) m_renderer->shutdown();
     m_renderer.reset();
+    m_stageScene.reset();  // its thumbnail texture, while the context is still there
     if (m_imguiReady) {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplGlfw_Shutdown();
@@ -290,6 +293,7 @@ void App::startJoin() {
     m_chat.clear();
     m_dockingPanels.clear();
     m_stagePanels.clear();  // its slide texture goes with the old connection
+    m_stageScene->clear();
     m_stagePanels = StagePanels({.keyDir = defaultKeyDir(), .keyLabel = m_desc.host + ":" + std::to_string(m_desc.port)});
     m_stageCallsSeen = 0;
     m_presentSeen = m_presentEndedSeen = 0;
@@ -622,7 +626,7 @@ void App::drawPanels() {
         if (m_showDocking) m_dockingPanels.draw(*m_conn, m_lang, panelsTop, m_font, m_showDocking);
         drawWayfinding();
         m_stagePanels.draw(*m_conn, m_lang, m_topBarHeight, m_font,
-                           m_conn->hallUnixMs(monoMs()));
+                           m_conn->hallUnixMs(monoMs()), &m_stageScene->photo());
         // Called to the stage, or "all eyes on stage": turn to face it.
         const StageState& stage = m_conn->stage();
         if (stage.callsReceived() != m_stageCallsSeen && !stage.calls().empty()) {
@@ -726,6 +730,7 @@ bool App::updateView(uint64_t nowMs, CameraView& view) {
                 aimBehind(s.yaw);
             }
         }
+        m_stageScene->update(*m_conn, *m_renderer, m_avatars, m_lastShown, nowMs);  // screen, handshake, group picture
         m_camera.follow(focus, m_dt);
         view.target = m_camera.target();
         view.eye = keepEyeInHall(view.target, m_camera.eye(), {ev.hallSize.x, ev.hallSize.y});

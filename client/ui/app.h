@@ -31,6 +31,7 @@
 #include "client/ui/directory.h"
 #include "client/ui/docking_panels.h"
 #include "client/ui/stage_panels.h"
+#include "client/ui/stage_scene.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
 #include "client/ui/inspector.h"
@@ -67,7 +68,9 @@ struct AppDesc {
     int screenshotFrames = 60;
     std::optional<FixedCamera> camera;     // fixed camera instead of the orbit camera
     std::string dockingTab;                // the docking window's tab shown first ("" = board)
+    bool dockingOpen = true;               // the docking window is open on joining
     std::optional<std::string> directoryQuery;  // set: the booth directory opens with this search
+    std::string photoDir;                  // where the signing moment's group picture goes ("" = defaultPhotoDir())
     const std::atomic<bool>* stop = nullptr;  // set from outside (SIGINT): leave and close
 };
 
@@ -136,6 +139,7 @@ private:
     std::optional<net::PresentSet> m_presentSent;
     uint64_t m_presentSentMs = 0;
     StagePanels m_stagePanels;
+    std::unique_ptr<StageScene> m_stageScene;  // the stage in 3D: big screen, handshake, group picture
     uint32_t m_stageCallsSeen = 0;  // StageState::callsReceived() already turned to
     bool m_showDocking = true;
     JoinForm m_form;

@@ -331,6 +331,11 @@ enum class UiText : uint16_t {
     StageSlidesButton,    // agenda strip button of a speaker: opens the slides window
     StageSlidesTitle,     // the speaker's slides window
     StageSpeakerHint,     // one line in it: what a speaker does there
+    StagePhotoTitle,      // heading over the group picture's thumbnail in the moment window
+    StagePhotoPending,    // the picture is taken a few seconds after the moment
+    StagePhotoSaved,      // "saved to %s" (the file's path)
+    StagePhotoFailed,     // "could not be saved: %s" (the reason, in English from the file system)
+    StagePhotoNoStage,    // the hall has no stage to photograph
     // Model downloads (asset_panel.h)
     AssetTitle,           // window title
     AssetTotal,           // "%d of %d models, %.1f of %.1f MB"

@@ -9,12 +9,13 @@
 #include <epoxy/gl.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
-#include <stb_image.h>  // implementation in Debian's libstb
 
 #include <fstream>
 #include <iterator>
 
+#include "client/render/image.h"
 #include "client/ui/glyphs.h"
+#include "client/ui/stage_scene.h"
 
 namespace client {
 
@@ -88,7 +89,8 @@ void StagePanels::clear() {
     *this = StagePanels(m_desc);
 }
 
-void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs) {
+void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs,
+                       const GroupPhotoState* photo) {
     if (conn.state() != ConnState::Joined) return;
     ensureKey(conn);
     drawAgenda(conn, lang, topBarHeight, font, nowUnixMs);
@@ -97,7 +99,7 @@ void StagePanels::draw(Connection& conn, Language lang, float topBarHeight, UiFo
     if (m_showConsole && conn.stage().status().role == net::Role::Organizer) drawConsole(conn, lang, font);
     if (m_showSlides && conn.stage().status().role == net::Role::Speaker) drawSpeakerSlides(conn, lang, font);
     drawSigning(conn, lang, font);
-    drawMoment(conn, lang, font, nowUnixMs);
+    drawMoment(conn, lang, font, nowUnixMs, photo);
 }
 
 // The key of this account on this machine, made on first use and registered once per connection.
@@ -481,16 +483,17 @@ void StagePanels::drawSpeakerSlides(Connection& conn, Language lang, UiFont& fon
     ImGui::End();
 }
 
-// The slide on the stage's big screen, in a window everyone sees while there are slides.
+// The slide on the stage's big screen, close up, in a window everyone sees while the hall's screen shows it.
 void StagePanels::drawBigScreen(Connection& conn, Language lang) {
     const StageState& st = conn.stage();
-    if (st.slides().slides.empty()) return;
+    // Only while the hall's screen shows a slide (the certificate has the moment window).
+    if (st.bigScreen() != StageState::BigScreen::Slide) return;
     const std::vector<uint8_t>* image = st.currentSlideImage();
     if (image && st.currentSlideId() != m_textureSlide) {
         m_textureSlide = st.currentSlideId();
-        int w = 0, h = 0, channels = 0;
-        stbi_uc* pixels = stbi_load_from_memory(image->data(), int(image->size()), &w, &h, &channels, 4);
-        if (pixels) {
+        RgbaImage picture;
+        if (decodeImage(*image, picture, nullptr)) {
+            const int w = picture.width, h = picture.height;
             if (!m_texture) glGenTextures(1, &m_texture);
             glBindTexture(GL_TEXTURE_2D, m_texture);
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
@@ -498,8 +501,7 @@ void StagePanels::drawBigScreen(Connection& conn, Language lang) {
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
             glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
-            stbi_image_free(pixels);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, picture.rgba.data());
             m_textureW = w;
             m_textureH = h;
         } else {
@@ -582,7 +584,7 @@ void StagePanels::drawSigning(Connection& conn, Language lang, UiFont& font) {
 }
 
 // The certificate on screen with the parties' names, and paper confetti falling for a while.
-void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs) {
+void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs, const GroupPhotoState* photo) {
     const auto& moment = conn.stage().signedMoment();
     if (!moment) return;
     if (m_momentShown != moment->ceremony) {
@@ -604,7 +606,9 @@ void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int6
             dl->AddRectFilled({x + sway, y}, {x + sway + 6, y + 10}, colors[i % 5]);
         }
     }
-    ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.45f}, ImGuiCond_Always, {0.5f, 0.5f});
+    // In the lower right corner: the middle of the view is the stage, where the big screen shows
+    // the certificate and the representatives shake hands.
+    ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - 10, vp->WorkPos.y + vp->WorkSize.y - 10}, ImGuiCond_Always, {1.0f, 1.0f});
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4{0.98f, 0.96f, 0.90f, 0.97f});
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.15f, 0.10f, 0.08f, 1.0f});
     ImGui::PushStyleColor(ImGuiCol_Border, ImVec4{0.75f, 0.12f, 0.12f, 1.0f});
@@ -621,7 +625,41 @@ void StagePanels::drawMoment(Connection& conn, Language lang, UiFont& font, int6
         }
         ImGui::Separator();
         text(font, tr(UiText::StageMomentLine, lang));
-        ImGui::TextColored(kDim, "%s: %s", tr(UiText::StageContentHash, lang), hex(moment->hash).c_str());
+        // The full hash wrapped (at its spaces) to the width of the rest, so the window stays
+        // narrow beside the stage.
+        ImGui::PushStyleColor(ImGuiCol_Text, kDim);
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440.0f);
+        ImGui::TextWrapped("%s: %s", tr(UiText::StageContentHash, lang), hex(moment->hash).c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+        if (photo && photo->ceremony == moment->ceremony) {
+            // The group picture taken from in front of the stage, and where it went.
+            ImGui::Separator();
+            ImGui::TextColored(ImVec4{0.75f, 0.12f, 0.12f, 1.0f}, "%s", tr(UiText::StagePhotoTitle, lang));
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440.0f);
+            if (photo->noStage) {
+                ImGui::TextUnformatted(tr(UiText::StagePhotoNoStage, lang));
+            } else if (photo->pending) {
+                ImGui::TextUnformatted(tr(UiText::StagePhotoPending, lang));
+            } else {
+                if (photo->texture && photo->width > 0)
+                    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(photo->texture)),
+                                 {float(photo->width), float(photo->height)});
+                char buf[1024];
+                if (!photo->path.empty()) {
+                    std::snprintf(buf, sizeof buf, tr(UiText::StagePhotoSaved, lang), photo->path.c_str());
+                    font.want(buf);
+                    ImGui::TextUnformatted(buf);
+                } else {
+                    std::snprintf(buf, sizeof buf, tr(UiText::StagePhotoFailed, lang), photo->error.c_str());
+                    font.want(buf);
+                    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.70f, 0.15f, 0.12f, 1.0f});
+                    ImGui::TextUnformatted(buf);
+                    ImGui::PopStyleColor();
+                }
+            }
+            ImGui::PopTextWrapPos();
+        }
         if (ImGui::Button(label(UiText::StageMomentClose, lang, "close").c_str())) conn.stage().dismissMoment();
     }
     ImGui::End();

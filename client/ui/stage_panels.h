@@ -4,7 +4,7 @@
 // and advance them; all eyes on stage), a speaker's small slides window (upload, turn, clear),
 // the big screen's current slide, the representative's
 // signing dialog, calls to the stage, and the signed moment (a
-// certificate overlay with the parties' names and a celebration).
+// certificate overlay with the parties' names, a celebration and the group picture's thumbnail).
 //
 // It reads and writes only the connection's StageState (client/core/stage_state.h); the signing
 // key comes from client::KeyStore (client/core/keys.h), registered with the server once per
@@ -23,6 +23,7 @@
 namespace client {
 
 class UiFont;
+struct GroupPhotoState;
 
 struct StagePanelsDesc {
     std::string keyDir;    // where this machine keeps signing keys ("" = none: signing is not possible)
@@ -36,7 +37,10 @@ public:
     static float agendaHeight(const Connection& conn);
     explicit StagePanels(StagePanelsDesc desc = {}) : m_desc(std::move(desc)) {}
 
-    void draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs);
+    // `photo`: the signing moment's group picture (client/ui/stage_scene.h), shown in the moment
+    // window; nullptr = none.
+    void draw(Connection& conn, Language lang, float topBarHeight, UiFont& font, int64_t nowUnixMs,
+              const GroupPhotoState* photo = nullptr);
     // Forgets forms, selections, the key and the slide texture (a new connection). Needs the GL
     // context the texture was made in.
     void clear();
@@ -51,7 +55,7 @@ private:
     void drawDraft(Connection& conn, Language lang, UiFont& font);
     void drawCeremonies(Connection& conn, Language lang, UiFont& font);
     void drawSigning(Connection& conn, Language lang, UiFont& font);
-    void drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs);
+    void drawMoment(Connection& conn, Language lang, UiFont& font, int64_t nowUnixMs, const GroupPhotoState* photo);
     void drawStatus(const Connection& conn, Language lang, UiFont& font);
     void drawSlidesTab(Connection& conn, Language lang, UiFont& font);
     void drawSpeakerSlides(Connection& conn, Language lang, UiFont& font);

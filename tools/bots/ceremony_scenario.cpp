@@ -3,11 +3,13 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -66,7 +68,7 @@ int runCeremonyScenario(const CeremonyScenarioDesc& desc) {
         a.conn = std::make_unique<client::Connection>(*a.transport, a.join, monoMs());
     }
 
-    const uint64_t deadline = monoMs() + uint64_t(desc.seconds * 1000);
+    uint64_t deadline = monoMs() + uint64_t(desc.seconds * 1000);
     std::string failure;
     // Runs every connection until `done` holds; false (with `failure` set) on a deadline or a refusal.
     auto until = [&](const char* what, const std::function<bool()>& done) {
@@ -135,6 +137,23 @@ int runCeremonyScenario(const CeremonyScenarioDesc& desc) {
         }))
         return fail();
 
+    if (!desc.slidePath.empty()) {
+        std::ifstream in(desc.slidePath, std::ios::binary);
+        const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (bytes.empty()) {
+            failure = desc.slidePath + ": cannot be read";
+            return fail();
+        }
+        const size_t before = org.conn->stage().slides().slides.size();
+        if (!answered(org, org.conn->stage().uploadSlide(bytes), "slide uploaded")) return fail();
+        if (!until("the slide listed", [&] { return org.conn->stage().slides().slides.size() > before; })) return fail();
+        const size_t last = org.conn->stage().slides().slides.size() - 1;
+        if (!answered(org, org.conn->stage().showSlide(uint8_t(last)), "slide on the big screen")) return fail();
+        const uint64_t shownUntil = monoMs() + uint64_t(desc.slideSeconds * 1000);
+        deadline += uint64_t(desc.slideSeconds * 1000);
+        if (!until("the slide shown for a while", [&] { return monoMs() >= shownUntil; })) return fail();
+    }
+
     net::Agreement a;
     a.title = {"锻件无损检测校企合作框架协议", "Framework agreement on non-destructive testing of forgings"};
     a.text = {"甲方嵊州市精工锻造有限公司与乙方浙江工业职业技术学院，就42CrMo曲轴锻件超声检测与裂纹识别开展合作。\n"
@@ -189,6 +208,11 @@ int runCeremonyScenario(const CeremonyScenarioDesc& desc) {
         nlohmann::json j = {{"ceremony", id}, {"state", net::ceremonyPhaseName(done->state)}, {"contentHash", hashHex},
                             {"signedAtMs", done->signedAtMs}, {"parties", done->agreement.parties.size()}};
         std::ofstream(desc.jsonPath) << j.dump(2) << "\n";
+    }
+    if (desc.lingerSeconds > 0) {  // stay at the table for people (and screenshots) to see the moment
+        const uint64_t leaveAt = monoMs() + uint64_t(desc.lingerSeconds * 1000);
+        deadline = std::max(deadline, leaveAt + 1000);
+        until("lingered after the moment", [&] { return monoMs() >= leaveAt; });
     }
     for (Actor& x : actors) x.conn->disconnect();
     return 0;

@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
     app.add_option("--scenario", scenario, "instead of N wanderers: \"ceremony\" (an organizer and two representatives sign an agreement)")
         ->check(CLI::IsMember({"ceremony"}));
     app.add_option("--organizer-password", ceremony.organizerPassword, "ceremony: the organizer role's password");
+    app.add_option("--slide", ceremony.slidePath, "ceremony: the organizer shows this PNG/JPEG on the big screen first");
+    app.add_option("--slide-seconds", ceremony.slideSeconds, "ceremony: how long the slide stays up before the ceremony")
+        ->capture_default_str();
+    app.add_option("--linger", ceremony.lingerSeconds, "ceremony: stay in the hall this many seconds after the moment")
+        ->capture_default_str();
     app.add_option("--key-dir", ceremony.keyDir, "ceremony: where the representatives keep their signing keys (default: a new temporary folder)");
     CLI11_PARSE(app, argc, argv);
 

@@ -385,6 +385,13 @@ void buildHallMesh(const net::EventLayout& layout, HallMesh& out) {
             transform(g, m);
             out.append(g, {kScreenPanel, 0, 0.3f, 0.6f, Pattern::Screen});
         }
+        out.stage.present = true;
+        out.stage.screenCenter = glm::vec3(m * glm::vec4(0, sy + sh * 0.5f, sz + 0.003f, 1));
+        out.stage.right = glm::normalize(glm::vec3(m * glm::vec4(1, 0, 0, 0)));
+        out.stage.normal = glm::normalize(glm::vec3(m * glm::vec4(0, 0, 1, 0)));
+        out.stage.screenWidth = sw;
+        out.stage.screenHeight = sh;
+        out.stage.floorY = h;
         stageSign = glm::translate(m, glm::vec3{0, sy + sh + 0.15f + 0.4f, sz + 0.15f});
         stageSignSet = true;
         LabelPlacement label;
@@ -409,9 +416,15 @@ void buildHallMesh(const net::EventLayout& layout, HallMesh& out) {
                 localBox(out, m, {x - 0.47f, h + 4.2f, sz - 0.21f}, {x + 0.47f, h + 4.3f, sz - 0.09f}, Look{kGold, 1.0f, 0.3f}, -1, kAllFaces);
             }
         }
-        // The signing table with its red cloth and two chairs behind it, facing the audience.
-        const float tz = std::min(0.0f, hd - 1.6f);
+        // The signing table with its red cloth and two chairs behind it, facing the audience. The
+        // representatives are brought to the stage's centre line (server::signingSeat): the table
+        // stands just in front of it and the chairs just behind, so they stand between the two.
+        const float tz = std::min(0.75f, hd - 0.75f);
+        const float chairZ = std::max(tz - 1.3f, sz + 0.75f);
         if (hd > 1.2f && hw > 2.0f) {
+            out.stage.table = true;
+            out.stage.tableCenter = glm::vec3(m * glm::vec4(0, h, tz, 1));
+            out.stage.tableWidth = std::min(3.2f, hw * 1.2f);
             const float tw = std::min(3.2f, hw * 1.2f);
             localBox(out, m, {-tw * 0.5f, h, tz - 0.38f}, {tw * 0.5f, h + 0.66f, tz + 0.38f}, Look{kTableCloth, 0, 0.85f, 0, Pattern::Carpet});
             {
@@ -423,7 +436,7 @@ void buildHallMesh(const net::EventLayout& layout, HallMesh& out) {
             }
             localBox(out, m, {-tw * 0.5f, h + 0.66f, tz - 0.38f}, {tw * 0.5f, h + 0.76f, tz + 0.38f}, Look{kGold, 0.9f, 0.35f}, -1, kAllFaces);
             for (float x : {-tw * 0.25f, tw * 0.25f}) {
-                glm::mat4 cm = glm::translate(m, glm::vec3{x, h, tz - 0.75f});
+                glm::mat4 cm = glm::translate(m, glm::vec3{x, h, chairZ});
                 chair(out, cm, Look{0x5A1A22, 0, 0.8f, 0, Pattern::Carpet}, Look{kGold, 1.0f, 0.3f});
             }
             if (hw > 4.0f)  // lectern

@@ -84,12 +84,25 @@ struct FloorShadow {
     bool disc = false;
 };
 
+// The stage's big screen and signing table, where they were built: the renderer puts pictures on
+// the screen and aims the group picture's camera with them. `present` is false without a stage.
+struct StagePlacement {
+    bool present = false;
+    glm::vec3 screenCenter{}, right{}, up{0, 1, 0}, normal{};  // normal: toward the audience
+    float screenWidth = 0, screenHeight = 0;   // the lit panel, metres
+    bool table = false;                        // a signing table was built (large enough stage)
+    glm::vec3 tableCenter{};                   // on the stage floor
+    float tableWidth = 0;
+    float floorY = 0;                          // the stage's top
+};
+
 struct HallMesh {
     std::vector<HallVertex> vertices;
     std::vector<uint32_t> indices;
     std::vector<LabelPlacement> labels;
     std::vector<ExhibitPlacement> exhibits;
     std::vector<FloorShadow> shadows;
+    StagePlacement stage;
 
     // Appends geometry with one look; `booth` = -1 when it belongs to no booth.
     void append(const Geometry& g, const Look& look, int booth = -1);
