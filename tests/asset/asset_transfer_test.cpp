@@ -4,10 +4,12 @@
 // files, and the chunk reader's bounds.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "client/core/asset_cache.h"
 #include "client/core/asset_fetcher.h"
@@ -100,7 +102,7 @@ struct AssetHall {
         transports.push_back(network.connectClient());
         conns.push_back(std::make_unique<client::Connection>(
             *transports.back(), client::JoinRequest{name, "宁夏大学", net::Role::Attendee, "", net::kProtocolVersion}, now));
-        conns.back()->enableAssets(cache);
+        conns.back()->enableAssets(cache, {.checkInline = true});  // the fake clock steps the whole check
         return conns.size() - 1;
     }
 
@@ -296,7 +298,7 @@ namespace {
 struct FetcherRig {
     TempDir dir;
     client::AssetCache cache{dir.path.string()};
-    client::AssetFetcher f{cache};
+    client::AssetFetcher f{cache, {.checkInline = true}};
     std::vector<uint8_t> file = randomBytes(3000, 8);
     net::AssetHash hash = net::asset::hashOf(file);
 
@@ -372,6 +374,54 @@ TEST(AssetFetcher, TwoBadFilesGiveUpWithAMessage) {
     EXPECT_NE(rig.f.files()[0].error.find("check"), std::string::npos);
     EXPECT_FALSE(rig.cache.has(rig.hash));
     EXPECT_FALSE(fs::exists(rig.cache.partPathFor(rig.hash)));
+}
+
+// The whole-file check runs on a worker, not on the thread that pumps the connection (the
+// render thread): the last chunk leaves the file Checking, and poll() later makes it Done, or
+// asks for it again from the start when it fails.
+TEST(AssetFetcher, TheWholeFileCheckRunsOnAWorkerAndPollDeliversIt) {
+    TempDir dir;
+    client::AssetCache cache{dir.path.string()};
+    std::vector<uint8_t> file = randomBytes(160 * 1024, 21);  // one chunk
+    const net::AssetHash hash = net::asset::hashOf(file);
+    client::AssetFetcher f{cache};
+    auto chunk = [&](const std::vector<uint8_t>& bytes) {
+        net::AssetChunk c;
+        c.hash = hash;
+        c.offset = 0;
+        c.total = uint32_t(bytes.size());
+        c.data = bytes;
+        c.check = net::asset::chunkCheck(c.data);
+        return net::encodeAsset(c);
+    };
+    auto pollUntilNotChecking = [&] {
+        for (int i = 0; i < 5000 && f.files()[0].state == client::FetchState::Checking; ++i) {
+            f.poll();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    };
+    f.onPacket(net::MsgType::AssetList, net::encodeAsset(net::AssetList{.replace = true, .refs = {{0, 0, hash, uint32_t(file.size())}}}));
+    f.takeOutbox();
+    std::vector<uint8_t> damaged = file;
+    damaged[12345] ^= 1;  // every chunk matches its check, the file does not
+    ASSERT_TRUE(f.onPacket(net::MsgType::AssetChunk, chunk(damaged)));
+    EXPECT_EQ(f.files()[0].state, client::FetchState::Checking) << "the check waits for poll()";
+    EXPECT_TRUE(f.busy());
+    f.takeOutbox();  // the chunk's ack
+    pollUntilNotChecking();
+    ASSERT_EQ(f.files()[0].state, client::FetchState::Waiting) << "asked for again";
+    EXPECT_EQ(f.stats().badFiles, 1u);
+    std::vector<uint32_t> asked;
+    for (auto& p : f.takeOutbox())
+        if (net::AssetRequest r; net::decodeAsset(p, r)) asked.push_back(r.offset);
+    EXPECT_EQ(asked, std::vector<uint32_t>{0});
+    ASSERT_TRUE(f.onPacket(net::MsgType::AssetChunk, chunk(file)));
+    EXPECT_EQ(f.files()[0].state, client::FetchState::Checking);
+    pollUntilNotChecking();
+    EXPECT_EQ(f.files()[0].state, client::FetchState::Done);
+    EXPECT_FALSE(f.busy());
+    EXPECT_TRUE(cache.has(hash));
+    EXPECT_EQ(f.generation(), 1u);
 }
 
 TEST(AssetTransfer, ManyModelsAreAskedForAFewAtATime) {
