@@ -32,9 +32,13 @@ class OneFile final : public server::AssetSource {
 public:
     explicit OneFile(std::vector<uint8_t> b) : bytes(std::move(b)), hash(net::asset::hashOf(bytes)) {}
     std::optional<net::AssetHash> forExhibit(const std::string&) override { return hash; }
-    bool read(const net::AssetHash& h, std::vector<uint8_t>& out, std::string& error) override {
-        if (h != hash) { error = "missing"; return false; }
-        out = bytes;
+    std::optional<uint64_t> size(const net::AssetHash& h, std::string& error) override {
+        if (h != hash) { error = "missing"; return std::nullopt; }
+        return bytes.size();
+    }
+    bool readRange(const net::AssetHash& h, uint64_t offset, size_t n, std::vector<uint8_t>& out, std::string& error) override {
+        if (h != hash || offset + n > bytes.size()) { error = "missing"; return false; }
+        out.assign(bytes.begin() + long(offset), bytes.begin() + long(offset + n));
         return true;
     }
     std::vector<uint8_t> bytes;

@@ -43,10 +43,15 @@ public:
         if (it == m_byAsset.end()) return std::nullopt;
         return it->second;
     }
-    bool read(const net::AssetHash& h, std::vector<uint8_t>& out, std::string& error) override {
+    std::optional<uint64_t> size(const net::AssetHash& h, std::string& error) override {
         auto it = m_files.find(h);
-        if (it == m_files.end()) { error = "missing"; return false; }
-        out = it->second;
+        if (it == m_files.end()) { error = "missing"; return std::nullopt; }
+        return it->second.size();
+    }
+    bool readRange(const net::AssetHash& h, uint64_t offset, size_t n, std::vector<uint8_t>& out, std::string& error) override {
+        auto it = m_files.find(h);
+        if (it == m_files.end() || offset + n > it->second.size()) { error = "missing"; return false; }
+        out.assign(it->second.begin() + long(offset), it->second.begin() + long(offset + n));
         return true;
     }
     const std::vector<uint8_t>& bytes(const std::string& asset) { return m_files[m_byAsset[asset]]; }
@@ -87,11 +92,11 @@ struct TempDir {
 };
 
 struct AssetHall {
-    AssetHall(MemorySource& src, const net::EventLayout& layout, const net::LinkConditions& link,
+    AssetHall(server::AssetSource& src, const net::EventLayout& layout, const net::LinkConditions& link,
               server::AssetDesc desc = {})
         : network(link), server(makeDesc(src, desc), layout, network.server(), nullptr) {}
 
-    static server::ServerDesc makeDesc(MemorySource& src, server::AssetDesc d) {
+    static server::ServerDesc makeDesc(server::AssetSource& src, server::AssetDesc d) {
         server::ServerDesc desc;
         d.source = &src;
         desc.assets = d;
@@ -422,6 +427,57 @@ TEST(AssetFetcher, TheWholeFileCheckRunsOnAWorkerAndPollDeliversIt) {
     EXPECT_FALSE(f.busy());
     EXPECT_TRUE(cache.has(hash));
     EXPECT_EQ(f.generation(), 1u);
+}
+
+// The server keeps no file in memory: it reads chunks when it sends them, through a small cache.
+// A file changed or removed on disk after start no longer matches the chunk checks taken at
+// start: the client is told in words and keeps none of it; an intact file still arrives whole.
+TEST(AssetTransfer, AFileChangedOrRemovedOnDiskAfterStartIsRefusedNotServed) {
+    TempDir dir;
+    const fs::path served = dir.path / "baked";
+    fs::create_directories(served);
+    std::vector<net::AssetHash> hashes;
+    std::vector<std::string> assets;
+    for (uint32_t k = 0; k < 3; ++k) {
+        const auto bytes = randomBytes(300 * 1024, 31 + k);
+        hashes.push_back(net::asset::hashOf(bytes));
+        assets.push_back(hashes.back().hex() + ".dhm");
+        std::ofstream(served / assets.back(), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), long(bytes.size()));
+    }
+    server::FolderAssetSource src({served.string()});
+    const uint32_t cacheBytes = 128 * 1024;
+    AssetHall h(src, boothLayout(assets), {}, {.cacheBytes = cacheBytes});
+    ASSERT_EQ(h.server.assets().refs().size(), 3u) << "all three checked at start";
+    {  // after start: the first changed in its fourth chunk (same size), the second removed
+        std::fstream f(served / assets[0], std::ios::binary | std::ios::in | std::ios::out);
+        f.seekp(200 * 1024);
+        f.put('\x5a');
+    }
+    fs::remove(served / assets[1]);
+    client::AssetCache cache((dir.path / "cache").string());
+    size_t k = h.join(cache);
+    h.run(20000, [&] { return h.fetcher(k).files().size() == 3 && !h.fetcher(k).busy(); });
+    const auto& files = h.fetcher(k).files();
+    ASSERT_EQ(files.size(), 3u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(files[i].state, client::FetchState::Failed) << i;
+        EXPECT_NE(files[i].error.find("changed or removed"), std::string::npos) << files[i].error;
+        EXPECT_NE(files[i].error.find("已被更改或删除"), std::string::npos) << files[i].error;
+        EXPECT_FALSE(cache.has(hashes[i]));
+        EXPECT_EQ(cache.partSize(hashes[i]), 0u) << "nothing of it is kept";
+    }
+    EXPECT_EQ(files[2].state, client::FetchState::Done) << files[2].error;
+    EXPECT_TRUE(cache.has(hashes[2]));
+    const auto& stats = h.server.assets().stats();
+    EXPECT_EQ(stats.filesGoneBad, 2u);
+    EXPECT_LE(stats.cachedBytes, cacheBytes) << "the chunk cache stays within its bound";
+    EXPECT_GE(stats.chunkReads, 5u) << "the intact file's chunks were read from disk";
+    // Asking again is refused at once.
+    client::AssetCache cache2((dir.path / "cache2").string());
+    size_t k2 = h.join(cache2);
+    h.run(20000, [&] { return h.fetcher(k2).files().size() == 3 && !h.fetcher(k2).busy(); });
+    EXPECT_EQ(h.fetcher(k2).files()[0].state, client::FetchState::Failed);
+    EXPECT_EQ(h.fetcher(k2).files()[2].state, client::FetchState::Done);
 }
 
 TEST(AssetTransfer, ManyModelsAreAskedForAFewAtATime) {
