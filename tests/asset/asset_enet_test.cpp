@@ -156,12 +156,13 @@ TEST(AssetEnet, BigDownloadKeepsSnapshotsFlowingOverUdp) {
                 const uint64_t s = c.conn->stats().snapshots;
                 if (s != lastSnaps[i]) {
                     maxGap[i] = std::max(maxGap[i], now - lastAt[i]);
+                    // Ticks the newest snapshot moved on by, less the snapshots that came (two may
+                    // arrive in one update): the rest were lost on the way.
+                    const uint32_t tick = c.conn->world().latestTick();
+                    if (lastTick[i] != 0 && tick - lastTick[i] > s - lastSnaps[i]) lost[i] += tick - lastTick[i] - (s - lastSnaps[i]);
+                    lastTick[i] = tick;
                     lastAt[i] = now;
                     lastSnaps[i] = s;
-                    // Ticks skipped between the newest snapshots: those were lost on the way.
-                    const uint32_t tick = c.conn->world().latestTick();
-                    if (lastTick[i] != 0 && tick > lastTick[i] + 1) lost[i] += tick - lastTick[i] - 1;
-                    lastTick[i] = tick;
                 }
             }
             if (start && done(c) && doneAt[i] == 0) doneAt[i] = now;
