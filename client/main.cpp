@@ -94,6 +94,10 @@ int main(int argc, char** argv) {
     cli.add_option("--event", eventPath, "event definition to host (JSON)")->capture_default_str();
     cli.add_option("--db", dbPath, "SQLite file of the hall hosted here (\":memory:\" keeps nothing)")->capture_default_str();
     cli.add_option("--assets", assetsDir, "assets folder (models, textures)")->capture_default_str();
+    std::string assetCache;
+    cli.add_option("--asset-cache", assetCache,
+                   "folder for models downloaded from the hall (default: $XDG_CACHE_HOME/dockhall/assets or "
+                   "~/.cache/dockhall/assets)");
     cli.add_option("--font", fontPath, "CJK font file for the interface (default: found on the system)");
     cli.add_option("--lang", lang, "interface language: zh | en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
     cli.add_option("--width", width, "window width")->check(CLI::Range(320, 8192))->capture_default_str();
@@ -124,6 +128,7 @@ int main(int argc, char** argv) {
     desc.width = width;
     desc.height = height;
     desc.assetsDir = assetsDir;
+    desc.assetCacheDir = assetCache;
     desc.fontPath = fontPath;
     desc.language = lang == "en" ? client::Language::English : client::Language::Chinese;
     desc.join.name = name;

@@ -58,14 +58,15 @@ bool AssetCache::writePart(const net::AssetHash& h, uint64_t offset, std::span<c
 
 bool AssetCache::commitPart(const net::AssetHash& h, std::string* error) {
     const std::string path = partPathFor(h);
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    std::vector<uint8_t> bytes(ec ? 0 : size_t(size));
     std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.eof() && in.fail()) {
+    if (ec || !in || !in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()))) {
         if (error) *error = path + " cannot be read";
         return false;
     }
     in.close();
-    std::error_code ec;
     if (net::asset::hashOf(bytes) != h) {
         fs::remove(path, ec);
         if (error) *error = "the downloaded file does not match its hash " + h.hex().substr(0, 12) + "…";

@@ -1,11 +1,16 @@
 // asset_fetcher.cpp: asks for missing baked models, checks every chunk and file, resumes.
 #include "client/core/asset_fetcher.h"
 
+#include <chrono>
 #include <utility>
 
 #include "net/asset/hash.h"
 
 namespace client {
+
+AssetFetcher::~AssetFetcher() {
+    for (Check& c : m_checks) c.result.wait();  // a worker still reads the cache's files
+}
 
 FetchFile* AssetFetcher::find(const net::AssetHash& h) {
     for (FetchFile& f : m_files)
@@ -42,14 +47,12 @@ void AssetFetcher::addRefs(const std::vector<net::AssetRef>& refs) {
         }
         uint64_t part = m_cache.partSize(r.hash);
         if (part >= r.size && r.size > 0) {
-            // A complete .part (the run ended before the check): check it now.
-            if (m_cache.commitPart(r.hash, nullptr)) {
-                f.state = FetchState::Done;
-                f.have = f.size;
-                ++m_generation;
-                continue;
-            }
-            part = 0;  // commitPart removed the bad file
+            // A complete .part (the run ended before the check): check it now; a bad one is
+            // removed and fetched from the start.
+            f.have = f.size;
+            f.asked = true;
+            startCheck(f, true);
+            continue;
         }
         f.resumedFrom = uint32_t(part);
         f.have = uint32_t(part);
@@ -98,20 +101,63 @@ void AssetFetcher::onChunk(const net::AssetChunk& c) {
     }
     f->have += uint32_t(c.data.size());
     f->state = FetchState::Downloading;
-    if (f->have < f->size) return;
-    if (!m_cache.commitPart(f->hash, &why)) {
-        ++m_stats.badFiles;
-        if (++f->retries > 1) {
-            fail(*f, "The model " + f->hash.hex().substr(0, 12) + "… failed its check twice (" + why +
-                         "); it is not shown. 模型文件两次校验失败，无法显示。");
-            return;
-        }
-        request(*f, 0);  // commitPart removed the .part: from the start
+    if (f->have >= f->size) startCheck(*f, false);
+}
+
+void AssetFetcher::startCheck(FetchFile& f, bool leftover) {
+    f.state = FetchState::Checking;
+    if (m_desc.checkInline) {
+        std::string why;
+        const bool ok = m_cache.commitPart(f.hash, &why);
+        finishCheck(f, ok, why, leftover);
         return;
     }
-    f->state = FetchState::Done;
-    ++m_stats.filesDownloaded;
-    ++m_generation;
+    // The worker touches only this file's .part and .dhm; nothing else writes them while the file
+    // is Checking (chunks and errors for it are ignored until then).
+    AssetCache* cache = &m_cache;
+    const net::AssetHash h = f.hash;
+    m_checks.push_back({h, leftover, std::async(std::launch::async, [cache, h] {
+                            std::string why;
+                            const bool ok = cache->commitPart(h, &why);
+                            return std::make_pair(ok, why);
+                        })});
+}
+
+void AssetFetcher::finishCheck(FetchFile& f, bool ok, const std::string& why, bool leftover) {
+    if (ok) {
+        f.state = FetchState::Done;
+        if (!leftover) ++m_stats.filesDownloaded;
+        ++m_generation;
+        return;
+    }
+    if (leftover) {  // a bad .part from an earlier run (commitPart removed it): no retry spent
+        f.resumedFrom = 0;
+        request(f, 0);
+        return;
+    }
+    ++m_stats.badFiles;
+    if (++f.retries > 1) {
+        fail(f, "The model " + f.hash.hex().substr(0, 12) + "… failed its check twice (" + why +
+                    "); it is not shown. 模型文件两次校验失败，无法显示。");
+        return;
+    }
+    request(f, 0);  // commitPart removed the .part: from the start
+}
+
+void AssetFetcher::poll() {
+    bool finished = false;
+    for (size_t i = 0; i < m_checks.size();) {
+        Check& c = m_checks[i];
+        if (c.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            ++i;
+            continue;
+        }
+        const auto [ok, why] = c.result.get();
+        if (FetchFile* f = find(c.hash); f && f->state == FetchState::Checking) finishCheck(*f, ok, why, c.leftover);
+        m_checks.erase(m_checks.begin() + long(i));
+        finished = true;
+    }
+    if (finished) askMore();
 }
 
 bool AssetFetcher::onPacket(net::MsgType type, std::span<const uint8_t> packet) {
@@ -138,7 +184,8 @@ bool AssetFetcher::handle(net::MsgType type, std::span<const uint8_t> packet) {
         case net::MsgType::AssetError: {
             net::AssetError m;
             if (!net::decodeAsset(packet, m)) return false;
-            if (FetchFile* f = find(m.hash); f && f->state != FetchState::Cached && f->state != FetchState::Done)
+            // A file being checked has every byte already: the check decides.
+            if (FetchFile* f = find(m.hash); f && (f->state == FetchState::Waiting || f->state == FetchState::Downloading))
                 fail(*f, m.text);
             return true;
         }
@@ -191,7 +238,8 @@ uint64_t AssetFetcher::heldBytes() const {
 
 bool AssetFetcher::busy() const {
     for (const FetchFile& f : m_files)
-        if (f.state == FetchState::Waiting || f.state == FetchState::Downloading) return true;
+        if (f.state == FetchState::Waiting || f.state == FetchState::Downloading || f.state == FetchState::Checking)
+            return true;
     return false;
 }
 

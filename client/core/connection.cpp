@@ -100,8 +100,10 @@ void Connection::update(uint64_t nowMs) {
         for (auto& packet : m_stage.takeOutbox()) outbox.push_back(std::move(packet));
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
         if (!outbox.empty()) m_transport.flush();
-        if (m_assets)
+        if (m_assets) {
+            m_assets->poll();  // whole-file checks done on the worker; a failed one asks again
             for (auto& packet : m_assets->takeOutbox()) m_transport.send(m_server, net::kChannelAssets, packet);
+        }
     }
     if (m_state == ConnState::Joined && nowMs > m_lastPacketMs + kSilenceLostMs) {
         m_transport.disconnect(m_server, 0);

@@ -121,7 +121,7 @@ public:
     const StageState& stage() const { return m_stage; }
     // Asset delivery into `cache` (which must outlive the connection); without it the server's
     // asset messages are ignored. Call before the first update().
-    void enableAssets(AssetCache& cache) { m_assets = std::make_unique<AssetFetcher>(cache); }
+    void enableAssets(AssetCache& cache, const FetcherDesc& desc = {}) { m_assets = std::make_unique<AssetFetcher>(cache, desc); }
     AssetFetcher* assets() { return m_assets.get(); }
     const AssetFetcher* assets() const { return m_assets.get(); }
     // Sends an asset-channel message (an upload's pieces). False if not joined or not queued.

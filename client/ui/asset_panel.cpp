@@ -51,7 +51,9 @@ void drawAssetDownloads(const AssetFetcher& fetcher, const net::EventLayout& eve
             ImGui::TextColored({1.0f, 0.45f, 0.35f, 1.0f}, "%s%s", tr(UiText::AssetFailed, lang), f.error.c_str());
             continue;
         }
-        const char* overlay = f.state == FetchState::Waiting ? tr(UiText::AssetWaiting, lang) : nullptr;
+        const char* overlay = f.state == FetchState::Waiting    ? tr(UiText::AssetWaiting, lang)
+                              : f.state == FetchState::Checking ? tr(UiText::AssetChecking, lang)
+                                                                : nullptr;
         std::snprintf(line, sizeof line, "%.0f / %.0f KB", double(f.have) / 1024.0, double(f.size) / 1024.0);
         ImGui::ProgressBar(f.size ? float(double(f.have) / double(f.size)) : 0.0f, {-1.0f, 0.0f}, overlay ? overlay : line);
     }

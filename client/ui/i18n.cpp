@@ -324,6 +324,7 @@ constexpr Row kTable[] = {
     {UiText::AssetTitle, "模型下载", "Model downloads"},
     {UiText::AssetTotal, "%d / %d 个模型，%.1f / %.1f MB", "%d of %d models, %.1f of %.1f MB"},
     {UiText::AssetWaiting, "排队中", "waiting"},
+    {UiText::AssetChecking, "校验中", "checking"},
     {UiText::AssetDone, "已完成", "done"},
     {UiText::AssetFailed, "失败：", "failed: "},
     {UiText::AssetPlaceholder, "模型到达前，展台显示占位方块。", "Until a model arrives, its booth shows a placeholder box."},

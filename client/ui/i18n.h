@@ -340,6 +340,7 @@ enum class UiText : uint16_t {
     AssetTitle,           // window title
     AssetTotal,           // "%d of %d models, %.1f of %.1f MB"
     AssetWaiting,         // a file asked for, no byte yet
+    AssetChecking,        // every byte here, its hash being checked
     AssetDone,            // a file downloaded and checked
     AssetFailed,          // prefix of a file's error
     AssetPlaceholder,     // why a booth shows a box meanwhile

@@ -305,7 +305,12 @@ void bakeMesh(const CleanMesh& c, const BakeOptions& opt, EncodedMesh& em, BakeS
     meshopt_remapVertexBuffer(posU.data(), c.pos.data(), vc, 12, remap.data());
 
     // LOD 0: vertex cache order (for a 16-entry FIFO, the model ACMR is measured against); then
-    // the chain, each level simplified from the one before.
+    // the chain, each level simplified from the one before. Each is given only the vertices the
+    // level before still uses, renumbered in the order its triangles first use them: the
+    // simplifier's work grows with the vertex count it is given, and its passes over vertices and
+    // triangles then walk memory in order. 1.7 times faster at 1 M triangles (docs/performance.md);
+    // vertex clustering (meshopt_simplifySloppy) for the far levels would add 15 % more speed for
+    // 5 times the error, so it is not used.
     std::vector<std::vector<uint32_t>> lods(1);
     lods[0].resize(idx.size());
     meshopt_optimizeVertexCacheFifo(lods[0].data(), idx.data(), idx.size(), unique, kCacheSize);
@@ -318,12 +323,21 @@ void bakeMesh(const CleanMesh& c, const BakeOptions& opt, EncodedMesh& em, BakeS
         const std::vector<uint32_t>& prev = lods.back();
         const size_t target = size_t(double(prev.size() / 3) * opt.lodRatio) * 3;
         if (target / 3 < opt.minLodTriangles) break;
+        std::vector<uint32_t> toSub(unique);
+        const size_t subCount = meshopt_optimizeVertexFetchRemap(toSub.data(), prev.data(), prev.size(), unique);
+        std::vector<uint32_t> prevSub(prev.size()), fromSub(subCount);
+        meshopt_remapIndexBuffer(prevSub.data(), prev.data(), prev.size(), toSub.data());
+        std::vector<float> posSub(subCount * 3);
+        meshopt_remapVertexBuffer(posSub.data(), posU.data(), unique, 12, toSub.data());
+        for (size_t v = 0; v < unique; ++v)
+            if (toSub[v] != ~0u) fromSub[toSub[v]] = uint32_t(v);
         std::vector<uint32_t> next(prev.size());
         float err = 0;
-        next.resize(meshopt_simplify(next.data(), prev.data(), prev.size(), posU.data(), unique, 12, target, 0.05f, 0,
-                                     &err));
+        next.resize(meshopt_simplify(next.data(), prevSub.data(), prevSub.size(), posSub.data(), subCount, 12, target,
+                                     0.05f, 0, &err));
         if (next.empty() || next.size() > prev.size() * 85 / 100) break;  // the simplifier is stuck
-        meshopt_optimizeVertexCacheFifo(next.data(), next.data(), next.size(), unique, kCacheSize);
+        meshopt_optimizeVertexCacheFifo(next.data(), next.data(), next.size(), subCount, kCacheSize);
+        for (uint32_t& i : next) i = fromSub[i];
         errors.push_back(errors.back() + err * scale);
         lods.push_back(std::move(next));
     }

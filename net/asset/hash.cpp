@@ -17,4 +17,21 @@ std::array<uint8_t, 16> chunkCheck(std::span<const uint8_t> data) {
     return c;
 }
 
+struct FileHasher::State {
+    crypto_generichash_state s;
+};
+
+FileHasher::FileHasher() : m(std::make_unique<State>()) {
+    crypto_generichash_init(&m->s, nullptr, 0, AssetHash{}.b.size());
+}
+FileHasher::~FileHasher() = default;
+
+void FileHasher::update(std::span<const uint8_t> bytes) { crypto_generichash_update(&m->s, bytes.data(), bytes.size()); }
+
+AssetHash FileHasher::finish() {
+    AssetHash h;
+    crypto_generichash_final(&m->s, h.b.data(), h.b.size());
+    return h;
+}
+
 }  // namespace net::asset

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "net/protocol/asset_msgs.h"
@@ -13,5 +14,21 @@ namespace net::asset {
 AssetHash hashOf(std::span<const uint8_t> bytes);
 // BLAKE2b-128 of one chunk's data (AssetChunk::check).
 std::array<uint8_t, 16> chunkCheck(std::span<const uint8_t> data);
+
+// hashOf() over a file read in pieces (the server checks its files without holding them):
+//   FileHasher h; h.update(piece); ...; AssetHash whole = h.finish();
+class FileHasher {
+public:
+    FileHasher();
+    ~FileHasher();
+    FileHasher(const FileHasher&) = delete;
+    FileHasher& operator=(const FileHasher&) = delete;
+    void update(std::span<const uint8_t> bytes);
+    AssetHash finish();  // once; the hasher is spent after it
+
+private:
+    struct State;
+    std::unique_ptr<State> m;
+};
 
 }  // namespace net::asset

@@ -2,6 +2,7 @@
 #include "server/core/asset_service.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -43,27 +44,45 @@ std::optional<net::AssetHash> FolderAssetSource::forExhibit(const std::string& a
     return it->second;
 }
 
-bool FolderAssetSource::read(const net::AssetHash& hash, std::vector<uint8_t>& out, std::string& error) {
+std::optional<std::string> FolderAssetSource::pathOf(const net::AssetHash& hash) const {
     const std::string name = hash.hex() + ".dhm";
     for (const std::string& dir : m_folders) {
         const fs::path p = fs::path(dir) / name;
         std::error_code ec;
-        const auto size = fs::file_size(p, ec);
-        if (ec) continue;
-        if (size > net::kMaxAssetBytes) {
-            error = p.string() + " is larger than " + std::to_string(net::kMaxAssetBytes) + " bytes";
-            return false;
-        }
-        std::ifstream in(p, std::ios::binary);
-        out.resize(size_t(size));
-        if (!in.read(reinterpret_cast<char*>(out.data()), std::streamsize(size))) {
-            error = p.string() + " cannot be read";
-            return false;
-        }
-        return true;
+        if (fs::is_regular_file(p, ec)) return p.string();
     }
-    error = name + " is in none of the asset folders";
-    return false;
+    return std::nullopt;
+}
+
+std::optional<uint64_t> FolderAssetSource::size(const net::AssetHash& hash, std::string& error) {
+    auto path = pathOf(hash);
+    if (!path) {
+        error = hash.hex() + ".dhm is in none of the asset folders";
+        return std::nullopt;
+    }
+    std::error_code ec;
+    const auto n = fs::file_size(*path, ec);
+    if (ec) {
+        error = *path + ": " + ec.message();
+        return std::nullopt;
+    }
+    return uint64_t(n);
+}
+
+bool FolderAssetSource::readRange(const net::AssetHash& hash, uint64_t offset, size_t n, std::vector<uint8_t>& out,
+                                  std::string& error) {
+    auto path = pathOf(hash);
+    if (!path) {
+        error = hash.hex() + ".dhm is in none of the asset folders";
+        return false;
+    }
+    std::ifstream in(*path, std::ios::binary);
+    out.resize(n);
+    if (!in || !in.seekg(std::streamoff(offset)) || !in.read(reinterpret_cast<char*>(out.data()), std::streamsize(n))) {
+        error = *path + " cannot be read at byte " + std::to_string(offset) + " (shorter than it was?)";
+        return false;
+    }
+    return true;
 }
 
 bool FolderAssetSource::store(const net::AssetHash& hash, std::span<const uint8_t> bytes, std::string& error) {
@@ -94,11 +113,13 @@ bool FolderAssetSource::store(const net::AssetHash& hash, std::span<const uint8_
 
 struct AssetService::File {
     net::AssetHash hash;
-    std::vector<uint8_t> bytes;
+    uint32_t size = 0;
+    std::vector<std::array<uint8_t, 16>> checks;  // BLAKE2b-128 of each chunk, taken at start
+    bool bad = false;                             // changed or removed on disk since: never sent
 };
 
 struct AssetService::Download {
-    std::shared_ptr<const File> file;
+    std::shared_ptr<File> file;
     uint32_t next = 0;  // the next byte to send
 };
 
@@ -135,23 +156,93 @@ AssetService::AssetService(const AssetDesc& desc, const net::EventLayout& layout
                 auto f = std::make_shared<File>();
                 f->hash = *hash;
                 std::string why;
-                if (!m_desc.source->read(*hash, f->bytes, why)) {
-                    m_problems.push_back(asset + ": " + why);
-                    continue;
-                }
                 // A file that does not match its name is never sent: the clients would refuse it anyway.
-                if (net::asset::hashOf(f->bytes) != *hash || f->bytes.empty()) {
-                    m_problems.push_back(asset + ": " + hash->hex() + ".dhm does not match its hash");
+                if (!checkFile(*f, why)) {
+                    m_problems.push_back(asset + ": " + why);
                     continue;
                 }
                 it = m_files.emplace(*hash, std::move(f)).first;
             }
-            m_refs.push_back({uint16_t(b), uint8_t(e), *hash, uint32_t(it->second->bytes.size())});
+            m_refs.push_back({uint16_t(b), uint8_t(e), *hash, it->second->size});
         }
     }
 }
 
 AssetService::~AssetService() = default;
+
+bool AssetService::checkFile(File& f, std::string& why) {
+    auto size = m_desc.source->size(f.hash, why);
+    if (!size) return false;
+    if (*size == 0 || *size > net::kMaxAssetBytes) {
+        why = f.hash.hex() + ".dhm is " + std::to_string(*size) + " bytes; a model has 1 to " +
+              std::to_string(net::kMaxAssetBytes);
+        return false;
+    }
+    f.size = uint32_t(*size);
+    f.checks.clear();
+    net::asset::FileHasher whole;
+    std::vector<uint8_t> piece;
+    for (uint32_t at = 0; at < f.size; at += m_desc.chunkBytes) {
+        const size_t n = std::min<size_t>(m_desc.chunkBytes, f.size - at);
+        if (!m_desc.source->readRange(f.hash, at, n, piece, why)) return false;
+        whole.update(piece);
+        f.checks.push_back(net::asset::chunkCheck(piece));
+    }
+    if (whole.finish() != f.hash) {
+        why = f.hash.hex() + ".dhm does not match its hash";
+        return false;
+    }
+    return true;
+}
+
+const std::vector<uint8_t>* AssetService::chunkData(File& f, uint32_t index) {
+    if (f.bad || index >= f.checks.size()) return nullptr;
+    const auto key = std::make_pair(f.hash, index);
+    if (auto it = m_cache.find(key); it != m_cache.end()) {
+        it->second.lastUse = ++m_useClock;
+        return &it->second.bytes;
+    }
+    const uint64_t at = uint64_t(index) * m_desc.chunkBytes;
+    const size_t n = std::min<size_t>(m_desc.chunkBytes, f.size - at);
+    std::vector<uint8_t> bytes;
+    std::string why;
+    ++m_stats.chunkReads;
+    if (!m_desc.source->readRange(f.hash, at, n, bytes, why) || net::asset::chunkCheck(bytes) != f.checks[index]) {
+        f.bad = true;
+        ++m_stats.filesGoneBad;
+        m_problems.push_back(f.hash.hex() + ".dhm changed or went missing after start; no longer served" +
+                             (why.empty() ? std::string() : " (" + why + ")"));
+        for (auto it = m_cache.begin(); it != m_cache.end();) {  // what was cached of it goes too
+            if (it->first.first == f.hash) {
+                m_stats.cachedBytes -= it->second.bytes.size();
+                it = m_cache.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        return nullptr;
+    }
+    // Least recently used out until the new chunk fits (the cache holds at least this one).
+    while (!m_cache.empty() && m_stats.cachedBytes + n > m_desc.cacheBytes) {
+        auto oldest = m_cache.begin();
+        for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
+            if (it->second.lastUse < oldest->second.lastUse) oldest = it;
+        m_stats.cachedBytes -= oldest->second.bytes.size();
+        m_cache.erase(oldest);
+    }
+    m_stats.cachedBytes += n;
+    CachedChunk& c = m_cache[key];
+    c.bytes = std::move(bytes);
+    c.lastUse = ++m_useClock;
+    return &c.bytes;
+}
+
+void AssetService::refuseBadFile(net::ParticipantId to, const File& f) {
+    error(to, f.hash, net::AssetErrorCode::Unreadable,
+          "The hall's copy of model " + f.hash.hex().substr(0, 12) +
+              "… was changed or removed on the server; it cannot be sent. Ask the organizer to restore it. "
+              "会场服务器上的该模型文件已被更改或删除，无法发送，请联系主办方恢复。");
+}
 
 const AssetService::File* AssetService::file(const net::AssetHash& h) const {
     auto it = m_files.find(h);
@@ -191,10 +282,14 @@ bool AssetService::onMessage(net::ParticipantId from, net::MsgType type, std::sp
                       "This hall has no model " + req.hash.hex().substr(0, 12) + "…. 会场没有该模型文件。");
                 return true;
             }
-            if (req.offset >= it->second->bytes.size()) {
+            if (it->second->bad) {
+                refuseBadFile(from, *it->second);
+                return true;
+            }
+            if (req.offset >= it->second->size) {
                 error(from, req.hash, net::AssetErrorCode::BadRequest,
                       "Resume offset " + std::to_string(req.offset) + " is past the end of the model (" +
-                          std::to_string(it->second->bytes.size()) + " bytes). 续传位置超出文件长度。");
+                          std::to_string(it->second->size) + " bytes). 续传位置超出文件长度。");
                 return true;
             }
             // Asking again (a resume after a bad chunk) moves the file's position; no second copy.
@@ -338,11 +433,17 @@ void AssetService::finishUpload(Client& c, int64_t unixMs) {
         refuseUpload(c, req, file + ": the exhibit could not be saved; please try again. 展品未能保存，请重试。");
         return;
     }
-    auto f = std::make_shared<File>();
-    f->hash = u.begin.hash;
-    f->bytes = std::move(u.bytes);
-    const uint32_t size = uint32_t(f->bytes.size());
-    m_files.emplace(f->hash, std::move(f));
+    if (!m_files.count(u.begin.hash)) {
+        // Kept by the source; only its chunk checks stay here, as for the files found at start.
+        auto f = std::make_shared<File>();
+        f->hash = u.begin.hash;
+        f->size = uint32_t(u.bytes.size());
+        for (size_t at = 0; at < u.bytes.size(); at += m_desc.chunkBytes)
+            f->checks.push_back(net::asset::chunkCheck(
+                std::span<const uint8_t>(u.bytes).subspan(at, std::min<size_t>(m_desc.chunkBytes, u.bytes.size() - at))));
+        m_files.emplace(f->hash, std::move(f));
+    }
+    const uint32_t size = uint32_t(u.bytes.size());
     const uint8_t index = uint8_t(m_layout.booths[boothIndex].exhibits.size());
     m_link.addExhibit(boothIndex, exhibit);
     net::AssetRef ref{boothIndex, index, u.begin.hash, size};
@@ -355,26 +456,36 @@ void AssetService::finishUpload(Client& c, int64_t unixMs) {
 }
 
 bool AssetService::sendChunk(Client& c) {
-    while (!c.queue.empty() && c.queue.front().next >= c.queue.front().file->bytes.size()) {
+    while (!c.queue.empty() && c.queue.front().next >= c.queue.front().file->size) {
         c.queue.pop_front();
         ++m_stats.filesCompleted;
     }
     if (c.queue.empty() || c.unacked >= m_desc.windowChunks) return false;
     Download& d = c.queue.front();
-    const std::vector<uint8_t>& bytes = d.file->bytes;
-    const uint32_t n = std::min<uint32_t>(m_desc.chunkBytes, uint32_t(bytes.size()) - d.next);
+    File& f = *d.file;
+    // Chunks are read at chunkBytes boundaries (the checks taken at start are per chunk); a
+    // resume from elsewhere gets the rest of its chunk first.
+    const uint32_t index = d.next / m_desc.chunkBytes;
+    const uint32_t within = d.next - index * m_desc.chunkBytes;
+    const std::vector<uint8_t>* bytes = chunkData(f, index);
+    if (!bytes || within >= bytes->size()) {
+        refuseBadFile(c.id, f);
+        c.queue.pop_front();
+        return true;  // the queue moved on: the round goes on with the next file
+    }
+    const uint32_t n = uint32_t(bytes->size()) - within;
     net::AssetChunk chunk;
-    chunk.hash = d.file->hash;
+    chunk.hash = f.hash;
     chunk.offset = d.next;
-    chunk.total = uint32_t(bytes.size());
-    chunk.data.assign(bytes.begin() + d.next, bytes.begin() + d.next + n);
-    chunk.check = net::asset::chunkCheck(chunk.data);
+    chunk.total = f.size;
+    chunk.data.assign(bytes->begin() + within, bytes->end());
+    chunk.check = within == 0 ? f.checks[index] : net::asset::chunkCheck(chunk.data);
     m_link.send(c.id, net::encodeAsset(chunk));
     d.next += n;
     ++c.unacked;
     ++m_stats.chunksSent;
     m_stats.bytesSent += n;
-    if (d.next >= bytes.size()) {
+    if (d.next >= f.size) {
         c.queue.pop_front();
         ++m_stats.filesCompleted;
     }

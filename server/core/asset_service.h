@@ -6,6 +6,13 @@
 // from an offset when it holds part of the file; the service answers in chunks of
 // AssetDesc::chunkBytes, each with its offset and BLAKE2b-128.
 //
+// Files stay on disk: the check at start reads each one in chunks and keeps only its size and
+// the BLAKE2b-128 of every chunk (16 bytes per 64 KiB); chunks are read again when sent, through a
+// small cache (AssetDesc::cacheBytes, least recently used out), so memory does not grow with the
+// catalogue. Files are immutable (named by hash): a chunk read later that no longer matches its
+// check (the file was changed or removed after start) is never sent; the client gets an
+// AssetError (Unreadable) instead, and so does every later request for that file.
+//
 // Flow control, so walking, input and chat never wait behind a download:
 //   - a client has at most `windowChunks` chunks unacknowledged (it acks each one it receives),
 //     so ENet's reliable queue for the assets channel stays short;
@@ -47,8 +54,12 @@ public:
     // The baked file an exhibit's `asset` names: "models/spur_gear.glb" (through the baked
     // folder's index.json) or "<hash>.dhm" itself. Nullopt when there is none.
     virtual std::optional<net::AssetHash> forExhibit(const std::string& asset) = 0;
-    // The whole file. False with a reason when it is missing or unreadable.
-    virtual bool read(const net::AssetHash& hash, std::vector<uint8_t>& out, std::string& error) = 0;
+    // The file's size in bytes; nullopt with a reason when it is missing or unreadable.
+    virtual std::optional<uint64_t> size(const net::AssetHash& hash, std::string& error) = 0;
+    // Exactly `n` bytes from `offset` into `out`. False with a reason when the file is missing,
+    // shorter or unreadable.
+    virtual bool readRange(const net::AssetHash& hash, uint64_t offset, size_t n, std::vector<uint8_t>& out,
+                           std::string& error) = 0;
     // Keeps an exhibitor's upload (already checked) so that read() finds it, also after a restart.
     virtual bool store(const net::AssetHash&, std::span<const uint8_t>, std::string& error) {
         error = "this hall does not keep uploads";
@@ -63,10 +74,14 @@ class FolderAssetSource final : public AssetSource {
 public:
     explicit FolderAssetSource(std::vector<std::string> folders, std::string uploadFolder = {});
     std::optional<net::AssetHash> forExhibit(const std::string& asset) override;
-    bool read(const net::AssetHash& hash, std::vector<uint8_t>& out, std::string& error) override;
+    std::optional<uint64_t> size(const net::AssetHash& hash, std::string& error) override;
+    bool readRange(const net::AssetHash& hash, uint64_t offset, size_t n, std::vector<uint8_t>& out,
+                   std::string& error) override;
     bool store(const net::AssetHash& hash, std::span<const uint8_t> bytes, std::string& error) override;
 
 private:
+    std::optional<std::string> pathOf(const net::AssetHash& hash) const;  // the first folder's copy
+
     std::vector<std::string> m_folders;
     std::string m_uploadFolder;
     std::map<std::string, net::AssetHash> m_index;  // source file name -> baked hash
@@ -87,6 +102,7 @@ struct AssetDesc {
     uint32_t chunkBytes = net::kAssetChunkBytes;
     uint32_t windowChunks = 4;             // per client, unacknowledged
     uint32_t tickBudgetBytes = 256 * 1024; // per tick for all downloads (x30: 7.5 MiB/s)
+    uint32_t cacheBytes = 4u << 20;        // chunks kept in memory between sends (all files)
     uint32_t maxQueued = 1024;             // files one client may have asked for at once
     uint32_t maxUploadBytes = 16u << 20;   // an exhibitor's baked file
     uint64_t maxUploadTriangles = 2'000'000;  // at its finest level of detail
@@ -97,6 +113,9 @@ struct AssetServiceStats {
     uint64_t bytesSent = 0;
     uint64_t filesCompleted = 0;           // last chunk sent
     uint64_t errorsSent = 0;
+    uint64_t chunkReads = 0;               // chunks read from the source (cache misses)
+    uint64_t cachedBytes = 0;              // held in the chunk cache now (<= AssetDesc::cacheBytes)
+    uint64_t filesGoneBad = 0;             // changed or removed on disk after start
     uint64_t uploadsAccepted = 0;
     uint64_t uploadsRefused = 0;
 };
@@ -133,6 +152,11 @@ private:
     void refuseUpload(Client& c, uint32_t req, const std::string& text);
     void error(net::ParticipantId to, const net::AssetHash& h, net::AssetErrorCode code, const std::string& text);
     bool sendChunk(Client& c);
+    // Chunk `index` of a file, from the cache or read and checked; nullptr when the file no
+    // longer matches what was checked at start (it is then marked bad).
+    const std::vector<uint8_t>* chunkData(File& f, uint32_t index);
+    bool checkFile(File& f, std::string& why);  // at start: size, chunk checks, whole hash
+    void refuseBadFile(net::ParticipantId to, const File& f);
 
     AssetDesc m_desc;
     const net::EventLayout& m_layout;
@@ -140,7 +164,13 @@ private:
     EventStore* m_store;
     std::vector<net::AssetRef> m_refs;
     std::vector<std::string> m_problems;
-    std::map<net::AssetHash, std::shared_ptr<const File>> m_files;
+    std::map<net::AssetHash, std::shared_ptr<File>> m_files;
+    struct CachedChunk {
+        std::vector<uint8_t> bytes;
+        uint64_t lastUse = 0;
+    };
+    std::map<std::pair<net::AssetHash, uint32_t>, CachedChunk> m_cache;  // (file, chunk index)
+    uint64_t m_useClock = 0;
     std::map<uint16_t, std::unique_ptr<Client>> m_clients;  // by participant id (ordered: fair rotation)
     uint16_t m_nextFirst = 0;  // the rotation's starting client id
     AssetServiceStats m_stats;

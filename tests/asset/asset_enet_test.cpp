@@ -1,7 +1,8 @@
 // Asset delivery over real ENet on 127.0.0.1 and the real clock: a big download by two clients
 // while they walk. Prints the throughput and the snapshot rate each client saw during it; fails
-// when snapshots slow down a lot or stall (the asset window and tick budget keep the bulk transfer
-// from crowding them out).
+// when snapshots are lost, slow down or stall, or the download is slow (the asset window and tick
+// budget keep the bulk transfer from crowding the snapshots out; the whole-file check runs on a
+// worker, so the thread that pumps the connection never stops for it).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -31,9 +32,13 @@ class OneFile final : public server::AssetSource {
 public:
     explicit OneFile(std::vector<uint8_t> b) : bytes(std::move(b)), hash(net::asset::hashOf(bytes)) {}
     std::optional<net::AssetHash> forExhibit(const std::string&) override { return hash; }
-    bool read(const net::AssetHash& h, std::vector<uint8_t>& out, std::string& error) override {
-        if (h != hash) { error = "missing"; return false; }
-        out = bytes;
+    std::optional<uint64_t> size(const net::AssetHash& h, std::string& error) override {
+        if (h != hash) { error = "missing"; return std::nullopt; }
+        return bytes.size();
+    }
+    bool readRange(const net::AssetHash& h, uint64_t offset, size_t n, std::vector<uint8_t>& out, std::string& error) override {
+        if (h != hash || offset + n > bytes.size()) { error = "missing"; return false; }
+        out.assign(bytes.begin() + long(offset), bytes.begin() + long(offset + n));
         return true;
     }
     std::vector<uint8_t> bytes;
@@ -127,7 +132,8 @@ TEST(AssetEnet, BigDownloadKeepsSnapshotsFlowingOverUdp) {
     connectAll(true);
     auto done = [&](const C& c) { return c.conn->assets() && !c.conn->assets()->files().empty() && !c.conn->assets()->busy(); };
     std::vector<uint64_t> snapsAtStart(clients.size()), lastSnaps(clients.size()), lastAt(clients.size()),
-        maxGap(clients.size());
+        maxGap(clients.size()), lost(clients.size()), doneAt(clients.size());
+    std::vector<uint32_t> lastTick(clients.size());
     uint64_t start = 0, nextInput = 0;
     uint32_t tickAtStart = 0;
     const uint64_t deadline = monoMs() + 60000;
@@ -150,10 +156,16 @@ TEST(AssetEnet, BigDownloadKeepsSnapshotsFlowingOverUdp) {
                 const uint64_t s = c.conn->stats().snapshots;
                 if (s != lastSnaps[i]) {
                     maxGap[i] = std::max(maxGap[i], now - lastAt[i]);
+                    // Ticks the newest snapshot moved on by, less the snapshots that came (two may
+                    // arrive in one update): the rest were lost on the way.
+                    const uint32_t tick = c.conn->world().latestTick();
+                    if (lastTick[i] != 0 && tick - lastTick[i] > s - lastSnaps[i]) lost[i] += tick - lastTick[i] - (s - lastSnaps[i]);
+                    lastTick[i] = tick;
                     lastAt[i] = now;
                     lastSnaps[i] = s;
                 }
             }
+            if (start && done(c) && doneAt[i] == 0) doneAt[i] = now;
             allDone = allDone && done(c);
         }
         if (now >= nextInput) {
@@ -176,16 +188,22 @@ TEST(AssetEnet, BigDownloadKeepsSnapshotsFlowingOverUdp) {
         auto* f = clients[i].conn->assets();
         ASSERT_TRUE(f && !f->files().empty());
         EXPECT_EQ(f->files()[0].state, client::FetchState::Done) << f->files()[0].error;
-        const double rate = double(lastSnaps[i] - snapsAtStart[i]) / seconds;
+        // The rate over this client's own download (until its file was checked and kept).
+        const double own = double(doneAt[i] - start) / 1000.0;
+        const double rate = double(lastSnaps[i] - snapsAtStart[i]) / own;
+        const double mibPerS = double(clients.size() * size) / (1024.0 * 1024.0) / seconds;
         std::printf("client %zu: %zu MiB in %.2f s over ENet on 127.0.0.1 (%.1f MiB/s for the %zu together); "
-                    "snapshots %.1f Hz during it, longest gap %llu ms\n",
-                    i, size >> 20, seconds, double(clients.size() * size) / (1024.0 * 1024.0) / seconds, clients.size(), rate,
+                    "snapshots %.1f Hz during it, %llu lost, longest gap %llu ms\n",
+                    i, size >> 20, own, mibPerS, clients.size(), rate, (unsigned long long)lost[i],
                     (unsigned long long)maxGap[i]);
-        // Measured here: 30.0 Hz idle, 25.7-27.5 Hz during the download (about one snapshot in ten
-        // is lost under the bulk transfer, also with one client and a quarter of the budget; none
-        // is held up: the longest gap stays near 40 ms).
-        EXPECT_GE(rate, idleRate * 0.75) << "snapshots slowed down during the download";
-        EXPECT_LE(maxGap[i], 250u);
+        // Measured on an idle 2-core machine: 30.0 Hz idle, 29.5-30.1 Hz during the download, none
+        // lost, longest gap 40-72 ms, 6.6-7.1 MiB/s. (Before the whole-file check moved to a worker
+        // the pumping thread stopped for it, 25.7-27.5 Hz and gaps up to 135 ms.) The margins are
+        // for a loaded CI machine: a hitch of the test's own thread shows as a late pair, not a loss.
+        EXPECT_GE(rate, idleRate * 0.9) << "snapshots slowed down during the download";
+        EXPECT_LE(lost[i], uint64_t(1 + own * 30 * 0.02)) << "snapshots lost during the download";
+        EXPECT_LE(maxGap[i], 200u);
+        EXPECT_GE(mibPerS, 3.0) << "the download is slow";
     }
     fs::remove_all(dir);
 }

@@ -4,10 +4,12 @@
 // files, and the chunk reader's bounds.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "client/core/asset_cache.h"
 #include "client/core/asset_fetcher.h"
@@ -41,10 +43,15 @@ public:
         if (it == m_byAsset.end()) return std::nullopt;
         return it->second;
     }
-    bool read(const net::AssetHash& h, std::vector<uint8_t>& out, std::string& error) override {
+    std::optional<uint64_t> size(const net::AssetHash& h, std::string& error) override {
         auto it = m_files.find(h);
-        if (it == m_files.end()) { error = "missing"; return false; }
-        out = it->second;
+        if (it == m_files.end()) { error = "missing"; return std::nullopt; }
+        return it->second.size();
+    }
+    bool readRange(const net::AssetHash& h, uint64_t offset, size_t n, std::vector<uint8_t>& out, std::string& error) override {
+        auto it = m_files.find(h);
+        if (it == m_files.end() || offset + n > it->second.size()) { error = "missing"; return false; }
+        out.assign(it->second.begin() + long(offset), it->second.begin() + long(offset + n));
         return true;
     }
     const std::vector<uint8_t>& bytes(const std::string& asset) { return m_files[m_byAsset[asset]]; }
@@ -85,11 +92,11 @@ struct TempDir {
 };
 
 struct AssetHall {
-    AssetHall(MemorySource& src, const net::EventLayout& layout, const net::LinkConditions& link,
+    AssetHall(server::AssetSource& src, const net::EventLayout& layout, const net::LinkConditions& link,
               server::AssetDesc desc = {})
         : network(link), server(makeDesc(src, desc), layout, network.server(), nullptr) {}
 
-    static server::ServerDesc makeDesc(MemorySource& src, server::AssetDesc d) {
+    static server::ServerDesc makeDesc(server::AssetSource& src, server::AssetDesc d) {
         server::ServerDesc desc;
         d.source = &src;
         desc.assets = d;
@@ -100,7 +107,7 @@ struct AssetHall {
         transports.push_back(network.connectClient());
         conns.push_back(std::make_unique<client::Connection>(
             *transports.back(), client::JoinRequest{name, "宁夏大学", net::Role::Attendee, "", net::kProtocolVersion}, now));
-        conns.back()->enableAssets(cache);
+        conns.back()->enableAssets(cache, {.checkInline = true});  // the fake clock steps the whole check
         return conns.size() - 1;
     }
 
@@ -296,7 +303,7 @@ namespace {
 struct FetcherRig {
     TempDir dir;
     client::AssetCache cache{dir.path.string()};
-    client::AssetFetcher f{cache};
+    client::AssetFetcher f{cache, {.checkInline = true}};
     std::vector<uint8_t> file = randomBytes(3000, 8);
     net::AssetHash hash = net::asset::hashOf(file);
 
@@ -372,6 +379,105 @@ TEST(AssetFetcher, TwoBadFilesGiveUpWithAMessage) {
     EXPECT_NE(rig.f.files()[0].error.find("check"), std::string::npos);
     EXPECT_FALSE(rig.cache.has(rig.hash));
     EXPECT_FALSE(fs::exists(rig.cache.partPathFor(rig.hash)));
+}
+
+// The whole-file check runs on a worker, not on the thread that pumps the connection (the
+// render thread): the last chunk leaves the file Checking, and poll() later makes it Done, or
+// asks for it again from the start when it fails.
+TEST(AssetFetcher, TheWholeFileCheckRunsOnAWorkerAndPollDeliversIt) {
+    TempDir dir;
+    client::AssetCache cache{dir.path.string()};
+    std::vector<uint8_t> file = randomBytes(160 * 1024, 21);  // one chunk
+    const net::AssetHash hash = net::asset::hashOf(file);
+    client::AssetFetcher f{cache};
+    auto chunk = [&](const std::vector<uint8_t>& bytes) {
+        net::AssetChunk c;
+        c.hash = hash;
+        c.offset = 0;
+        c.total = uint32_t(bytes.size());
+        c.data = bytes;
+        c.check = net::asset::chunkCheck(c.data);
+        return net::encodeAsset(c);
+    };
+    auto pollUntilNotChecking = [&] {
+        for (int i = 0; i < 5000 && f.files()[0].state == client::FetchState::Checking; ++i) {
+            f.poll();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    };
+    f.onPacket(net::MsgType::AssetList, net::encodeAsset(net::AssetList{.replace = true, .refs = {{0, 0, hash, uint32_t(file.size())}}}));
+    f.takeOutbox();
+    std::vector<uint8_t> damaged = file;
+    damaged[12345] ^= 1;  // every chunk matches its check, the file does not
+    ASSERT_TRUE(f.onPacket(net::MsgType::AssetChunk, chunk(damaged)));
+    EXPECT_EQ(f.files()[0].state, client::FetchState::Checking) << "the check waits for poll()";
+    EXPECT_TRUE(f.busy());
+    f.takeOutbox();  // the chunk's ack
+    pollUntilNotChecking();
+    ASSERT_EQ(f.files()[0].state, client::FetchState::Waiting) << "asked for again";
+    EXPECT_EQ(f.stats().badFiles, 1u);
+    std::vector<uint32_t> asked;
+    for (auto& p : f.takeOutbox())
+        if (net::AssetRequest r; net::decodeAsset(p, r)) asked.push_back(r.offset);
+    EXPECT_EQ(asked, std::vector<uint32_t>{0});
+    ASSERT_TRUE(f.onPacket(net::MsgType::AssetChunk, chunk(file)));
+    EXPECT_EQ(f.files()[0].state, client::FetchState::Checking);
+    pollUntilNotChecking();
+    EXPECT_EQ(f.files()[0].state, client::FetchState::Done);
+    EXPECT_FALSE(f.busy());
+    EXPECT_TRUE(cache.has(hash));
+    EXPECT_EQ(f.generation(), 1u);
+}
+
+// The server keeps no file in memory: it reads chunks when it sends them, through a small cache.
+// A file changed or removed on disk after start no longer matches the chunk checks taken at
+// start: the client is told in words and keeps none of it; an intact file still arrives whole.
+TEST(AssetTransfer, AFileChangedOrRemovedOnDiskAfterStartIsRefusedNotServed) {
+    TempDir dir;
+    const fs::path served = dir.path / "baked";
+    fs::create_directories(served);
+    std::vector<net::AssetHash> hashes;
+    std::vector<std::string> assets;
+    for (uint32_t k = 0; k < 3; ++k) {
+        const auto bytes = randomBytes(300 * 1024, 31 + k);
+        hashes.push_back(net::asset::hashOf(bytes));
+        assets.push_back(hashes.back().hex() + ".dhm");
+        std::ofstream(served / assets.back(), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), long(bytes.size()));
+    }
+    server::FolderAssetSource src({served.string()});
+    const uint32_t cacheBytes = 128 * 1024;
+    AssetHall h(src, boothLayout(assets), {}, {.cacheBytes = cacheBytes});
+    ASSERT_EQ(h.server.assets().refs().size(), 3u) << "all three checked at start";
+    {  // after start: the first changed in its fourth chunk (same size), the second removed
+        std::fstream f(served / assets[0], std::ios::binary | std::ios::in | std::ios::out);
+        f.seekp(200 * 1024);
+        f.put('\x5a');
+    }
+    fs::remove(served / assets[1]);
+    client::AssetCache cache((dir.path / "cache").string());
+    size_t k = h.join(cache);
+    h.run(20000, [&] { return h.fetcher(k).files().size() == 3 && !h.fetcher(k).busy(); });
+    const auto& files = h.fetcher(k).files();
+    ASSERT_EQ(files.size(), 3u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(files[i].state, client::FetchState::Failed) << i;
+        EXPECT_NE(files[i].error.find("changed or removed"), std::string::npos) << files[i].error;
+        EXPECT_NE(files[i].error.find("已被更改或删除"), std::string::npos) << files[i].error;
+        EXPECT_FALSE(cache.has(hashes[i]));
+        EXPECT_EQ(cache.partSize(hashes[i]), 0u) << "nothing of it is kept";
+    }
+    EXPECT_EQ(files[2].state, client::FetchState::Done) << files[2].error;
+    EXPECT_TRUE(cache.has(hashes[2]));
+    const auto& stats = h.server.assets().stats();
+    EXPECT_EQ(stats.filesGoneBad, 2u);
+    EXPECT_LE(stats.cachedBytes, cacheBytes) << "the chunk cache stays within its bound";
+    EXPECT_GE(stats.chunkReads, 5u) << "the intact file's chunks were read from disk";
+    // Asking again is refused at once.
+    client::AssetCache cache2((dir.path / "cache2").string());
+    size_t k2 = h.join(cache2);
+    h.run(20000, [&] { return h.fetcher(k2).files().size() == 3 && !h.fetcher(k2).busy(); });
+    EXPECT_EQ(h.fetcher(k2).files()[0].state, client::FetchState::Failed);
+    EXPECT_EQ(h.fetcher(k2).files()[2].state, client::FetchState::Done);
 }
 
 TEST(AssetTransfer, ManyModelsAreAskedForAFewAtATime) {

@@ -93,7 +93,7 @@ struct UploadHall {
         transports.push_back(network.connectClient());
         conns.push_back(std::make_unique<client::Connection>(
             *transports.back(), client::JoinRequest{name, org, role, "", net::kProtocolVersion}, now));
-        conns.back()->enableAssets(cache);
+        conns.back()->enableAssets(cache, {.checkInline = true});  // the fake clock steps the whole check
         run(300);
         EXPECT_EQ(conns.back()->state(), client::ConnState::Joined);
         return *conns.back();

@@ -28,13 +28,26 @@ struct Image {
 
 TEST(ClientScreenshot, RendersTheHallWithPanels) {
     ASSERT_NE(std::getenv("DISPLAY"), nullptr) << "needs an X display; tools/test starts Xvfb";
-    auto out = std::filesystem::temp_directory_path() / ("dockhall-shot-" + std::to_string(::getpid()) + ".png");
-    std::filesystem::remove(out);
-    std::string cmd = std::string(DOCKHALL_BIN_DIR) + "/dockhall --screenshot " + out.string() +
+    namespace fs = std::filesystem;
+    const fs::path tmp = fs::temp_directory_path() / ("dockhall-shot-" + std::to_string(::getpid()));
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    const fs::path out = tmp / "shot.png";
+    // The models it downloads from its own embedded server go to a folder of the test's, never to
+    // the user's ~/.cache (XDG_CACHE_HOME points elsewhere, to see that nothing lands there).
+    const fs::path cache = tmp / "cache", xdg = tmp / "xdg";
+    std::string cmd = "XDG_CACHE_HOME=" + xdg.string() + " " + std::string(DOCKHALL_BIN_DIR) + "/dockhall --screenshot " +
+                      out.string() + " --asset-cache " + cache.string() +
                       " --frames 20 --width 960 --height 540 --lang zh --db :memory: --port " +
                       std::to_string(30000 + ::getpid() % 20000) + " --name 测试员 --org 寧夏大學機械工程學院";
     int rc = std::system(cmd.c_str());
     ASSERT_EQ(rc, 0) << cmd;
+    EXPECT_FALSE(fs::exists(xdg / "dockhall")) << "wrote to the default cache despite --asset-cache";
+    size_t models = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(cache, ec))
+        models += e.path().extension() == ".dhm" || e.path().extension() == ".part";
+    EXPECT_GT(models, 0u) << "the downloaded models are in the --asset-cache folder";
     Image img;
     ASSERT_TRUE(img.load(out.string()));
     EXPECT_EQ(img.w, 960);
@@ -50,5 +63,5 @@ TEST(ClientScreenshot, RendersTheHallWithPanels) {
     EXPECT_GT(colours.size(), 500u);
     EXPECT_GT(luminance, 25.0);
     EXPECT_LT(luminance, 235.0);
-    std::filesystem::remove(out);
+    fs::remove_all(tmp);
 }

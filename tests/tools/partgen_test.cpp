@@ -205,6 +205,29 @@ TEST(ForgedRing, ClosedAndTrueToSize) {
     EXPECT_NEAR(meshVolume(s.parts[0].mesh), exact, 0.01 * exact);  // chamfers and facets: within 1 %
 }
 
+TEST(BearingRing, ClosedPolishedAndTrueToSize) {
+    PartScene s;
+    std::string err;
+    const BearingRingParams p{.bore = 60, .outerDiameter = 80, .width = 31, .ballDiameter = 22.225};
+    ASSERT_TRUE(makeBearingRing(p, s, err)) << err;
+    expectSolid(s);
+    expectBox(s, 80, 31, 80, 1e-2);
+    ASSERT_EQ(s.materials.size(), 1u);
+    EXPECT_EQ(s.materials[0].name, "polished_steel");
+    EXPECT_LT(s.materials[0].roughness, machinedSteel().roughness) << "smoother than machined steel";
+    EXPECT_EQ(s.materials[0].metallic, 1.0f);
+    // The plain ring less the raceway: a groove of radius 0.52 Dw, 0.18 Dw deep (Pappus: its
+    // cross-section's area times the path of its centroid).
+    const double rg = 0.52 * p.ballDiameter, depth = 0.18 * p.ballDiameter, d = rg - depth;
+    const double t0 = std::acos(d / rg);
+    const double segment = rg * rg * (t0 - std::sin(t0) * std::cos(t0));  // circular segment area
+    const double centroid = 40 + d - (2 * rg * std::pow(std::sin(t0), 3)) / (3 * (t0 - std::sin(t0) * std::cos(t0)));
+    const double exact = kPi / 4 * (80.0 * 80 - 60.0 * 60) * 31 - segment * 2 * kPi * centroid;
+    EXPECT_NEAR(meshVolume(s.parts[0].mesh), exact, 0.015 * exact);  // chamfers and facets
+    EXPECT_FALSE(makeBearingRing({.bore = 60, .outerDiameter = 80, .width = 10, .ballDiameter = 22.225}, s, err));
+    EXPECT_NE(err.find("--ball-diameter"), std::string::npos) << err;
+}
+
 TEST(Flange, ClosedAndTrueToSize) {
     FlangeParams p{.outerDiameter = 235, .bore = 110, .thickness = 24, .boltCircle = 190, .bolts = 8, .boltHole = 22,
                    .hubDiameter = 140, .hubHeight = 40};
@@ -640,6 +663,13 @@ TEST(SampleEvent, LayoutRulesAndAssets) {
     }
     EXPECT_GE(enterprises, 8);
     EXPECT_GE(labs, 4);
+    // The three steel finishes a visitor compares: as-forged, machined and polished.
+    std::set<std::string> finishes;
+    for (const std::string& asset : loaded)
+        if (const aiScene* sc = imp.ReadFile((root / "assets" / asset).string(), 0))
+            for (unsigned m = 0; m < sc->mNumMaterials; ++m) finishes.insert(sc->mMaterials[m]->GetName().C_Str());
+    for (const char* finish : {"forged_steel", "machined_steel", "polished_steel"})
+        EXPECT_TRUE(finishes.count(finish)) << "no exhibit shows " << finish;
 
     // The spawn point: inside the hall, in a clear aisle (not on a booth, table, the stage or in
     // any booth's front strip), near the entrance side of the hall.

@@ -23,7 +23,7 @@ constexpr int kExitWriteFailed = 1;
 constexpr int kExitBadInput = 2;
 
 const std::vector<std::string> kKinds = {"spur-gear",    "flange",          "stepped-axle", "crankshaft",    "connecting-rod",
-                                         "forged-ring",  "crane-hook",      "chain-sprocket", "coil-spring",  "forging-press",
+                                         "forged-ring",  "bearing-ring",    "crane-hook",      "chain-sprocket", "coil-spring",  "forging-press",
                                          "furnace",      "testing-machine", "cnc-machine"};
 
 std::string joinKinds() {
@@ -151,6 +151,14 @@ int main(int argc, char** argv) {
     cRing->add_option("--inner-diameter", ring.innerDiameter, "mm")->capture_default_str();
     cRing->add_option("--height", ring.height, "mm")->capture_default_str();
 
+    BearingRingParams bearing;
+    auto* cBearing = app.add_subcommand("bearing-ring", "inner ring of a deep-groove ball bearing, polished");
+    cBearing->add_option("--bore", bearing.bore, "mm")->capture_default_str();
+    cBearing->add_option("--outer-diameter", bearing.outerDiameter, "shoulder diameter, mm")->capture_default_str();
+    cBearing->add_option("--width", bearing.width, "mm")->capture_default_str();
+    cBearing->add_option("--ball-diameter", bearing.ballDiameter, "ball diameter the raceway is ground for, mm")
+        ->capture_default_str();
+
     CraneHookParams hook;
     auto* cHook = app.add_subcommand("crane-hook", "single crane hook with shank and nut");
     cHook->add_option("--capacity-t", hook.capacityT, "rated load, tonnes")->capture_default_str();
@@ -214,6 +222,7 @@ int main(int argc, char** argv) {
     else if (cCrank->parsed()) { kind = "crankshaft"; ok = makeCrankshaft(crank, scene, error); }
     else if (cRod->parsed()) { kind = "connecting-rod"; ok = makeConnectingRod(rod, scene, error); }
     else if (cRing->parsed()) { kind = "forged-ring"; ok = makeForgedRing(ring, scene, error); }
+    else if (cBearing->parsed()) { kind = "bearing-ring"; ok = makeBearingRing(bearing, scene, error); }
     else if (cHook->parsed()) { kind = "crane-hook"; ok = makeCraneHook(hook, scene, error); }
     else if (cSprocket->parsed()) { kind = "chain-sprocket"; ok = makeChainSprocket(sprocket, scene, error); }
     else if (cSpring->parsed()) { kind = "coil-spring"; ok = makeCoilSpring(spring, scene, error); }

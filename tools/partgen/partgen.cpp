@@ -486,6 +486,43 @@ bool makeForgedRing(const ForgedRingParams& p, PartScene& out, std::string& erro
     return true;
 }
 
+// --- bearing ring ----------------------------------------------------------------------------
+
+bool makeBearingRing(const BearingRingParams& p, PartScene& out, std::string& error) {
+    if (!checkRange("--bore", p.bore, 4, 2000, error)) return false;
+    if (!checkRange("--outer-diameter", p.outerDiameter, p.bore + 4, 2500, error,
+                    "above the bore, with a wall of at least 2 mm"))
+        return false;
+    if (!checkRange("--width", p.width, 2, 1000, error)) return false;
+    if (!checkRange("--ball-diameter", p.ballDiameter, 1, 1000, error)) return false;
+    const double ri = p.bore / 2, ro = p.outerDiameter / 2, h = p.width;
+    const double rg = 0.52 * p.ballDiameter, depth = 0.18 * p.ballDiameter;
+    const double c = std::min({1.5, 0.08 * (ro - ri), 0.08 * h});
+    // The groove's arc meets the outer face at half-width rg * sin(t0), cos(t0) = (rg - depth) / rg.
+    const double t0 = std::acos((rg - depth) / rg);
+    if (2 * rg * std::sin(t0) > h - 4 * c || depth > 0.6 * (ro - ri)) {
+        error = "--ball-diameter " + detail::num(p.ballDiameter) +
+                ": its raceway does not fit the ring; the groove (1.04 x the ball wide at most, 0.18 x deep) must be "
+                "narrower than --width and shallower than half the wall";
+        return false;
+    }
+    // Profile in (height, radius), as the forged ring's; the raceway dips in between the shoulders.
+    std::vector<V2> profile = {{0, ri + c}, {0, ro - c}, {c, ro}};
+    const double rc = ro - depth + rg;  // the groove arc's centre radius
+    const int steps = 24;
+    for (int i = 0; i <= steps; ++i) {
+        const double t = -t0 + 2 * t0 * double(i) / steps;
+        profile.push_back({h / 2 + rg * std::sin(t), rc - rg * std::cos(t)});
+    }
+    for (V2 v : std::vector<V2>{{h - c, ro}, {h, ro - c}, {h, ri + c}, {h - c, ri}, {c, ri}}) profile.push_back(v);
+    MeshBuilder mb;
+    geo::addRevolution(mb, geo::axisY(), profile, true, segmentsFor(p.outerDiameter, 64, 192));
+    out = PartScene{"bearing_ring", {}, {}};
+    addPart(out, "ring", polishedSteel(), mb);
+    detail::restOnFloor(out);
+    return true;
+}
+
 // --- crane hook ------------------------------------------------------------------------------
 
 namespace {

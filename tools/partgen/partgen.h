@@ -66,6 +66,7 @@ constexpr double kSteelDensityKgPerMm3 = 7.85e-6;  // 7.85 g/cm^3
 // Standard finishes, used by the generators and available to callers.
 Material forgedSteel();    // as-forged, shot blasted: dark grey, metallic, rough
 Material machinedSteel();  // turned / ground: bright, metallic, fairly smooth
+Material polishedSteel();  // superfinished / polished (bearing raceways): brightest, mirror-like
 Material bronze();         // bearing shells and bushes
 Material paint(const std::string& name, float r, float g, float b, float roughness = 0.55f);  // non-metallic
 
@@ -133,6 +134,17 @@ struct ForgedRingParams {
 };
 // One part: "ring", small chamfers on its four edges.
 bool makeForgedRing(const ForgedRingParams& p, PartScene& out, std::string& error);
+
+struct BearingRingParams {
+    double bore = 60;            // mm
+    double outerDiameter = 80;   // shoulder diameter, mm
+    double width = 31;           // mm, along the axis
+    double ballDiameter = 22.225;  // the balls the raceway is ground for, mm
+};
+// The inner ring of a deep-groove ball bearing, ground and superfinished all over: a circular-arc
+// raceway (radius 0.52 x the ball, 0.18 x the ball deep) round the middle of its outer face,
+// small chamfers on its four edges. One part: "ring", in polished steel.
+bool makeBearingRing(const BearingRingParams& p, PartScene& out, std::string& error);
 
 struct CraneHookParams {
     double capacityT = 5;  // rated load, tonnes

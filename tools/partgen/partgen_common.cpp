@@ -47,6 +47,7 @@ double meshVolume(const Mesh& m) {
 
 Material forgedSteel() { return {"forged_steel", {0.30f, 0.30f, 0.31f, 1.0f}, 1.0f, 0.72f}; }
 Material machinedSteel() { return {"machined_steel", {0.80f, 0.80f, 0.82f, 1.0f}, 1.0f, 0.28f}; }
+Material polishedSteel() { return {"polished_steel", {0.92f, 0.92f, 0.93f, 1.0f}, 1.0f, 0.06f}; }
 Material bronze() { return {"bronze", {0.78f, 0.55f, 0.30f, 1.0f}, 1.0f, 0.35f}; }
 Material paint(const std::string& name, float r, float g, float b, float roughness) {
     return {name, {r, g, b, 1.0f}, 0.0f, roughness};
