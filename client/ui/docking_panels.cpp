@@ -12,6 +12,7 @@
 #include <imgui_stdlib.h>
 
 #include "client/ui/glyphs.h"
+#include "net/protocol/event_time.h"
 
 namespace client {
 
@@ -21,7 +22,7 @@ const ImVec4 kDim{0.62f, 0.64f, 0.68f, 1.0f};
 const ImVec4 kGood{0.45f, 0.85f, 0.45f, 1.0f};
 const ImVec4 kBad{0.95f, 0.45f, 0.40f, 1.0f};
 const ImVec4 kAccent{0.98f, 0.78f, 0.35f, 1.0f};
-constexpr int kEventUtcOffsetMinutes = 480;  // times shown in the event's zone (China)
+constexpr int kEventUtcOffsetMinutes = net::kChinaUtcOffsetMinutes;  // times shown in the event's zone
 
 std::string label(UiText t, Language lang, const char* id) { return std::string(tr(t, lang)) + "###" + id; }
 
@@ -37,40 +38,12 @@ std::string fmtInt(UiText t, Language lang, int v) {
 }
 
 // "06-04 14:20" in the event's time zone.
-std::string when(int64_t unixMs) {
-    std::time_t secs = std::time_t(unixMs / 1000 + kEventUtcOffsetMinutes * 60);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%m-%d %H:%M", &tm);
-    return buf;
-}
+std::string when(int64_t unixMs) { return net::formatEventTime(unixMs, kEventUtcOffsetMinutes, net::EventTimeFormat::MonthDayTime); }
 
 // "2026-12-31" -> the end of that day in the event's zone (a deadline includes its day);
 // nullopt unless it is a real date.
-std::optional<int64_t> parseDeadline(const std::string& text) {
-    int y = 0, m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%d-%d-%d%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-    if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    std::time_t secs = timegm(&tm);
-    std::tm back{};
-    gmtime_r(&secs, &back);
-    if (back.tm_mday != d) return std::nullopt;  // 2026-02-30 rolled over
-    return (int64_t(secs) + 86'399 - kEventUtcOffsetMinutes * 60) * 1000;
-}
-std::string formatDeadline(int64_t unixMs) {
-    std::time_t secs = std::time_t(unixMs / 1000 + kEventUtcOffsetMinutes * 60);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+std::optional<int64_t> parseDeadline(const std::string& text) { return net::parseEventDateEnd(text, kEventUtcOffsetMinutes); }
+std::string formatDeadline(int64_t unixMs) { return net::formatEventTime(unixMs, kEventUtcOffsetMinutes, net::EventTimeFormat::Date); }
 
 // The default place for exported contacts: the home folder, else the working folder.
 std::string defaultExportPath() {

@@ -16,6 +16,7 @@
 #include "client/render/image.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/stage_scene.h"
+#include "net/protocol/event_time.h"
 
 namespace client {
 
@@ -25,7 +26,7 @@ const ImVec4 kDim{0.62f, 0.64f, 0.68f, 1.0f};
 const ImVec4 kGood{0.45f, 0.85f, 0.45f, 1.0f};
 const ImVec4 kBad{0.95f, 0.45f, 0.40f, 1.0f};
 const ImVec4 kAccent{0.98f, 0.78f, 0.35f, 1.0f};
-constexpr int kEventUtcOffsetMinutes = 480;  // the agenda's times are the event's (China)
+constexpr int kEventUtcOffsetMinutes = net::kChinaUtcOffsetMinutes;  // the agenda's times are the event's
 
 std::string label(UiText t, Language lang, const char* id) { return std::string(tr(t, lang)) + "###" + id; }
 
@@ -63,13 +64,7 @@ std::string hex(const net::ContentHash& h) {
 }
 
 // "2024-06-04 09:30" in the event's time zone, as unix ms; -1 when it does not parse.
-int64_t agendaMs(const std::string& s) {
-    std::tm tm{};
-    if (std::sscanf(s.c_str(), "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5) return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return (int64_t(timegm(&tm)) - kEventUtcOffsetMinutes * 60) * 1000;
-}
+int64_t agendaMs(const std::string& s) { return net::parseEventTime(s, kEventUtcOffsetMinutes).value_or(-1); }
 
 // A separator with a heading (ImGui::SeparatorText is newer than Debian's Dear ImGui).
 void separatorText(const std::string& s) {

@@ -16,12 +16,13 @@
 #include "client/render/group_photo.h"
 #include "client/render/image.h"
 #include "client/ui/i18n.h"
+#include "net/protocol/event_time.h"
 
 namespace client {
 
 namespace {
 
-constexpr int kEventUtcOffsetMinutes = 480;  // the event's clock is China's
+constexpr int kEventUtcOffsetMinutes = net::kChinaUtcOffsetMinutes;  // the event's clock
 constexpr int kCertificateWidth = 1600;      // pixels across the screen's certificate
 constexpr int kThumbnailWidth = 360;
 constexpr float kHandshakeApart = 0.74f;     // metres between two people shaking hands (avatar.vert.glsl's reach)
@@ -58,14 +59,7 @@ StageCertificate certificateOf(const net::CeremonySigned& moment, const net::Cer
 
 }  // namespace
 
-std::string eventTimeText(int64_t unixMs) {
-    const std::time_t t = std::time_t(unixMs / 1000 + kEventUtcOffsetMinutes * 60);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-    return buf;
-}
+std::string eventTimeText(int64_t unixMs) { return net::formatEventTime(unixMs, kEventUtcOffsetMinutes); }
 
 std::string shortHash(const net::ContentHash& hash, size_t bytes) {
     std::string out;

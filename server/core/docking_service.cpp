@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/protocol/event_time.h"
 #include "net/protocol/hall.h"
 #include "server/core/meetings.h"
 #include "server/docking/board.h"
@@ -168,7 +169,7 @@ struct DockingService::Impl {
         auto [it, inserted] = orgNumbers.emplace(key, uint32_t(orgNumbers.size() + 1));
         return it->second;
     }
-    std::string when(int64_t ms) const { return formatLocalTime(ms, desc.utcOffsetMinutes); }
+    std::string when(int64_t ms) const { return net::formatEventTime(ms, desc.utcOffsetMinutes, net::EventTimeFormat::MonthDayTime); }
 
     // --- posts -------------------------------------------------------------------------------------
     net::PostView viewFor(const DockPostRow& r, const Person* reader) const {
@@ -931,7 +932,7 @@ struct DockingService::Impl {
                     net::MeetingSession ms;
                     if (s.contains("name") && s["name"].is_object())
                         ms.name = {s["name"].value("zh", ""), s["name"].value("en", "")};
-                    auto start = parseLocalTime(s.value("start", ""), desc.utcOffsetMinutes);
+                    auto start = net::parseEventTime(s.value("start", ""), desc.utcOffsetMinutes);
                     if (!start) continue;
                     ms.startMs = *start;
                     ms.minutes = uint16_t(std::clamp(s.value("minutes", 60), 1, 24 * 60));

@@ -67,9 +67,5 @@ private:
     std::vector<Booking> m_bookings;
 };
 
-// "2024-06-04 14:00" in a zone `utcOffsetMinutes` east of UTC -> unix ms; nullopt when malformed.
-std::optional<int64_t> parseLocalTime(const std::string& text, int utcOffsetMinutes);
-// unix ms -> "06-04 14:00" in that zone.
-std::string formatLocalTime(int64_t unixMs, int utcOffsetMinutes);
 
 }  // namespace server

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "net/protocol/event_time.h"
 #include "net/transport/enet_transport.h"
 #include "server/core/event_loader.h"
 #include "server/core/meetings.h"
@@ -100,7 +101,7 @@ bool Host::start(const HostDesc& desc, std::string& error) {
         int utcOffset = 480;
         if (j.is_object() && j.contains("docking") && j["docking"].is_object())
             utcOffset = j["docking"].value("utcOffsetMinutes", utcOffset);
-        auto from = parseLocalTime(desc.rehearseFrom, utcOffset);
+        auto from = net::parseEventTime(desc.rehearseFrom, utcOffset);
         if (!from) {
             error = "rehearsal start \"" + desc.rehearseFrom + "\" is not a time like \"2024-06-04 10:50\"";
             return false;

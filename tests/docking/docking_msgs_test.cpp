@@ -105,12 +105,3 @@ TEST(MeetingBook, NoPersonOrTableTwiceAtOverlappingTimes) {
     book.release(1);
     EXPECT_TRUE(book.freeTable(t1, 0));
 }
-
-TEST(MeetingBook, LocalTimeRoundTrips) {
-    auto ms = server::parseLocalTime("2024-06-04 14:20", 480);
-    ASSERT_TRUE(ms);
-    EXPECT_EQ(*ms, 1717482000000);
-    EXPECT_EQ(server::formatLocalTime(*ms, 480), "06-04 14:20");
-    EXPECT_FALSE(server::parseLocalTime("2024-13-04 14:20", 480));
-    EXPECT_FALSE(server::parseLocalTime("tomorrow", 480));
-}

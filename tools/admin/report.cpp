@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "net/protocol/event_time.h"
 #include "server/core/event_loader.h"
 #include "server/docking/records.h"
 #include "server/store/sqlite_store.h"
@@ -25,17 +26,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kEventUtcOffsetMinutes = 480;
+constexpr int kEventUtcOffsetMinutes = net::kChinaUtcOffsetMinutes;
 
 // "2024-06-04 09:15" in the event's zone.
-std::string eventTime(int64_t unixMs) {
-    std::time_t secs = std::time_t(unixMs / 1000 + kEventUtcOffsetMinutes * 60);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return buf;
-}
+std::string eventTime(int64_t unixMs) { return net::formatEventTime(unixMs, kEventUtcOffsetMinutes); }
 
 std::string both(const std::string& zh, const std::string& en) {
     if (zh.empty()) return en;
