@@ -14,6 +14,7 @@
 #include "server/core/event_server.h"
 #include "server/docking/board.h"
 #include "server/store/sqlite_store.h"
+#include "tests/server/service_hall.h"
 
 using namespace server;
 
@@ -52,36 +53,8 @@ ServerDesc dockDesc() {
     return d;
 }
 
-struct Hall {
-    explicit Hall(EventStore* store = nullptr, ServerDesc desc = dockDesc())
-        : layout(dockLayout()), server(desc, layout, network.server(), store) {}
-
-    client::Connection& join(const std::string& name, const std::string& org, net::Role role) {
-        transports.push_back(network.connectClient());
-        conns.push_back(std::make_unique<client::Connection>(*transports.back(), client::JoinRequest{name, org, role}, now));
-        run(300);
-        EXPECT_EQ(conns.back()->state(), client::ConnState::Joined) << name;
-        return *conns.back();
-    }
-
-    void run(uint64_t ms) {
-        for (uint64_t i = 0; i < ms; ++i) {
-            ++now;
-            server.update({.monoMs = now, .unixMs = wall()});
-            for (auto& c : conns) c->update(now);
-        }
-    }
-    int64_t wall() const { return kWallBase + wallJump + int64_t(now); }
-    // Moves the wall clock (not the tick clock) to `unixMs`.
-    void setWall(int64_t unixMs) { wallJump = unixMs - kWallBase - int64_t(now); }
-
-    net::EventLayout layout;
-    uint64_t now = 0;
-    int64_t wallJump = 0;
-    net::LoopbackNetwork network;
-    EventServer server;
-    std::vector<std::unique_ptr<net::Transport>> transports;
-    std::vector<std::unique_ptr<client::Connection>> conns;
+struct Hall : test_hall::ServiceHall {
+    explicit Hall(EventStore* store = nullptr, ServerDesc desc = dockDesc()) : ServiceHall(dockLayout(), desc, store, kWallBase) {}
 };
 
 net::PostView need(const std::string& zh, const std::string& en, std::vector<std::string> fields) {

@@ -16,6 +16,7 @@
 #include "server/core/event_server.h"
 #include "server/core/permissions.h"
 #include "server/store/sqlite_store.h"
+#include "tests/server/service_hall.h"
 
 using namespace server;
 
@@ -31,38 +32,23 @@ net::EventLayout testLayout() {
     return ev;
 }
 
-struct Hall {
-    explicit Hall(ServerDesc desc = {}) : store(open()), server(desc, testLayout(), network.server(), store.get()) {}
+// The store lives before the hall that uses it (a base constructed first).
+struct MemoryStore {
+    std::unique_ptr<SqliteStore> store = open();
     static std::unique_ptr<SqliteStore> open() {
         std::string error;
         auto s = SqliteStore::open(":memory:", &error);
         EXPECT_TRUE(s) << error;
         return s;
     }
-    client::Connection& join(const std::string& name, net::Role role) {
-        transports.push_back(network.connectClient());
-        conns.push_back(std::make_unique<client::Connection>(*transports.back(),
-                                                             client::JoinRequest{name, "嵊州市机械工业协会", role}, now));
-        return *conns.back();
-    }
-    void run(uint64_t ms) {
-        for (uint64_t i = 0; i < ms; ++i) {
-            ++now;
-            server.update({.monoMs = now, .unixMs = kEpochMs + int64_t(now)});
-            for (auto& c : conns) c->update(now);
-        }
-    }
-    static void sendRaw(client::Connection& c, const net::Bytes& packet, uint8_t channel = net::kChannelEvents) {
-        c.transport().send(c.serverPeer(), channel, packet);
-        c.transport().flush();
-    }
+};
 
-    uint64_t now = 0;
-    net::LoopbackNetwork network;
-    std::unique_ptr<SqliteStore> store;
-    EventServer server;
-    std::vector<std::unique_ptr<net::Transport>> transports;
-    std::vector<std::unique_ptr<client::Connection>> conns;
+struct Hall : MemoryStore, test_hall::ServiceHall {
+    explicit Hall(ServerDesc desc = {}) : ServiceHall(testLayout(), desc, store.get(), kEpochMs) {}
+    // Joins start only: the tests run the hall themselves.
+    client::Connection& join(const std::string& name, net::Role role) {
+        return connect(client::JoinRequest{name, "嵊州市机械工业协会", role});
+    }
 };
 
 // A genuine encoding of each client message, so a refusal is the table's doing, not the decoder's.

@@ -9,6 +9,7 @@
 #include "net/protocol/present_msgs.h"
 #include "net/transport/loopback_transport.h"
 #include "server/core/event_server.h"
+#include "tests/server/service_hall.h"
 
 using namespace server;
 
@@ -41,34 +42,8 @@ net::EventLayout presentLayout() {
     return ev;
 }
 
-struct Hall {
-    Hall() : layout(presentLayout()), server({}, layout, network.server(), nullptr) {}
-
-    client::Connection& join(const std::string& name, const std::string& org, net::Role role) {
-        transports.push_back(network.connectClient());
-        conns.push_back(std::make_unique<client::Connection>(*transports.back(), client::JoinRequest{name, org, role}, now));
-        run(300);
-        EXPECT_EQ(conns.back()->state(), client::ConnState::Joined) << name;
-        return *conns.back();
-    }
-    void run(uint64_t ms) {
-        for (uint64_t i = 0; i < ms; ++i) {
-            ++now;
-            server.update({.monoMs = now, .unixMs = int64_t(1717462800000 + now)});
-            for (auto& c : conns) {
-                c->update(now);
-                c->transport().flush();
-            }
-        }
-    }
-    void place(client::Connection& c, net::Vec2 at) { server.hall().teleport(c.world().self(), at); }
-
-    net::EventLayout layout;
-    uint64_t now = 0;
-    net::LoopbackNetwork network;
-    EventServer server;
-    std::vector<std::unique_ptr<net::Transport>> transports;
-    std::vector<std::unique_ptr<client::Connection>> conns;
+struct Hall : test_hall::ServiceHall {
+    Hall() : ServiceHall(presentLayout()) {}
 };
 
 net::PresentSet present(uint16_t booth, uint8_t exhibit, float yaw, bool active = true) {

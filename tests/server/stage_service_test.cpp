@@ -12,6 +12,7 @@
 #include "server/ceremony/agreement.h"
 #include "server/core/event_server.h"
 #include "server/store/sqlite_store.h"
+#include "tests/server/service_hall.h"
 
 using namespace server;
 
@@ -39,32 +40,8 @@ net::EventLayout stageLayout() {
     return ev;
 }
 
-struct Hall {
-    explicit Hall(EventStore* store, ServerDesc desc = {}) : layout(stageLayout()), server(desc, layout, network.server(), store) {}
-
-    client::Connection& join(const std::string& name, const std::string& org, net::Role role, bool expectJoined = true) {
-        transports.push_back(network.connectClient());
-        conns.push_back(std::make_unique<client::Connection>(*transports.back(), client::JoinRequest{name, org, role}, now));
-        run(300);
-        if (expectJoined) {
-            EXPECT_EQ(conns.back()->state(), client::ConnState::Joined) << name;
-        }
-        return *conns.back();
-    }
-    void run(uint64_t ms) {
-        for (uint64_t i = 0; i < ms; ++i) {
-            ++now;
-            server.update({.monoMs = now, .unixMs = kWallBase + int64_t(now)});
-            for (auto& c : conns) c->update(now);
-        }
-    }
-
-    net::EventLayout layout;
-    uint64_t now = 0;
-    net::LoopbackNetwork network;
-    EventServer server;
-    std::vector<std::unique_ptr<net::Transport>> transports;
-    std::vector<std::unique_ptr<client::Connection>> conns;
+struct Hall : test_hall::ServiceHall {
+    explicit Hall(EventStore* store, ServerDesc desc = {}) : ServiceHall(stageLayout(), desc, store, kWallBase) {}
 };
 
 client::AccountKey newKey() {
