@@ -162,6 +162,8 @@ public:
     virtual bool saveSessionToken(const SessionTokenRow& row) = 0;
     virtual std::optional<SessionTokenRow> sessionToken(const std::string& digest) = 0;
     virtual bool revokeSessionTokens(uint32_t accountId, int64_t nowMs) = 0;
+    // Forgets tokens that expired before `nowMs` (they are refused anyway); how many, or -1.
+    virtual int64_t purgeExpiredSessionTokens(int64_t nowMs) = 0;
     virtual std::vector<ParticipantRecord> participants() = 0;
 
     // Chat: lines are appended with their id (ids increase); recentChat returns the newest `n`,

@@ -108,6 +108,9 @@ bool Host::start(const HostDesc& desc, std::string& error) {
         }
         m->clockOffsetMs = *from - unixMs();
     }
+    // Expired sign-in tokens are refused anyway; each start forgets them so the table stays small.
+    if (int64_t purged = m->store->purgeExpiredSessionTokens(unixMs() + m->clockOffsetMs); purged > 0)
+        spdlog::info("forgot {} expired sign-in tokens", purged);
     m->transport = net::EnetTransport::listen(
         {.bindAddress = desc.bindAddress, .port = desc.port, .maxPeers = uint16_t(std::min<int>(4095, desc.maxParticipants + 64)),
          .key = desc.linkKey},

@@ -874,6 +874,15 @@ bool SqliteStore::revokeSessionTokens(uint32_t accountId, int64_t nowMs) {
     return true;
 }
 
+int64_t SqliteStore::purgeExpiredSessionTokens(int64_t nowMs) {
+    Query q(statement("DELETE FROM session_token WHERE expires_ms < ?"));
+    if (!q || q.bind(nowMs).step() != SQLITE_DONE) {
+        fail("purge session tokens");
+        return -1;
+    }
+    return int64_t(sqlite3_changes(m_db));
+}
+
 bool SqliteStore::recordLeave(uint32_t accountId, int64_t nowMs) {
     return inTransaction("record leave", [&] {
         {

@@ -77,6 +77,7 @@ public:
     bool saveSessionToken(const SessionTokenRow& row) override;
     std::optional<SessionTokenRow> sessionToken(const std::string& digest) override;
     bool revokeSessionTokens(uint32_t accountId, int64_t nowMs) override;
+    int64_t purgeExpiredSessionTokens(int64_t nowMs) override;
     // False (and the log unchanged) for an id already stored.
     bool appendChat(const net::ChatLine& line) override;
     std::vector<net::ChatLine> recentChat(size_t n) override;

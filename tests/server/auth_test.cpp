@@ -259,6 +259,14 @@ TEST(Auth, ExpiredAndRevokedTokensAreRefusedInWords) {
     h.run(300);
     EXPECT_EQ(made.refuseReason(), net::RefuseReason::SessionExpired);
     EXPECT_EQ(a.state(), client::ConnState::Joined);  // the one inside stays inside
+    // The expired tokens are forgotten (what a server start does); the revoked ones that have not
+    // expired yet are kept, and a purge changes no answer.
+    const int64_t wall = kEpochMs + int64_t(h.now);
+    EXPECT_GE(h.store->purgeExpiredSessionTokens(wall), 2);
+    EXPECT_EQ(h.store->purgeExpiredSessionTokens(wall), 0);
+    auto& again = h.join(a.rejoinRequest());
+    h.run(300);
+    EXPECT_EQ(again.refuseReason(), net::RefuseReason::SessionExpired);
 }
 
 TEST(Auth, AttendeesRegisterThemselvesWhereTheHallAllowsIt) {
