@@ -122,6 +122,58 @@ void setIntAttrib(GLuint loc, GLint n, GLenum type, GLsizei stride, size_t offse
     glVertexAttribIPointer(loc, n, type, stride, reinterpret_cast<const void*>(offset));
 }
 
+// The attributes of the bound vertex array for the hall's meshes (hall, booth closures).
+void setHallVertexLayout() {
+    constexpr GLsizei hs = sizeof(HallVertex);
+    setFloatAttrib(0, 3, GL_FLOAT, false, hs, offsetof(HallVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, hs, offsetof(HallVertex, normal));
+    setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, color));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, material));
+    setIntAttrib(4, 1, GL_SHORT, hs, offsetof(HallVertex, booth));
+}
+
+// The attributes of the bound vertex array for text panels and pictures (LabelVertex).
+void setLabelVertexLayout() {
+    constexpr GLsizei ls = sizeof(LabelVertex);
+    setFloatAttrib(0, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, pos));
+    setFloatAttrib(1, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, normal));
+    setFloatAttrib(2, 2, GL_FLOAT, false, ls, offsetof(LabelVertex, uv));
+    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
+    setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
+}
+
+// A flat textured rectangle in the hall (a label, a sign, the stage's picture).
+struct PanelQuad {
+    glm::vec3 center, right, up, normal;  // right and up: unit vectors in its plane
+    float width = 1, height = 1;
+    float u0 = 0, v0 = 0, u1 = 1, v1 = 1;  // texture rows top-down
+    uint32_t ink = 0xffffff;               // 0xRRGGBB
+    float emissive = 0;
+    bool stageScreen = false;              // hidden while a picture is up (LabelVertex::params[1])
+};
+
+// Appends the quad's 4 vertices and 2 triangles.
+void appendPanelQuad(std::vector<LabelVertex>& vertices, std::vector<uint32_t>& indices, const PanelQuad& q) {
+    const uint32_t base = uint32_t(vertices.size());
+    const glm::vec3 r = q.right * (q.width * 0.5f), u = q.up * (q.height * 0.5f);
+    const glm::vec3 corners[4] = {q.center - r - u, q.center + r - u, q.center + r + u, q.center - r + u};
+    const float uvs[4][2] = {{q.u0, q.v1}, {q.u1, q.v1}, {q.u1, q.v0}, {q.u0, q.v0}};
+    for (int k = 0; k < 4; ++k) {
+        LabelVertex v{};
+        for (int i = 0; i < 3; ++i) {
+            v.pos[i] = corners[k][i];
+            v.normal[i] = q.normal[i];
+        }
+        v.uv[0] = uvs[k][0];
+        v.uv[1] = uvs[k][1];
+        v.ink[0] = uint8_t(q.ink >> 16); v.ink[1] = uint8_t(q.ink >> 8); v.ink[2] = uint8_t(q.ink); v.ink[3] = 255;
+        v.params[0] = uint8_t(std::lround(std::clamp(q.emissive, 0.0f, 1.0f) * 255.0f));
+        v.params[1] = q.stageScreen ? 255 : 0;
+        vertices.push_back(v);
+    }
+    indices.insert(indices.end(), {base, base + 1, base + 2, base, base + 2, base + 3});
+}
+
 template <typename T>
 size_t upload(GlBuffer& buffer, GLenum target, const std::vector<T>& data) {
     buffer = makeBuffer();
@@ -403,12 +455,7 @@ bool Renderer::init(const net::EventLayout& layout, const RendererDesc& desc, st
     glBindVertexArray(d.hallVao.id());
     d.staticBytes += upload(d.hallVbo, GL_ARRAY_BUFFER, mesh.vertices);
     d.staticBytes += upload(d.hallIbo, GL_ELEMENT_ARRAY_BUFFER, mesh.indices);
-    constexpr GLsizei hs = sizeof(HallVertex);
-    setFloatAttrib(0, 3, GL_FLOAT, false, hs, offsetof(HallVertex, pos));
-    setFloatAttrib(1, 3, GL_FLOAT, false, hs, offsetof(HallVertex, normal));
-    setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, color));
-    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, material));
-    setIntAttrib(4, 1, GL_SHORT, hs, offsetof(HallVertex, booth));
+    setHallVertexLayout();
     d.hallIndexCount = GLsizei(mesh.indices.size());
     glBindVertexArray(0);
 
@@ -950,25 +997,15 @@ void Renderer::Impl::buildLabels() {
             const glm::vec2 size = glm::vec2(atlasPageSizes[pg]);
             const float u0 = float(s.x) / size.x, u1 = float(s.x + s.w) / size.x;
             const float v0 = float(s.y) / size.y, v1 = float(s.y + s.h) / size.y;
-            auto quad = [&](glm::vec3 c, glm::vec3 right, glm::vec3 n) {
-                const uint32_t base = uint32_t(vertices.size());
-                const glm::vec3 r = right * (p.width * 0.5f), u = p.up * (p.height * 0.5f);
-                const glm::vec3 corners[4] = {c - r - u, c + r - u, c + r + u, c - r + u};
-                const float uvs[4][2] = {{u0, v1}, {u1, v1}, {u1, v0}, {u0, v0}};
-                for (int k = 0; k < 4; ++k) {
-                    LabelVertex v{};
-                    v.pos[0] = corners[k].x; v.pos[1] = corners[k].y; v.pos[2] = corners[k].z;
-                    v.normal[0] = n.x; v.normal[1] = n.y; v.normal[2] = n.z;
-                    v.uv[0] = uvs[k][0]; v.uv[1] = uvs[k][1];
-                    v.ink[0] = uint8_t(p.ink >> 16); v.ink[1] = uint8_t(p.ink >> 8); v.ink[2] = uint8_t(p.ink); v.ink[3] = 255;
-                    v.params[0] = uint8_t(std::lround(std::clamp(p.emissive, 0.0f, 1.0f) * 255.0f));
-                    v.params[1] = p.kind == HallLabel::Kind::StageScreen ? 255 : 0;
-                    vertices.push_back(v);
-                }
-                indices.insert(indices.end(), {base, base + 1, base + 2, base, base + 2, base + 3});
-            };
-            quad(p.center, p.right, p.normal);
-            if (p.twoSided) quad(p.backCenter, -p.right, -p.normal);
+            PanelQuad q{p.center, p.right, p.up, p.normal, p.width, p.height, u0, v0, u1, v1, p.ink, p.emissive,
+                        p.kind == HallLabel::Kind::StageScreen};
+            appendPanelQuad(vertices, indices, q);
+            if (p.twoSided) {
+                q.center = p.backCenter;
+                q.right = -p.right;
+                q.normal = -p.normal;
+                appendPanelQuad(vertices, indices, q);
+            }
         }
         draw.count = GLsizei(indices.size() - draw.offset / sizeof(uint32_t));
         if (draw.count > 0) labelDraws.push_back(draw);
@@ -977,12 +1014,7 @@ void Renderer::Impl::buildLabels() {
     glBindVertexArray(labelVao.id());
     labelBytes += upload(labelVbo, GL_ARRAY_BUFFER, vertices);
     labelBytes += upload(labelIbo, GL_ELEMENT_ARRAY_BUFFER, indices);
-    constexpr GLsizei ls = sizeof(LabelVertex);
-    setFloatAttrib(0, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, pos));
-    setFloatAttrib(1, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, normal));
-    setFloatAttrib(2, 2, GL_FLOAT, false, ls, offsetof(LabelVertex, uv));
-    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
-    setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
+    setLabelVertexLayout();
     glBindVertexArray(0);
 }
 
@@ -990,32 +1022,15 @@ void Renderer::Impl::buildScreenQuad() {
     if (!stage.present) return;
     // The whole lit panel, a hair in front of it (the event name's text lies at the same depth
     // and is hidden while a picture is up).
-    const glm::vec3 c = stage.screenCenter + stage.normal * 0.004f;
-    const glm::vec3 r = stage.right * (stage.screenWidth * 0.5f), u = stage.up * (stage.screenHeight * 0.5f);
-    const glm::vec3 corners[4] = {c - r - u, c + r - u, c + r + u, c - r + u};
-    const float uvs[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};  // rows top-down, as uploaded
     std::vector<LabelVertex> vertices;
-    for (int k = 0; k < 4; ++k) {
-        LabelVertex v{};
-        for (int i = 0; i < 3; ++i) {
-            v.pos[i] = corners[k][i];
-            v.normal[i] = stage.normal[i];
-        }
-        v.uv[0] = uvs[k][0];
-        v.uv[1] = uvs[k][1];
-        v.ink[0] = v.ink[1] = v.ink[2] = v.ink[3] = 255;
-        v.params[0] = 255;
-        vertices.push_back(v);
-    }
+    std::vector<uint32_t> indices;  // the quad is drawn as a fan of its 4 vertices
+    appendPanelQuad(vertices, indices, {.center = stage.screenCenter + stage.normal * 0.004f, .right = stage.right, .up = stage.up,
+                                        .normal = stage.normal, .width = stage.screenWidth, .height = stage.screenHeight,
+                                        .emissive = 1.0f});
     screenVao = makeVertexArray();
     glBindVertexArray(screenVao.id());
     staticBytes += upload(screenVbo, GL_ARRAY_BUFFER, vertices);
-    constexpr GLsizei ls = sizeof(LabelVertex);
-    setFloatAttrib(0, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, pos));
-    setFloatAttrib(1, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, normal));
-    setFloatAttrib(2, 2, GL_FLOAT, false, ls, offsetof(LabelVertex, uv));
-    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
-    setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
+    setLabelVertexLayout();
     glBindVertexArray(0);
 }
 
@@ -1150,12 +1165,7 @@ void Renderer::Impl::buildClosures() {
     glBindVertexArray(closureVao.id());
     staticBytes += upload(closureVbo, GL_ARRAY_BUFFER, mesh.vertices);
     staticBytes += upload(closureIbo, GL_ELEMENT_ARRAY_BUFFER, mesh.indices);
-    constexpr GLsizei hs = sizeof(HallVertex);
-    setFloatAttrib(0, 3, GL_FLOAT, false, hs, offsetof(HallVertex, pos));
-    setFloatAttrib(1, 3, GL_FLOAT, false, hs, offsetof(HallVertex, normal));
-    setFloatAttrib(2, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, color));
-    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, hs, offsetof(HallVertex, material));
-    setIntAttrib(4, 1, GL_SHORT, hs, offsetof(HallVertex, booth));
+    setHallVertexLayout();
     glBindVertexArray(0);
 
     // The signs' text: one quad per booth over the one texture.
@@ -1164,32 +1174,15 @@ void Renderer::Impl::buildClosures() {
     std::vector<uint32_t> indices;
     closedSignRanges.assign(layout.booths.size(), IndexRange{});
     for (const LabelPlacement& p : closedSignPlacements) {
-        const uint32_t base = uint32_t(vertices.size());
-        const glm::vec3 r = p.right * (p.width * 0.5f), u = p.up * (p.height * 0.5f);
-        const glm::vec3 corners[4] = {p.center - r - u, p.center + r - u, p.center + r + u, p.center - r + u};
-        const float uvs[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
-        for (int k = 0; k < 4; ++k) {
-            LabelVertex v{};
-            v.pos[0] = corners[k].x; v.pos[1] = corners[k].y; v.pos[2] = corners[k].z;
-            v.normal[0] = p.normal.x; v.normal[1] = p.normal.y; v.normal[2] = p.normal.z;
-            v.uv[0] = uvs[k][0]; v.uv[1] = uvs[k][1];
-            v.ink[0] = uint8_t(p.ink >> 16); v.ink[1] = uint8_t(p.ink >> 8); v.ink[2] = uint8_t(p.ink); v.ink[3] = 255;
-            v.params[0] = uint8_t(std::lround(std::clamp(p.emissive, 0.0f, 1.0f) * 255.0f));
-            vertices.push_back(v);
-        }
         if (p.index >= 0 && size_t(p.index) < closedSignRanges.size()) closedSignRanges[size_t(p.index)] = {indices.size(), 6};
-        indices.insert(indices.end(), {base, base + 1, base + 2, base, base + 2, base + 3});
+        appendPanelQuad(vertices, indices, {.center = p.center, .right = p.right, .up = p.up, .normal = p.normal, .width = p.width,
+                                            .height = p.height, .ink = p.ink, .emissive = p.emissive});
     }
     closedSignVao = makeVertexArray();
     glBindVertexArray(closedSignVao.id());
     staticBytes += upload(closedSignVbo, GL_ARRAY_BUFFER, vertices);
     staticBytes += upload(closedSignIbo, GL_ELEMENT_ARRAY_BUFFER, indices);
-    constexpr GLsizei ls = sizeof(LabelVertex);
-    setFloatAttrib(0, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, pos));
-    setFloatAttrib(1, 3, GL_FLOAT, false, ls, offsetof(LabelVertex, normal));
-    setFloatAttrib(2, 2, GL_FLOAT, false, ls, offsetof(LabelVertex, uv));
-    setFloatAttrib(3, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, ink));
-    setFloatAttrib(4, 4, GL_UNSIGNED_BYTE, true, ls, offsetof(LabelVertex, params));
+    setLabelVertexLayout();
     glBindVertexArray(0);
     buildClosedSignText();
 }
