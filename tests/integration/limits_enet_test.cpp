@@ -128,7 +128,12 @@ TEST(LimitsEnet, FloodersAreCutOffWithAReasonWhileTheOthersKeepTheirTickRate) {
     EXPECT_TRUE(calm1.joined());
     EXPECT_TRUE(calm2.joined());
     EXPECT_GE(double(calmSnapshots), 25.0 * seconds) << calmSnapshots << " snapshots in " << seconds << " s";
+    // No update of the server stalled (under the sanitizers everything runs a few times slower).
+#ifdef DOCKHALL_SANITIZED
+    EXPECT_LT(h.longestUpdateMs.load(), 150u);
+#else
     EXPECT_LT(h.longestUpdateMs.load(), 50u);
+#endif
     h.halt();
     EXPECT_EQ(h.hall->stats().cutOff, 2u);
     EXPECT_EQ(h.hall->stats().participants, 2u);
