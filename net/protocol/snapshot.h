@@ -93,11 +93,17 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
     static const SnapshotFrame kEmpty;
     const SnapshotFrame& b = base ? *base : kEmpty;
 
-    // Removed: ids in the baseline that are not in the current frame.
-    std::vector<uint16_t> removed;
-    std::vector<uint32_t> changed;  // writer: indices into cur.avatars
-    if constexpr (!S::kReading) changed.reserve(cur.avatars.size());
+    // Removed: ids in the baseline that are not in the current frame. The writer runs once per
+    // client per tick on the server: its lists are per-thread scratch, so it does not allocate.
+    std::vector<uint16_t> readRemoved;
+    std::vector<uint32_t> readChanged;
+    thread_local std::vector<uint16_t> writeRemoved;
+    thread_local std::vector<uint32_t> writeChanged;
+    std::vector<uint16_t>& removed = S::kReading ? readRemoved : writeRemoved;
+    std::vector<uint32_t>& changed = S::kReading ? readChanged : writeChanged;  // writer: indices into cur.avatars
     if constexpr (!S::kReading) {
+        removed.clear();
+        changed.clear();
         size_t i = 0, j = 0;
         while (i < b.avatars.size() || j < cur.avatars.size()) {
             if (j == cur.avatars.size() || (i < b.avatars.size() && b.avatars[i].id.v < cur.avatars[j].id.v)) {

@@ -38,9 +38,8 @@ uint32_t coordDeltaBits(float cur, float base) {
     return 1 + 1 + (std::abs(d) < 512 ? 10u : kCmBits);
 }
 
-}  // namespace
-
-uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
+// Inlined into the budget fill, which calls it two or three times per entry per client per tick.
+inline uint32_t deltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
     if (!base) return kIdGapBits + 1 + 2 * kCmBits + kYawBits + kAnimBits;
     if (base->x == cur.x && base->z == cur.z && base->yaw == cur.yaw && base->anim == cur.anim) return 0;
     bool cx = cmOf(cur.x) != cmOf(base->x);
@@ -51,6 +50,10 @@ uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& c
     return kIdGapBits + 1 + coordDeltaBits(cur.x, base->x) + coordDeltaBits(cur.z, base->z) + 1 + (cy ? kYawBits : 0) +
            1 + (ca ? kAnimBits : 0);
 }
+
+}  // namespace
+
+uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) { return deltaBits(base, cur); }
 
 Interest::Interest(const InterestDesc& desc)
     : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1), m_slot(size_t(net::kMaxParticipants) + 1, 0) {}
@@ -208,9 +211,8 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     auto fromCandidate = [&](InterestClient::Entry& e, size_t ci) {
         e.interested = true;
         e.lastInterestTick = tick;
-        e.dist2 = m_cand[ci].dist2;
-        e.rank = m_order[ci];
-        e.weight = weightFor(e.dist2, e.rank);
+        e.rank = uint8_t(m_order[ci]);
+        e.weight = weightFor(m_cand[ci].dist2, e.rank);
         e.priority += e.weight;
     };
 
@@ -255,6 +257,26 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
         entries.swap(m_merged);
     }
     for (const auto& c : m_cand) m_slot[c.id] = 0;
+    capFrame(client);
+}
+
+// Those out of interest stay in the frame (stale, free) for a while; but the frame a client draws
+// holds at most maxInFrame avatars, so past that the longest out of interest are removed first.
+void Interest::capFrame(InterestClient& client) {
+    auto& entries = client.entries;
+    size_t inView = 0;
+    m_keys.clear();
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const auto& e = entries[i];
+        if (e.interested) ++inView;
+        else if (e.inFrame) m_keys.push_back((uint64_t(e.lastInterestTick) << 32) | uint64_t(i));
+    }
+    if (inView + m_keys.size() <= m_desc.maxInFrame) return;
+    const size_t drop = std::min(m_keys.size(), inView + m_keys.size() - m_desc.maxInFrame);
+    if (drop < m_keys.size()) std::nth_element(m_keys.begin(), m_keys.begin() + long(drop), m_keys.end());
+    for (size_t k = 0; k < drop; ++k) entries[size_t(m_keys[k] & 0xFFFFFFFFu)].id = 0;  // 0: no participant
+    std::erase_if(entries, [](const InterestClient::Entry& e) { return e.id == 0; });
+    m_keys.clear();
 }
 
 void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) {
@@ -280,12 +302,12 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
         if (!e.interested) {
-            if (e.inFrame) budget -= avatarDeltaBits(m_baseOf[i], e.last);  // carried, stale
+            if (e.inFrame) budget -= deltaBits(m_baseOf[i], e.last);  // carried, stale
         } else if (e.rank == 0 || (e.inFrame && !m_baseOf[i])) {
-            budget -= avatarDeltaBits(m_baseOf[i], current(e));
+            budget -= deltaBits(m_baseOf[i], current(e));
             e.sent = true;
         } else {
-            e.carried = e.inFrame ? avatarDeltaBits(m_baseOf[i], e.last) : 0;
+            e.carried = uint16_t(e.inFrame ? deltaBits(m_baseOf[i], e.last) : 0);  // < 100 bits
             budget -= e.carried;
             // Highest priority first: the float's bits order like the float (it is positive).
             uint32_t pb;
@@ -300,7 +322,7 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
     for (uint64_t key : m_keys) {
         size_t i = size_t(key & 0xFFFFFFFFu);
         auto& e = entries[i];
-        e.extra = int32_t(int64_t(avatarDeltaBits(m_baseOf[i], current(e))) - int64_t(e.carried));
+        e.extra = int32_t(int64_t(deltaBits(m_baseOf[i], current(e))) - int64_t(e.carried));
         wanted += std::max<int64_t>(e.extra, 0);
     }
     if (wanted <= budget) {

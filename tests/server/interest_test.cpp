@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -263,4 +264,55 @@ TEST(Interest, StaggeredRefreshPicksUpNewcomersSoonAndDropsLeaversAtOnce) {
     const SnapshotFrame& gone = link.step(interest, {1}, t++);
     EXPECT_FALSE(has(gone, 2));
     EXPECT_TRUE(has(gone, 3));
+}
+
+namespace {
+
+// Self at (45, 30) in a dense block of 200 walking in a circle around it, so people keep
+// crossing the edge of its interest set.
+std::vector<AvatarState> swirl(uint32_t tick) {
+    std::vector<AvatarState> v;
+    v.push_back(at(1, 45.0f, 30.0f));
+    for (uint16_t i = 0; i < 200; ++i) {
+        float r = 1.0f + float(i % 20) * 0.6f, a = float(i) * 0.7f + float(tick) * (0.02f + 0.001f * float(i % 7));
+        v.push_back(at(uint16_t(2 + i), 45.0f + r * std::cos(a), 30.0f + r * std::sin(a)));
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST(Interest, NoMoreThanTheCapInViewEvenWhenPeopleKeepCrossingTheEdge) {
+    Interest interest;  // defaults: the nearest maxKnown, at most maxInFrame in a frame
+    ASSERT_LE(interest.desc().maxKnown + 1, interest.desc().maxInFrame);
+    Link link;
+    size_t most = 0, sum = 0;
+    for (uint32_t t = 1; t <= 200; ++t) {
+        auto avs = swirl(t);
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        EXPECT_TRUE(has(f, 1));
+        most = std::max(most, f.avatars.size());
+        if (t > 30) sum += f.avatars.size();
+    }
+    EXPECT_LE(most, interest.desc().maxInFrame);
+    // The cap removes lingering ones only: the nearest maxKnown (and self) stay in view.
+    EXPECT_GE(double(sum) / 170.0, double(interest.desc().maxKnown + 1));
+}
+
+TEST(Interest, StagePeopleStayInViewPastTheCap) {
+    Interest interest({.maxKnown = 10, .maxInFrame = 8, .byteBudget = 600});
+    const net::ParticipantId stage[] = {{300}, {301}};
+    interest.setAlwaysRelevant(stage);
+    Link link;
+    for (uint32_t t = 1; t <= 40; ++t) {
+        auto avs = swirl(t);  // ids 1..201, sorted; the stage is far off, beyond the radius
+        avs.push_back(at(300, 80.0f, 50.0f));
+        avs.push_back(at(301, 81.0f, 50.0f));
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        EXPECT_TRUE(has(f, 1) && has(f, 300) && has(f, 301)) << "tick " << t;
+        // Interest (10 + self + stage) is never cut; only lingering ones are.
+        EXPECT_LE(f.avatars.size(), 13u);
+    }
 }
