@@ -50,8 +50,13 @@ public:
         m_scratchBits += bits;
         // A word at a time (little-endian, as the byte order of the stream): fewer appends.
         if (m_scratchBits >= 32) {
-            uint8_t word[4] = {uint8_t(m_scratch), uint8_t(m_scratch >> 8), uint8_t(m_scratch >> 16), uint8_t(m_scratch >> 24)};
-            m_bytes.insert(m_bytes.end(), word, word + 4);
+            size_t n = m_bytes.size();
+            m_bytes.resize(n + 4);
+            uint8_t* p = m_bytes.data() + n;
+            p[0] = uint8_t(m_scratch);
+            p[1] = uint8_t(m_scratch >> 8);
+            p[2] = uint8_t(m_scratch >> 16);
+            p[3] = uint8_t(m_scratch >> 24);
             m_scratch >>= 32;
             m_scratchBits -= 32;
         }

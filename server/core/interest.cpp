@@ -17,38 +17,35 @@ namespace {
 constexpr uint32_t kSnapshotHeaderBits = uint32_t(net::kMsgTypeBits) + 32 + 32 + 32 + 12 + 12 + 12 + 7;
 constexpr uint32_t kIdGapBits = 12;
 
-uint32_t bitsFor(int64_t lo, int64_t hi) {
+constexpr uint32_t bitsFor(int64_t lo, int64_t hi) {
     uint64_t range = uint64_t(hi - lo);
     uint32_t b = 0;
     while (range) { ++b; range >>= 1; }
     return b;
 }
-const uint32_t kCmBits = bitsFor(0, net::kMaxCentimetres);
-const uint32_t kYawBits = bitsFor(0, net::kYawSteps - 1);
-const uint32_t kAnimBits = bitsFor(0, int(net::Anim::Count) - 1);
+constexpr uint32_t kCmBits = bitsFor(0, net::kMaxCentimetres);
+constexpr uint32_t kYawBits = bitsFor(0, net::kYawSteps - 1);
+constexpr uint32_t kAnimBits = bitsFor(0, int(net::Anim::Count) - 1);
 
 // Quantization as the codec does it, fast: states here are already quantized (HallSim keeps
 // them so), so plain rounding gives the codec's values without its double-precision care.
 inline int32_t cmOf(float m) { return int32_t(m * 100.0f + 0.5f); }
 inline int32_t yawOf(float yaw) { return int32_t(yaw * (float(net::kYawSteps) / 6.28318530718f) + 0.5f) & (net::kYawSteps - 1); }
 
-uint32_t coordDeltaBits(float cur, float base) {
-    int32_t d = cmOf(cur) - cmOf(base);
-    if (d == 0) return 1;
-    return 1 + 1 + (std::abs(d) < 512 ? 10u : kCmBits);
-}
+// Bits of one coordinate's field given its centimetre delta: the changed bit, then a small or
+// an absolute value.
+inline uint32_t coordDeltaBits(int32_t d) { return d == 0 ? 1u : 2u + (std::abs(d) < 512 ? 10u : kCmBits); }
 
-// Inlined into the budget fill, which calls it two or three times per entry per client per tick.
-inline uint32_t deltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
+// Inlined into the budget fill, which calls it two or three times per entry per client per tick;
+// each value is quantized once.
+[[gnu::always_inline]] inline uint32_t deltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
     if (!base) return kIdGapBits + 1 + 2 * kCmBits + kYawBits + kAnimBits;
     if (base->x == cur.x && base->z == cur.z && base->yaw == cur.yaw && base->anim == cur.anim) return 0;
-    bool cx = cmOf(cur.x) != cmOf(base->x);
-    bool cz = cmOf(cur.z) != cmOf(base->z);
-    bool cy = yawOf(cur.yaw) != yawOf(base->yaw);
-    bool ca = cur.anim != base->anim;
-    if (!cx && !cz && !cy && !ca) return 0;
-    return kIdGapBits + 1 + coordDeltaBits(cur.x, base->x) + coordDeltaBits(cur.z, base->z) + 1 + (cy ? kYawBits : 0) +
-           1 + (ca ? kAnimBits : 0);
+    const int32_t dx = cmOf(cur.x) - cmOf(base->x), dz = cmOf(cur.z) - cmOf(base->z);
+    const bool cy = yawOf(cur.yaw) != yawOf(base->yaw);
+    const bool ca = cur.anim != base->anim;
+    if (dx == 0 && dz == 0 && !cy && !ca) return 0;
+    return kIdGapBits + 1 + coordDeltaBits(dx) + coordDeltaBits(dz) + 1 + (cy ? kYawBits : 0) + 1 + (ca ? kAnimBits : 0);
 }
 
 }  // namespace
@@ -108,8 +105,18 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
     const int32_t selfIdx = self.v <= net::kMaxParticipants ? m_byId[self.v] : -1;
     const net::AvatarState* me = selfIdx >= 0 ? &m_avatars[size_t(selfIdx)] : nullptr;
     const uint32_t every = std::max<uint32_t>(1, m_desc.refreshTicks);
-    const bool refresh = client.entries.empty() || every == 1 || tick % every == self.v % every;
-    if (refresh) selectInterest(client, self, me, tick);
+    bool refresh = client.entries.empty() || every == 1 || tick % every == self.v % every;
+    if (refresh && every > 1 && me && !client.entries.empty() && tick - client.selectTick < m_desc.stillRefreshTicks) {
+        // Standing still (a few centimetres: a walker covers ~14 cm in 3 ticks): its own move
+        // cannot change the set, so it waits for the longer period.
+        float dx = me->x - client.selectX, dz = me->z - client.selectZ;
+        refresh = dx * dx + dz * dz > 0.05f * 0.05f;
+    }
+    if (refresh) {
+        if (me) { client.selectX = me->x; client.selectZ = me->z; }
+        client.selectTick = tick;
+        selectInterest(client, self, me, tick);
+    }
     else keepInterest(client, tick);
     fillBudget(client, base, out);
 }
@@ -245,6 +252,7 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     if (!m_newIds.empty()) {
         std::sort(m_newIds.begin(), m_newIds.end(), [&](uint32_t a, uint32_t b) { return m_cand[a].id < m_cand[b].id; });
         m_merged.clear();
+        m_merged.reserve(entries.size() + m_newIds.size());  // one growth at most, not a doubling series
         size_t ei = 0;
         for (uint32_t ci : m_newIds) {
             while (ei < entries.size() && entries[ei].id < m_cand[ci].id) m_merged.push_back(entries[ei++]);
@@ -350,7 +358,9 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
         if (x <= 0 || spent + x <= budget) { e.sent = true; spent += std::max<int64_t>(x, 0); }
     }
 
-    // 4. Commit and emit the frame (entries are sorted by id, so the frame is too).
+    // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
+    // grows once to the frame's size and then keeps its capacity.
+    out.avatars.reserve(entries.size());
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];

@@ -14,15 +14,16 @@
 //     bound while a sent one restarts from zero.
 //
 // Finding the nearest is the costly part in a dense crowd, and people move a few centimetres a
-// tick, so each client's set is recomputed every `refreshTicks` ticks (clients staggered by id);
-// on the ticks between, the kept set's priorities accrue and the budget is filled as usual, and
+// tick, so each client's set is recomputed every `refreshTicks` ticks (clients staggered by id),
+// or every `stillRefreshTicks` while the client stands still; on the ticks between, the kept set's priorities accrue and the budget is filled as usual, and
 // anyone who left is dropped at once.
 //
 // Delta semantics (net/protocol/snapshot.h): the frame a client is sent is the set of avatars it
 // KNOWS, each with the state it last received. An avatar not refreshed this tick keeps its old
 // state in the frame and costs nothing on the wire; it is not "removed". Removal (the id in the
-// delta's removed list) happens only when the avatar left the hall or stayed out of the client's
-// interest for `forgetTicks`.
+// delta's removed list) happens only when the avatar left the hall, stayed out of the client's
+// interest for `forgetTicks`, or lingered out of interest while the frame was over `maxInFrame`
+// (the longest out go first; a crowd the client draws stays at most 64 people).
 //
 // Cost is counted in bits exactly as the delta codec will write them (against the acknowledged
 // baseline), so the packet stays within `byteBudget` unless what must be carried exceeds it.
@@ -51,6 +52,8 @@ struct InterestDesc {
     uint32_t forgetTicks = 60;    // out of interest this long: removed from the client's frame
     uint32_t refreshTicks = 3;    // the interest set is recomputed every this many ticks (staggered
                                   // over clients); in between, priorities accrue on the kept set
+    uint32_t stillRefreshTicks = 6;  // ... and every this many for a client standing still (most of
+                                     // a crowd at booths): only others' moves can change its set
 };
 
 // What one client's interest remembers between ticks. Plain data; the server keeps one per client.
@@ -71,6 +74,8 @@ struct InterestClient {
         bool sent = false;          // scratch: chosen this tick
     };
     std::vector<Entry> entries;     // sorted by id
+    float selectX = -1, selectZ = -1;  // where the client stood when its set was last recomputed
+    uint32_t selectTick = 0;
 };
 
 // Per-tick figures, summed over clients (for stats and tests).

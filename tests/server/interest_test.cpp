@@ -82,7 +82,9 @@ std::vector<AvatarState> crowd(uint32_t tick) {
 }
 
 TEST(Interest, NearbyEveryTickFarAtALowerRateNobodyStarves) {
-    Interest interest({.maxKnown = 96, .byteBudget = 400});
+    // This crowd sways in lockstep with a 2-tick period, so a still client recomputing every even
+    // number of ticks would only ever see one phase of the set's edge: recompute every 3 here.
+    Interest interest({.maxKnown = 96, .fullRate = 64, .byteBudget = 400, .stillRefreshTicks = 3});
     Link link;
     std::map<uint16_t, int> refreshed;  // times the client saw an avatar's new state
     std::map<uint16_t, AvatarState> truth;
@@ -235,15 +237,18 @@ TEST(Interest, StaggeredRefreshPicksUpNewcomersSoonAndDropsLeaversAtOnce) {
         interest.update(avs, kHall);
         link.step(interest, {1}, t);
     }
-    // Someone joins right next to the client: known within one refresh period.
+    // Someone joins right next to the client: known within one refresh period (the longer one:
+    // the client stands still).
+    const uint32_t stillEvery = interest.desc().stillRefreshTicks;
+    ASSERT_GE(stillEvery, every);
     avs.push_back(at(3, 10.5f, 10.5f));
     uint32_t seenAfter = 0;
-    for (uint32_t k = 1; k <= every && !seenAfter; ++k, ++t) {
+    for (uint32_t k = 1; k <= stillEvery && !seenAfter; ++k, ++t) {
         interest.update(avs, kHall);
         if (has(link.step(interest, {1}, t), 3)) seenAfter = k;
     }
     EXPECT_GE(seenAfter, 1u);
-    EXPECT_LE(seenAfter, every);
+    EXPECT_LE(seenAfter, stillEvery);
     // Whoever is in the set keeps moving smoothly between refreshes (refreshed every tick).
     for (uint32_t k = 0; k < every; ++k, ++t) {
         avs[1].x += 0.05f;
@@ -315,4 +320,29 @@ TEST(Interest, StagePeopleStayInViewPastTheCap) {
         // Interest (10 + self + stage) is never cut; only lingering ones are.
         EXPECT_LE(f.avatars.size(), 13u);
     }
+}
+
+TEST(Interest, AWalkingClientPicksUpNewcomersWithinTheShortPeriod) {
+    Interest interest;
+    const uint32_t every = interest.desc().refreshTicks;
+    ASSERT_LT(every, interest.desc().stillRefreshTicks);
+    Link link;
+    std::vector<AvatarState> avs = {at(1, 10, 10), at(2, 11, 10)};
+    uint32_t t = 1;
+    auto walk = [&] { avs[0] = at(1, avs[0].x + 0.05f, 10); };  // 1.5 m/s
+    for (; t <= 7; ++t) {
+        walk();
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    avs.push_back(at(3, avs[0].x + 0.5f, 10.5f));
+    uint32_t seenAfter = 0;
+    for (uint32_t k = 1; k <= every && !seenAfter; ++k, ++t) {
+        walk();
+        avs[2] = at(3, avs[0].x + 0.5f, 10.5f);
+        interest.update(avs, kHall);
+        if (has(link.step(interest, {1}, t), 3)) seenAfter = k;
+    }
+    EXPECT_GE(seenAfter, 1u);
+    EXPECT_LE(seenAfter, every);
 }
