@@ -48,6 +48,12 @@ inline uint32_t coordDeltaBits(int32_t d) { return d == 0 ? 1u : 2u + (std::abs(
     return kIdGapBits + 1 + coordDeltaBits(dx) + coordDeltaBits(dz) + 1 + (cy ? kYawBits : 0) + 1 + (ca ? kAnimBits : 0);
 }
 
+// Room for n, growing geometrically: buffers that are swapped between clients or reused as
+// history slots settle at their largest size after a few ticks, then never allocate.
+template <typename T> void growTo(std::vector<T>& v, size_t n) {
+    if (v.capacity() < n) v.reserve(std::max(n, v.capacity() * 2));
+}
+
 }  // namespace
 
 uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) { return deltaBits(base, cur); }
@@ -252,7 +258,7 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     if (!m_newIds.empty()) {
         std::sort(m_newIds.begin(), m_newIds.end(), [&](uint32_t a, uint32_t b) { return m_cand[a].id < m_cand[b].id; });
         m_merged.clear();
-        m_merged.reserve(entries.size() + m_newIds.size());  // one growth at most, not a doubling series
+        growTo(m_merged, entries.size() + m_newIds.size());
         size_t ei = 0;
         for (uint32_t ci : m_newIds) {
             while (ei < entries.size() && entries[ei].id < m_cand[ci].id) m_merged.push_back(entries[ei++]);
@@ -360,7 +366,7 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
 
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
     // grows once to the frame's size and then keeps its capacity.
-    out.avatars.reserve(entries.size());
+    growTo(out.avatars, entries.size());
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
