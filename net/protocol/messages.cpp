@@ -171,17 +171,26 @@ bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
 }
 }  // namespace
 
+bool encodeSnapshotInto(const SnapshotMsg& m, const SnapshotFrame* baseline, Bytes& out) {
+    bool ok = (baseline == nullptr) == (m.baselineTick == 0) && (!baseline || baseline->tick == m.baselineTick);
+    WriteStream w(std::move(out));
+    if (ok) {
+        uint32_t t = uint32_t(MsgType::Snapshot);
+        w.serializeBits(t, kTypeBits);
+        // The header fields by copy; the frame is only read by the writer (no copy of the avatars).
+        SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .people = m.people, .frame = {}};
+        ok = serializeSnapshotHeader(w, header) && serializeSnapshotDelta(w, baseline, const_cast<SnapshotFrame&>(m.frame)) &&
+             !w.failed();
+    }
+    out = w.takeBytes();
+    if (!ok) out.clear();
+    return ok;
+}
+
 Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline) {
-    if ((baseline == nullptr) != (m.baselineTick == 0)) return {};
-    if (baseline && baseline->tick != m.baselineTick) return {};
-    WriteStream w;
-    uint32_t t = uint32_t(MsgType::Snapshot);
-    w.serializeBits(t, kTypeBits);
-    // The header fields by copy; the frame is only read by the writer (no copy of the avatars).
-    SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .people = m.people, .frame = {}};
-    if (!serializeSnapshotHeader(w, header)) return {};
-    if (!serializeSnapshotDelta(w, baseline, const_cast<SnapshotFrame&>(m.frame)) || w.failed()) return {};
-    return w.finish();
+    Bytes out;
+    encodeSnapshotInto(m, baseline, out);
+    return out;
 }
 
 bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,

@@ -373,6 +373,9 @@ Bytes encode(const ChatLine& m);
 Bytes encode(const Notice& m);
 // Snapshot: delta against `baseline` (nullptr = full). m.baselineTick must match baseline->tick.
 Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline);
+// The same into `out`, reusing its capacity (the server encodes one per client per tick): false,
+// and `out` empty, where encodeSnapshot() would return empty.
+bool encodeSnapshotInto(const SnapshotMsg& m, const SnapshotFrame* baseline, Bytes& out);
 
 // The tagged packet of any message with a kType and a serialize() (the docking, stage, Present
 // and asset messages): empty when a field is out of range or it is too big.

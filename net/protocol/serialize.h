@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace net {
@@ -37,15 +38,27 @@ public:
     static constexpr bool kWriting = true;
     static constexpr bool kMeasuring = false;
 
+    WriteStream() = default;
+    // Writes into `reuse` (cleared; its capacity is kept), so a caller that encodes every tick
+    // does not allocate; take the bytes back with takeBytes().
+    explicit WriteStream(std::vector<uint8_t>&& reuse) : m_bytes(std::move(reuse)) { m_bytes.clear(); }
+
     bool serializeBits(uint32_t& value, int bits) {
         if (bits == 0) return true;
         uint64_t v = bits == 32 ? value : (value & ((1u << bits) - 1u));
         m_scratch |= v << m_scratchBits;
         m_scratchBits += bits;
-        while (m_scratchBits >= 8) {
-            m_bytes.push_back(uint8_t(m_scratch & 0xff));
-            m_scratch >>= 8;
-            m_scratchBits -= 8;
+        // A word at a time (little-endian, as the byte order of the stream): fewer appends.
+        if (m_scratchBits >= 32) {
+            size_t n = m_bytes.size();
+            m_bytes.resize(n + 4);
+            uint8_t* p = m_bytes.data() + n;
+            p[0] = uint8_t(m_scratch);
+            p[1] = uint8_t(m_scratch >> 8);
+            p[2] = uint8_t(m_scratch >> 16);
+            p[3] = uint8_t(m_scratch >> 24);
+            m_scratch >>= 32;
+            m_scratchBits -= 32;
         }
         return true;
     }
@@ -65,7 +78,12 @@ public:
         return true;
     }
     bool align() {
-        if (m_scratchBits) { uint32_t zero = 0; serializeBits(zero, 8 - m_scratchBits); }
+        if (m_scratchBits & 7) { uint32_t zero = 0; serializeBits(zero, 8 - (m_scratchBits & 7)); }
+        while (m_scratchBits >= 8) {  // whole pending bytes out
+            m_bytes.push_back(uint8_t(m_scratch & 0xff));
+            m_scratch >>= 8;
+            m_scratchBits -= 8;
+        }
         return true;
     }
     bool serializeBytes(uint8_t* data, size_t n) {
@@ -76,6 +94,8 @@ public:
     bool failed() const { return m_failed; }
     // Flushes pending bits and returns the bytes written.
     const std::vector<uint8_t>& finish() { align(); return m_bytes; }
+    // Flushes pending bits and hands over the buffer (the stream is left empty).
+    std::vector<uint8_t> takeBytes() { align(); m_scratch = 0; m_scratchBits = 0; return std::move(m_bytes); }
     size_t bitsWritten() const { return m_bytes.size() * 8 + size_t(m_scratchBits); }
 
 private:

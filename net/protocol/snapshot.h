@@ -67,9 +67,8 @@ template <typename S> bool serializeCentimetres(S& s, float& metres) {
 }
 
 // A coordinate relative to its baseline value: small moves cost 11 bits, large ones 18.
-template <typename S> bool serializeCentimetresDelta(S& s, float& metres, float base) {
-    int64_t cm = 0, baseCm = toCentimetres(base);
-    if constexpr (!S::kReading) cm = toCentimetres(metres);
+// `cm` (writer) and `baseCm` are the quantized values, computed once by the caller.
+template <typename S> bool serializeCentimetresDelta(S& s, float& metres, int64_t cm, int64_t baseCm) {
     bool small = std::llabs(cm - baseCm) < 512;
     if (!serializeBool(s, small)) return false;
     if (small) {
@@ -93,11 +92,17 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
     static const SnapshotFrame kEmpty;
     const SnapshotFrame& b = base ? *base : kEmpty;
 
-    // Removed: ids in the baseline that are not in the current frame.
-    std::vector<uint16_t> removed;
-    std::vector<uint32_t> changed;  // writer: indices into cur.avatars
-    if constexpr (!S::kReading) changed.reserve(cur.avatars.size());
+    // Removed: ids in the baseline that are not in the current frame. The writer runs once per
+    // client per tick on the server: its lists are per-thread scratch, so it does not allocate.
+    std::vector<uint16_t> readRemoved;
+    std::vector<uint32_t> readChanged;
+    thread_local std::vector<uint16_t> writeRemoved;
+    thread_local std::vector<uint32_t> writeChanged;
+    std::vector<uint16_t>& removed = S::kReading ? readRemoved : writeRemoved;
+    std::vector<uint32_t>& changed = S::kReading ? readChanged : writeChanged;  // writer: indices into cur.avatars
     if constexpr (!S::kReading) {
+        removed.clear();
+        changed.clear();
         size_t i = 0, j = 0;
         while (i < b.avatars.size() || j < cur.avatars.size()) {
             if (j == cur.avatars.size() || (i < b.avatars.size() && b.avatars[i].id.v < cur.avatars[j].id.v)) {
@@ -196,12 +201,15 @@ bool serializeAvatarFields(S& s, AvatarState& a, const AvatarState* old) {
         return true;
     }
     const AvatarState base = *old;
-    bool cx = toCentimetres(a.x) != toCentimetres(base.x);
-    bool cz = toCentimetres(a.z) != toCentimetres(base.z);
+    // Each value quantized once (the writer runs per client per tick on the server). Reading,
+    // `a` holds the baseline, so these say "unchanged" until the bits say otherwise.
+    const int64_t ax = toCentimetres(a.x), bx = toCentimetres(base.x), az = toCentimetres(a.z), bz = toCentimetres(base.z);
+    bool cx = ax != bx;
+    bool cz = az != bz;
     bool cy = toYawStep(a.yaw) != toYawStep(base.yaw);
     bool ca = a.anim != base.anim;
-    if (!serializeBool(s, cx) || (cx && !serializeCentimetresDelta(s, a.x, base.x))) return false;
-    if (!serializeBool(s, cz) || (cz && !serializeCentimetresDelta(s, a.z, base.z))) return false;
+    if (!serializeBool(s, cx) || (cx && !serializeCentimetresDelta(s, a.x, ax, bx))) return false;
+    if (!serializeBool(s, cz) || (cz && !serializeCentimetresDelta(s, a.z, az, bz))) return false;
     if (!serializeBool(s, cy) || (cy && !serializeYaw(s, a.yaw))) return false;
     if (!serializeBool(s, ca) || (ca && !serializeInt(s, a.anim, 0, int(Anim::Count) - 1))) return false;
     return true;

@@ -723,9 +723,10 @@ void EventServer::sendSnapshot(Session& s) {
     msg.people = uint16_t(m_joinedCount);
     msg.frame.tick = msg.tick;
     msg.frame.avatars.swap(slot.avatars);
-    net::Bytes packet = net::encodeSnapshot(msg, base);
+    net::Bytes& packet = m_snapshotScratch;
+    bool encoded = net::encodeSnapshotInto(msg, base, packet);
     slot.avatars.swap(msg.frame.avatars);
-    if (packet.empty()) return;
+    if (!encoded || packet.empty()) return;
     slot.tick = msg.tick;
     ++m_stats.snapshotsSent;
     m_stats.snapshotBytes += packet.size();

@@ -160,6 +160,7 @@ private:
     ServerStats m_stats;
     std::vector<net::TransportEvent> m_events;
     std::vector<net::PeerHandle> m_peersScratch;
+    net::Bytes m_snapshotScratch;  // one snapshot packet, reused for every client every tick
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
     std::unique_ptr<PresentService> m_present;

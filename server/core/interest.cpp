@@ -17,40 +17,46 @@ namespace {
 constexpr uint32_t kSnapshotHeaderBits = uint32_t(net::kMsgTypeBits) + 32 + 32 + 32 + 12 + 12 + 12 + 7;
 constexpr uint32_t kIdGapBits = 12;
 
-uint32_t bitsFor(int64_t lo, int64_t hi) {
+constexpr uint32_t bitsFor(int64_t lo, int64_t hi) {
     uint64_t range = uint64_t(hi - lo);
     uint32_t b = 0;
     while (range) { ++b; range >>= 1; }
     return b;
 }
-const uint32_t kCmBits = bitsFor(0, net::kMaxCentimetres);
-const uint32_t kYawBits = bitsFor(0, net::kYawSteps - 1);
-const uint32_t kAnimBits = bitsFor(0, int(net::Anim::Count) - 1);
+constexpr uint32_t kCmBits = bitsFor(0, net::kMaxCentimetres);
+constexpr uint32_t kYawBits = bitsFor(0, net::kYawSteps - 1);
+constexpr uint32_t kAnimBits = bitsFor(0, int(net::Anim::Count) - 1);
 
 // Quantization as the codec does it, fast: states here are already quantized (HallSim keeps
 // them so), so plain rounding gives the codec's values without its double-precision care.
 inline int32_t cmOf(float m) { return int32_t(m * 100.0f + 0.5f); }
 inline int32_t yawOf(float yaw) { return int32_t(yaw * (float(net::kYawSteps) / 6.28318530718f) + 0.5f) & (net::kYawSteps - 1); }
 
-uint32_t coordDeltaBits(float cur, float base) {
-    int32_t d = cmOf(cur) - cmOf(base);
-    if (d == 0) return 1;
-    return 1 + 1 + (std::abs(d) < 512 ? 10u : kCmBits);
+// Bits of one coordinate's field given its centimetre delta: the changed bit, then a small or
+// an absolute value.
+inline uint32_t coordDeltaBits(int32_t d) { return d == 0 ? 1u : 2u + (std::abs(d) < 512 ? 10u : kCmBits); }
+
+// Inlined into the budget fill, which calls it two or three times per entry per client per tick;
+// each value is quantized once.
+[[gnu::always_inline]] inline uint32_t deltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
+    if (!base) return kIdGapBits + 1 + 2 * kCmBits + kYawBits + kAnimBits;
+    if (base->x == cur.x && base->z == cur.z && base->yaw == cur.yaw && base->anim == cur.anim) return 0;
+    const int32_t dx = cmOf(cur.x) - cmOf(base->x), dz = cmOf(cur.z) - cmOf(base->z);
+    const bool cy = yawOf(cur.yaw) != yawOf(base->yaw);
+    const bool ca = cur.anim != base->anim;
+    if (dx == 0 && dz == 0 && !cy && !ca) return 0;
+    return kIdGapBits + 1 + coordDeltaBits(dx) + coordDeltaBits(dz) + 1 + (cy ? kYawBits : 0) + 1 + (ca ? kAnimBits : 0);
+}
+
+// Room for n, growing geometrically: buffers that are swapped between clients or reused as
+// history slots settle at their largest size after a few ticks, then never allocate.
+template <typename T> void growTo(std::vector<T>& v, size_t n) {
+    if (v.capacity() < n) v.reserve(std::max(n, v.capacity() * 2));
 }
 
 }  // namespace
 
-uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) {
-    if (!base) return kIdGapBits + 1 + 2 * kCmBits + kYawBits + kAnimBits;
-    if (base->x == cur.x && base->z == cur.z && base->yaw == cur.yaw && base->anim == cur.anim) return 0;
-    bool cx = cmOf(cur.x) != cmOf(base->x);
-    bool cz = cmOf(cur.z) != cmOf(base->z);
-    bool cy = yawOf(cur.yaw) != yawOf(base->yaw);
-    bool ca = cur.anim != base->anim;
-    if (!cx && !cz && !cy && !ca) return 0;
-    return kIdGapBits + 1 + coordDeltaBits(cur.x, base->x) + coordDeltaBits(cur.z, base->z) + 1 + (cy ? kYawBits : 0) +
-           1 + (ca ? kAnimBits : 0);
-}
+uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) { return deltaBits(base, cur); }
 
 Interest::Interest(const InterestDesc& desc)
     : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1), m_slot(size_t(net::kMaxParticipants) + 1, 0) {}
@@ -105,8 +111,18 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
     const int32_t selfIdx = self.v <= net::kMaxParticipants ? m_byId[self.v] : -1;
     const net::AvatarState* me = selfIdx >= 0 ? &m_avatars[size_t(selfIdx)] : nullptr;
     const uint32_t every = std::max<uint32_t>(1, m_desc.refreshTicks);
-    const bool refresh = client.entries.empty() || every == 1 || tick % every == self.v % every;
-    if (refresh) selectInterest(client, self, me, tick);
+    bool refresh = client.entries.empty() || every == 1 || tick % every == self.v % every;
+    if (refresh && every > 1 && me && !client.entries.empty() && tick - client.selectTick < m_desc.stillRefreshTicks) {
+        // Standing still (a few centimetres: a walker covers ~14 cm in 3 ticks): its own move
+        // cannot change the set, so it waits for the longer period.
+        float dx = me->x - client.selectX, dz = me->z - client.selectZ;
+        refresh = dx * dx + dz * dz > 0.05f * 0.05f;
+    }
+    if (refresh) {
+        if (me) { client.selectX = me->x; client.selectZ = me->z; }
+        client.selectTick = tick;
+        selectInterest(client, self, me, tick);
+    }
     else keepInterest(client, tick);
     fillBudget(client, base, out);
 }
@@ -208,9 +224,8 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     auto fromCandidate = [&](InterestClient::Entry& e, size_t ci) {
         e.interested = true;
         e.lastInterestTick = tick;
-        e.dist2 = m_cand[ci].dist2;
-        e.rank = m_order[ci];
-        e.weight = weightFor(e.dist2, e.rank);
+        e.rank = uint8_t(m_order[ci]);
+        e.weight = weightFor(m_cand[ci].dist2, e.rank);
         e.priority += e.weight;
     };
 
@@ -243,6 +258,7 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     if (!m_newIds.empty()) {
         std::sort(m_newIds.begin(), m_newIds.end(), [&](uint32_t a, uint32_t b) { return m_cand[a].id < m_cand[b].id; });
         m_merged.clear();
+        growTo(m_merged, entries.size() + m_newIds.size());
         size_t ei = 0;
         for (uint32_t ci : m_newIds) {
             while (ei < entries.size() && entries[ei].id < m_cand[ci].id) m_merged.push_back(entries[ei++]);
@@ -255,6 +271,26 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
         entries.swap(m_merged);
     }
     for (const auto& c : m_cand) m_slot[c.id] = 0;
+    capFrame(client);
+}
+
+// Those out of interest stay in the frame (stale, free) for a while; but the frame a client draws
+// holds at most maxInFrame avatars, so past that the longest out of interest are removed first.
+void Interest::capFrame(InterestClient& client) {
+    auto& entries = client.entries;
+    size_t inView = 0;
+    m_keys.clear();
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const auto& e = entries[i];
+        if (e.interested) ++inView;
+        else if (e.inFrame) m_keys.push_back((uint64_t(e.lastInterestTick) << 32) | uint64_t(i));
+    }
+    if (inView + m_keys.size() <= m_desc.maxInFrame) return;
+    const size_t drop = std::min(m_keys.size(), inView + m_keys.size() - m_desc.maxInFrame);
+    if (drop < m_keys.size()) std::nth_element(m_keys.begin(), m_keys.begin() + long(drop), m_keys.end());
+    for (size_t k = 0; k < drop; ++k) entries[size_t(m_keys[k] & 0xFFFFFFFFu)].id = 0;  // 0: no participant
+    std::erase_if(entries, [](const InterestClient::Entry& e) { return e.id == 0; });
+    m_keys.clear();
 }
 
 void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) {
@@ -280,12 +316,12 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
         if (!e.interested) {
-            if (e.inFrame) budget -= avatarDeltaBits(m_baseOf[i], e.last);  // carried, stale
+            if (e.inFrame) budget -= deltaBits(m_baseOf[i], e.last);  // carried, stale
         } else if (e.rank == 0 || (e.inFrame && !m_baseOf[i])) {
-            budget -= avatarDeltaBits(m_baseOf[i], current(e));
+            budget -= deltaBits(m_baseOf[i], current(e));
             e.sent = true;
         } else {
-            e.carried = e.inFrame ? avatarDeltaBits(m_baseOf[i], e.last) : 0;
+            e.carried = uint16_t(e.inFrame ? deltaBits(m_baseOf[i], e.last) : 0);  // < 100 bits
             budget -= e.carried;
             // Highest priority first: the float's bits order like the float (it is positive).
             uint32_t pb;
@@ -300,7 +336,7 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
     for (uint64_t key : m_keys) {
         size_t i = size_t(key & 0xFFFFFFFFu);
         auto& e = entries[i];
-        e.extra = int32_t(int64_t(avatarDeltaBits(m_baseOf[i], current(e))) - int64_t(e.carried));
+        e.extra = int32_t(int64_t(deltaBits(m_baseOf[i], current(e))) - int64_t(e.carried));
         wanted += std::max<int64_t>(e.extra, 0);
     }
     if (wanted <= budget) {
@@ -328,7 +364,9 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
         if (x <= 0 || spent + x <= budget) { e.sent = true; spent += std::max<int64_t>(x, 0); }
     }
 
-    // 4. Commit and emit the frame (entries are sorted by id, so the frame is too).
+    // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
+    // grows once to the frame's size and then keeps its capacity.
+    growTo(out.avatars, entries.size());
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];

@@ -14,15 +14,16 @@
 //     bound while a sent one restarts from zero.
 //
 // Finding the nearest is the costly part in a dense crowd, and people move a few centimetres a
-// tick, so each client's set is recomputed every `refreshTicks` ticks (clients staggered by id);
-// on the ticks between, the kept set's priorities accrue and the budget is filled as usual, and
+// tick, so each client's set is recomputed every `refreshTicks` ticks (clients staggered by id),
+// or every `stillRefreshTicks` while the client stands still; on the ticks between, the kept set's priorities accrue and the budget is filled as usual, and
 // anyone who left is dropped at once.
 //
 // Delta semantics (net/protocol/snapshot.h): the frame a client is sent is the set of avatars it
 // KNOWS, each with the state it last received. An avatar not refreshed this tick keeps its old
 // state in the frame and costs nothing on the wire; it is not "removed". Removal (the id in the
-// delta's removed list) happens only when the avatar left the hall or stayed out of the client's
-// interest for `forgetTicks`.
+// delta's removed list) happens only when the avatar left the hall, stayed out of the client's
+// interest for `forgetTicks`, or lingered out of interest while the frame was over `maxInFrame`
+// (the longest out go first; a crowd the client draws stays at most 64 people).
 //
 // Cost is counted in bits exactly as the delta codec will write them (against the acknowledged
 // baseline), so the packet stays within `byteBudget` unless what must be carried exceeds it.
@@ -40,33 +41,41 @@ struct InterestDesc {
     bool enabled = true;          // false: every avatar, every tick (naive full broadcast)
     float cellSize = 2.0f;        // grid cell edge, metres
     float radius = 24.0f;         // avatars farther than this are never of interest (except stage)
-    uint32_t maxKnown = 80;       // interest set: this many nearest (plus self and stage)
-    uint32_t fullRate = 64;       // the nearest this many are refreshed every tick
+    uint32_t maxKnown = 60;       // interest set: this many nearest (plus self and stage)
+    uint32_t maxInFrame = 64;     // a client's frame (self included): those out of interest that
+                                  // linger past this are removed, longest out first (stage excepted
+                                  // only in that they are always in interest)
+    uint32_t fullRate = 48;       // the nearest this many are refreshed every tick
     uint32_t byteBudget = 150;    // snapshot packet bytes (message, not ENet/UDP headers)
     float nearShare = 0.8f;       // share of the budget the full-rate avatars may take first
     float nearDistance = 6.0f;    // priority weight is 1 up to here, then falls as (d0/d)^2
     uint32_t forgetTicks = 60;    // out of interest this long: removed from the client's frame
     uint32_t refreshTicks = 3;    // the interest set is recomputed every this many ticks (staggered
                                   // over clients); in between, priorities accrue on the kept set
+    uint32_t stillRefreshTicks = 6;  // ... and every this many for a client standing still (most of
+                                     // a crowd at booths): only others' moves can change its set
 };
 
 // What one client's interest remembers between ticks. Plain data; the server keeps one per client.
 struct InterestClient {
+    // Packed small: the server walks every client's entries a few times per tick, so their size
+    // is most of the memory traffic of the snapshot work.
     struct Entry {
         net::AvatarState last;      // what the client was last told (valid when inFrame)
-        uint16_t id = 0;
-        bool inFrame = false;       // part of the frame the client knows
-        bool interested = false;    // in the interest set this tick
-        bool sent = false;          // scratch: chosen this tick
         uint32_t lastInterestTick = 0;
         float priority = 0;         // accumulated while not sent
         float weight = 0;           // this tick's priority weight (distance based)
-        float dist2 = 0;
-        uint32_t rank = 0;          // this tick: 0 = self or stage, 1 = near (full rate), 2 = farther
-        uint32_t carried = 0;       // scratch: bits its carried state costs
         int32_t extra = 0;          // scratch: bits refreshing it adds
+        uint16_t carried = 0;       // scratch: bits its carried state costs
+        uint16_t id = 0;
+        uint8_t rank = 0;           // this tick: 0 = self or stage, 1 = near (full rate), 2 = farther
+        bool inFrame = false;       // part of the frame the client knows
+        bool interested = false;    // in the interest set this tick
+        bool sent = false;          // scratch: chosen this tick
     };
     std::vector<Entry> entries;     // sorted by id
+    float selectX = -1, selectZ = -1;  // where the client stood when its set was last recomputed
+    uint32_t selectTick = 0;
 };
 
 // Per-tick figures, summed over clients (for stats and tests).
@@ -104,6 +113,7 @@ private:
 
     void selectInterest(InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick);
     void keepInterest(InterestClient& client, uint32_t tick);
+    void capFrame(InterestClient& client);
     void fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out);
 
     InterestDesc m_desc;

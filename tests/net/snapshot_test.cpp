@@ -160,3 +160,57 @@ TEST(Snapshot, QuantizationIsCentimetresAndFineYaw) {
     EXPECT_NEAR(q.z, 0.0f, 1e-4f);
     EXPECT_LE(std::abs(q.yaw - 1.0f), float(2 * 3.14159265 / 256 / 2) + 1e-5f);  // within half a step (0.7 deg)
 }
+
+// The bit writer flushes a 32-bit word at a time; the bytes must be those of the plain
+// bit-by-bit packing (little-endian, LSB first), whatever the widths and the final padding.
+TEST(Snapshot, WordAtATimeWriterPacksLikeBitByBit) {
+    std::mt19937 rng(11);
+    for (int round = 0; round < 200; ++round) {
+        WriteStream w;
+        std::vector<uint8_t> ref;
+        size_t bit = 0;
+        int n = int(rng() % 60);
+        for (int i = 0; i < n; ++i) {
+            int bits = int(rng() % 33);
+            uint32_t v = uint32_t(rng());
+            uint32_t copy = v;
+            w.serializeBits(copy, bits);
+            for (int b = 0; b < bits; ++b, ++bit) {
+                if (bit / 8 >= ref.size()) ref.push_back(0);
+                if ((v >> b) & 1u) ref[bit / 8] |= uint8_t(1u << (bit % 8));
+            }
+            ASSERT_EQ(w.bitsWritten(), bit);
+            if (rng() % 8 == 0) {  // byte blocks align first
+                uint8_t blob[3] = {uint8_t(rng()), 0x5a, uint8_t(i)};
+                w.serializeBytes(blob, sizeof blob);
+                bit = (bit + 7) / 8 * 8;
+                ref.resize(bit / 8);
+                ref.insert(ref.end(), blob, blob + 3);
+                bit += 24;
+            }
+        }
+        EXPECT_EQ(w.finish(), ref) << "round " << round;
+    }
+}
+
+// The server encodes into one reused buffer: the same bytes as a fresh encode, every time.
+TEST(Snapshot, EncodingIntoAReusedBufferGivesTheSameBytes) {
+    Bytes reused;
+    SnapshotFrame base = makeFrame(5, 70, 3);
+    for (uint32_t t = 6; t < 40; ++t) {
+        SnapshotFrame cur = makeFrame(t, 40 + int(t % 30), t);
+        SnapshotMsg msg{.tick = t, .baselineTick = t % 3 ? 5u : 0u, .lastInput = t * 7, .people = 12, .frame = cur};
+        const SnapshotFrame* b = msg.baselineTick ? &base : nullptr;
+        Bytes fresh = encodeSnapshot(msg, b);
+        ASSERT_FALSE(fresh.empty());
+        EXPECT_TRUE(encodeSnapshotInto(msg, b, reused));
+        EXPECT_EQ(reused, fresh) << "tick " << t;
+        SnapshotMsg got;
+        ASSERT_TRUE(decodeAgainst(reused, b, got));
+        expectSame(cur, got.frame);
+    }
+    // A mismatched baseline is refused and leaves the buffer empty.
+    SnapshotMsg bad{.tick = 50, .baselineTick = 9, .lastInput = 0, .people = 1, .frame = base};
+    EXPECT_FALSE(encodeSnapshotInto(bad, &base, reused));
+    EXPECT_TRUE(reused.empty());
+}

@@ -73,6 +73,7 @@ void BM_SnapshotTick(benchmark::State& state) {
     clients.resize(size_t(n));
     uint32_t tick = 1;
     uint64_t bytes = 0, snapshots = 0;
+    net::Bytes packet;
     for (auto _ : state) {
         crowd.step(1.0f / 30.0f);
         interest.update(crowd.avatars, {120, 80});
@@ -88,7 +89,7 @@ void BM_SnapshotTick(benchmark::State& state) {
             msg.baselineTick = base ? base->tick : 0;
             msg.frame.tick = tick;
             msg.frame.avatars.swap(slot.avatars);
-            net::Bytes packet = net::encodeSnapshot(msg, base);
+            net::encodeSnapshotInto(msg, base, packet);  // reused, as the server does
             slot.avatars.swap(msg.frame.avatars);
             bytes += packet.size();
             ++snapshots;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -81,7 +82,9 @@ std::vector<AvatarState> crowd(uint32_t tick) {
 }
 
 TEST(Interest, NearbyEveryTickFarAtALowerRateNobodyStarves) {
-    Interest interest({.maxKnown = 96, .byteBudget = 400});
+    // This crowd sways in lockstep with a 2-tick period, so a still client recomputing every even
+    // number of ticks would only ever see one phase of the set's edge: recompute every 3 here.
+    Interest interest({.maxKnown = 96, .fullRate = 64, .byteBudget = 400, .stillRefreshTicks = 3});
     Link link;
     std::map<uint16_t, int> refreshed;  // times the client saw an avatar's new state
     std::map<uint16_t, AvatarState> truth;
@@ -234,15 +237,18 @@ TEST(Interest, StaggeredRefreshPicksUpNewcomersSoonAndDropsLeaversAtOnce) {
         interest.update(avs, kHall);
         link.step(interest, {1}, t);
     }
-    // Someone joins right next to the client: known within one refresh period.
+    // Someone joins right next to the client: known within one refresh period (the longer one:
+    // the client stands still).
+    const uint32_t stillEvery = interest.desc().stillRefreshTicks;
+    ASSERT_GE(stillEvery, every);
     avs.push_back(at(3, 10.5f, 10.5f));
     uint32_t seenAfter = 0;
-    for (uint32_t k = 1; k <= every && !seenAfter; ++k, ++t) {
+    for (uint32_t k = 1; k <= stillEvery && !seenAfter; ++k, ++t) {
         interest.update(avs, kHall);
         if (has(link.step(interest, {1}, t), 3)) seenAfter = k;
     }
     EXPECT_GE(seenAfter, 1u);
-    EXPECT_LE(seenAfter, every);
+    EXPECT_LE(seenAfter, stillEvery);
     // Whoever is in the set keeps moving smoothly between refreshes (refreshed every tick).
     for (uint32_t k = 0; k < every; ++k, ++t) {
         avs[1].x += 0.05f;
@@ -263,4 +269,80 @@ TEST(Interest, StaggeredRefreshPicksUpNewcomersSoonAndDropsLeaversAtOnce) {
     const SnapshotFrame& gone = link.step(interest, {1}, t++);
     EXPECT_FALSE(has(gone, 2));
     EXPECT_TRUE(has(gone, 3));
+}
+
+namespace {
+
+// Self at (45, 30) in a dense block of 200 walking in a circle around it, so people keep
+// crossing the edge of its interest set.
+std::vector<AvatarState> swirl(uint32_t tick) {
+    std::vector<AvatarState> v;
+    v.push_back(at(1, 45.0f, 30.0f));
+    for (uint16_t i = 0; i < 200; ++i) {
+        float r = 1.0f + float(i % 20) * 0.6f, a = float(i) * 0.7f + float(tick) * (0.02f + 0.001f * float(i % 7));
+        v.push_back(at(uint16_t(2 + i), 45.0f + r * std::cos(a), 30.0f + r * std::sin(a)));
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST(Interest, NoMoreThanTheCapInViewEvenWhenPeopleKeepCrossingTheEdge) {
+    Interest interest;  // defaults: the nearest maxKnown, at most maxInFrame in a frame
+    ASSERT_LE(interest.desc().maxKnown + 1, interest.desc().maxInFrame);
+    Link link;
+    size_t most = 0, sum = 0;
+    for (uint32_t t = 1; t <= 200; ++t) {
+        auto avs = swirl(t);
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        EXPECT_TRUE(has(f, 1));
+        most = std::max(most, f.avatars.size());
+        if (t > 30) sum += f.avatars.size();
+    }
+    EXPECT_LE(most, interest.desc().maxInFrame);
+    // The cap removes lingering ones only: the nearest maxKnown (and self) stay in view.
+    EXPECT_GE(double(sum) / 170.0, double(interest.desc().maxKnown + 1));
+}
+
+TEST(Interest, StagePeopleStayInViewPastTheCap) {
+    Interest interest({.maxKnown = 10, .maxInFrame = 8, .byteBudget = 600});
+    const net::ParticipantId stage[] = {{300}, {301}};
+    interest.setAlwaysRelevant(stage);
+    Link link;
+    for (uint32_t t = 1; t <= 40; ++t) {
+        auto avs = swirl(t);  // ids 1..201, sorted; the stage is far off, beyond the radius
+        avs.push_back(at(300, 80.0f, 50.0f));
+        avs.push_back(at(301, 81.0f, 50.0f));
+        interest.update(avs, kHall);
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        EXPECT_TRUE(has(f, 1) && has(f, 300) && has(f, 301)) << "tick " << t;
+        // Interest (10 + self + stage) is never cut; only lingering ones are.
+        EXPECT_LE(f.avatars.size(), 13u);
+    }
+}
+
+TEST(Interest, AWalkingClientPicksUpNewcomersWithinTheShortPeriod) {
+    Interest interest;
+    const uint32_t every = interest.desc().refreshTicks;
+    ASSERT_LT(every, interest.desc().stillRefreshTicks);
+    Link link;
+    std::vector<AvatarState> avs = {at(1, 10, 10), at(2, 11, 10)};
+    uint32_t t = 1;
+    auto walk = [&] { avs[0] = at(1, avs[0].x + 0.05f, 10); };  // 1.5 m/s
+    for (; t <= 7; ++t) {
+        walk();
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    avs.push_back(at(3, avs[0].x + 0.5f, 10.5f));
+    uint32_t seenAfter = 0;
+    for (uint32_t k = 1; k <= every && !seenAfter; ++k, ++t) {
+        walk();
+        avs[2] = at(3, avs[0].x + 0.5f, 10.5f);
+        interest.update(avs, kHall);
+        if (has(link.step(interest, {1}, t), 3)) seenAfter = k;
+    }
+    EXPECT_GE(seenAfter, 1u);
+    EXPECT_LE(seenAfter, every);
 }
