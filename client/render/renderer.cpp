@@ -122,6 +122,16 @@ void setIntAttrib(GLuint loc, GLint n, GLenum type, GLsizei stride, size_t offse
     glVertexAttribIPointer(loc, n, type, stride, reinterpret_cast<const void*>(offset));
 }
 
+// Mipmaps and trilinear, clamped sampling for the bound 2D texture of a panel (sign, picture).
+void mipmapPanelTexture(float maxAnisotropy = 1) {
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    if (maxAnisotropy > 1) glTexParameterf(GL_TEXTURE_2D, GL_TEXTURE_MAX_ANISOTROPY_EXT, std::min(8.0f, maxAnisotropy));
+}
+
 // The attributes of the bound vertex array for the hall's meshes (hall, booth closures).
 void setHallVertexLayout() {
     constexpr GLsizei hs = sizeof(HallVertex);
@@ -1046,12 +1056,7 @@ void Renderer::setStageScreen(const RgbaImage& picture) {
     glBindTexture(GL_TEXTURE_2D, d.screenTexture.id());
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_SRGB8_ALPHA8, fitted.width, fitted.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, fitted.rgba.data());
-    glGenerateMipmap(GL_TEXTURE_2D);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    if (d.maxAnisotropy > 1) glTexParameterf(GL_TEXTURE_2D, GL_TEXTURE_MAX_ANISOTROPY_EXT, std::min(8.0f, d.maxAnisotropy));
+    mipmapPanelTexture(d.maxAnisotropy);
     glBindTexture(GL_TEXTURE_2D, 0);
     d.screenW = fitted.width;
     d.screenH = fitted.height;
@@ -1204,11 +1209,7 @@ void Renderer::Impl::buildClosedSignText() {
     glBindTexture(GL_TEXTURE_2D, closedSignTexture.id());
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, img.width, img.height, 0, GL_RED, GL_UNSIGNED_BYTE, img.coverage.data());
-    glGenerateMipmap(GL_TEXTURE_2D);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    mipmapPanelTexture();
     glBindTexture(GL_TEXTURE_2D, 0);
 }
 
