@@ -1527,8 +1527,10 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
         glDisable(GL_POLYGON_OFFSET_FILL);
     }
 
-    // Text over its panels: alpha-blended, pulled forward a little against z-fighting.
-    if (!d.labelDraws.empty()) {
+    // Text over its panels, then the closed booths' signs over their boards: alpha-blended,
+    // pulled forward a little against z-fighting.
+    const bool closedSigns = d.stats.closedBooths > 0 && d.closedSignTexture;
+    if (!d.labelDraws.empty() || closedSigns) {
         glDisable(GL_CULL_FACE);
         glDepthMask(GL_FALSE);
         glEnable(GL_BLEND);
@@ -1537,32 +1539,25 @@ void Renderer::render(const CameraView& cam, std::span<const AvatarInstance> ava
         glPolygonOffset(-1.0f, -2.0f);
         glUseProgram(d.label.id());
         glUniform1i(glGetUniformLocation(d.label.id(), "uHideStageScreen"), picture ? 1 : 0);
-        glBindVertexArray(d.labelVao.id());
-        for (const Impl::LabelDraw& draw : d.labelDraws) {
-            glBindTexture(GL_TEXTURE_2D, draw.page);
-            glDrawElements(GL_TRIANGLES, draw.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(draw.offset));
-            d.stats.drawCalls++;
-            d.stats.triangles += draw.count / 3;
+        if (!d.labelDraws.empty()) {
+            glBindVertexArray(d.labelVao.id());
+            for (const Impl::LabelDraw& draw : d.labelDraws) {
+                glBindTexture(GL_TEXTURE_2D, draw.page);
+                glDrawElements(GL_TRIANGLES, draw.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(draw.offset));
+                d.stats.drawCalls++;
+                d.stats.triangles += draw.count / 3;
+            }
         }
-        glDisable(GL_POLYGON_OFFSET_FILL);
-    }
-    // The closed booths' signs: their text over the sign boards, as the labels are drawn.
-    if (d.stats.closedBooths > 0 && d.closedSignTexture) {
-        glDisable(GL_CULL_FACE);
-        glDepthMask(GL_FALSE);
-        glEnable(GL_BLEND);
-        glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
-        glEnable(GL_POLYGON_OFFSET_FILL);
-        glPolygonOffset(-1.0f, -2.0f);
-        glUseProgram(d.label.id());
-        glBindVertexArray(d.closedSignVao.id());
-        glBindTexture(GL_TEXTURE_2D, d.closedSignTexture.id());
-        for (size_t i = 0; i < d.closedBooths.size() && i < d.closedSignRanges.size(); ++i) {
-            const Impl::IndexRange& r = d.closedSignRanges[i];
-            if (!d.closedBooths[i] || r.count == 0) continue;
-            glDrawElements(GL_TRIANGLES, r.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(r.first * sizeof(uint32_t)));
-            d.stats.drawCalls++;
-            d.stats.triangles += r.count / 3;
+        if (closedSigns) {
+            glBindVertexArray(d.closedSignVao.id());
+            glBindTexture(GL_TEXTURE_2D, d.closedSignTexture.id());
+            for (size_t i = 0; i < d.closedBooths.size() && i < d.closedSignRanges.size(); ++i) {
+                const Impl::IndexRange& r = d.closedSignRanges[i];
+                if (!d.closedBooths[i] || r.count == 0) continue;
+                glDrawElements(GL_TRIANGLES, r.count, GL_UNSIGNED_INT, reinterpret_cast<const void*>(r.first * sizeof(uint32_t)));
+                d.stats.drawCalls++;
+                d.stats.triangles += r.count / 3;
+            }
         }
         glDisable(GL_POLYGON_OFFSET_FILL);
     }
