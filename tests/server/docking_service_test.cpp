@@ -20,7 +20,7 @@ using namespace server;
 
 namespace {
 
-constexpr int64_t kWallBase = 1717462800000;             // 2024-06-04 09:00 in China
+constexpr int64_t kWallBase = test_hall::kDefaultWallBaseMs;  // 2024-06-04 09:00 in China
 constexpr int64_t kSessionStart = kWallBase + 3'600'000;  // 10:00, four slots of 15 minutes
 
 const char* kForge = "嵊州市精工锻造有限公司";
@@ -54,7 +54,7 @@ ServerDesc dockDesc() {
 }
 
 struct Hall : test_hall::ServiceHall {
-    explicit Hall(EventStore* store = nullptr, ServerDesc desc = dockDesc()) : ServiceHall(dockLayout(), desc, store, kWallBase) {}
+    explicit Hall(EventStore* store = nullptr, ServerDesc desc = dockDesc()) : ServiceHall(dockLayout(), desc, store) {}
 };
 
 net::PostView need(const std::string& zh, const std::string& en, std::vector<std::string> fields) {

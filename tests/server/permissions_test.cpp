@@ -22,8 +22,6 @@ using namespace server;
 
 namespace {
 
-constexpr int64_t kEpochMs = 1717462800000;
-
 net::EventLayout testLayout() {
     net::EventLayout ev;
     ev.name = {"测试会场", "Test hall"};
@@ -44,7 +42,7 @@ struct MemoryStore {
 };
 
 struct Hall : MemoryStore, test_hall::ServiceHall {
-    explicit Hall(ServerDesc desc = {}) : ServiceHall(testLayout(), desc, store.get(), kEpochMs) {}
+    explicit Hall(ServerDesc desc = {}) : ServiceHall(testLayout(), desc, store.get()) {}
     // Joins start only: the tests run the hall themselves.
     client::Connection& join(const std::string& name, net::Role role) {
         return connect(client::JoinRequest{name, "嵊州市机械工业协会", role});

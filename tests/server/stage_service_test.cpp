@@ -18,8 +18,6 @@ using namespace server;
 
 namespace {
 
-constexpr int64_t kWallBase = 1717462800000;  // 2024-06-04 09:00 in China
-
 const char* kForge = "嵊州市精工锻造有限公司";
 const char* kCollege = "浙江工业职业技术学院";
 
@@ -41,7 +39,7 @@ net::EventLayout stageLayout() {
 }
 
 struct Hall : test_hall::ServiceHall {
-    explicit Hall(EventStore* store, ServerDesc desc = {}) : ServiceHall(stageLayout(), desc, store, kWallBase) {}
+    explicit Hall(EventStore* store, ServerDesc desc = {}) : ServiceHall(stageLayout(), desc, store) {}
 };
 
 client::AccountKey newKey() {
