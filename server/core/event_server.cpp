@@ -60,10 +60,7 @@ struct EventServer::Session {
 struct EventServer::DockLink final : DockingLink {
     EventServer& server;
     explicit DockLink(EventServer& s) : server(s) {}
-    void send(net::ParticipantId to, const net::Bytes& packet) override {
-        if (const Session* s = to.v <= net::kMaxParticipants ? server.m_byId[to.v] : nullptr; s && !s->closing)
-            server.m_transport.send(s->peer, net::kChannelEvents, packet);
-    }
+    void send(net::ParticipantId to, const net::Bytes& packet) override { server.sendTo(to, net::kChannelEvents, packet); }
     void teleport(net::ParticipantId who, net::Vec2 to) override { server.m_hall.teleport(who, to); }
     std::optional<net::Vec2> position(net::ParticipantId who) const override {
         const net::AvatarState* a = server.m_hall.find(who);
@@ -76,16 +73,9 @@ struct EventServer::DockLink final : DockingLink {
 struct EventServer::StageHook final : StageLink {
     EventServer& server;
     explicit StageHook(EventServer& s) : server(s) {}
-    Session* find(net::ParticipantId who) const {
-        Session* s = who.v <= net::kMaxParticipants ? server.m_byId[who.v] : nullptr;
-        return s && !s->closing ? s : nullptr;
-    }
-    void send(net::ParticipantId to, const net::Bytes& packet) override {
-        if (Session* s = find(to)) server.m_transport.send(s->peer, net::kChannelEvents, packet);
-    }
-    void sendBulk(net::ParticipantId to, const net::Bytes& packet) override {
-        if (Session* s = find(to)) server.m_transport.send(s->peer, net::kChannelAssets, packet);
-    }
+    Session* find(net::ParticipantId who) const { return server.liveSession(who); }
+    void send(net::ParticipantId to, const net::Bytes& packet) override { server.sendTo(to, net::kChannelEvents, packet); }
+    void sendBulk(net::ParticipantId to, const net::Bytes& packet) override { server.sendTo(to, net::kChannelAssets, packet); }
     void teleport(net::ParticipantId who, net::Vec2 to) override { server.m_hall.teleport(who, to); }
     std::optional<net::Vec2> position(net::ParticipantId who) const override {
         const net::AvatarState* a = server.m_hall.find(who);
@@ -114,10 +104,7 @@ struct EventServer::StageHook final : StageLink {
 struct EventServer::AssetLinkImpl final : AssetLink {
     EventServer& server;
     explicit AssetLinkImpl(EventServer& s) : server(s) {}
-    void send(net::ParticipantId to, const net::Bytes& packet) override {
-        if (const Session* s = to.v <= net::kMaxParticipants ? server.m_byId[to.v] : nullptr; s && !s->closing)
-            server.m_transport.send(s->peer, net::kChannelAssets, packet);
-    }
+    void send(net::ParticipantId to, const net::Bytes& packet) override { server.sendTo(to, net::kChannelAssets, packet); }
     void broadcast(const net::Bytes& packet) override { server.broadcast(packet, net::kChannelAssets); }
     void addExhibit(uint16_t booth, const net::Exhibit& exhibit) override { server.m_hall.addExhibit(booth, exhibit); }
 };
@@ -731,6 +718,15 @@ void EventServer::sendSnapshot(Session& s) {
     ++m_stats.snapshotsSent;
     m_stats.snapshotBytes += packet.size();
     m_transport.send(s.peer, net::kChannelState, packet);
+}
+
+EventServer::Session* EventServer::liveSession(net::ParticipantId who) const {
+    Session* s = who.v <= net::kMaxParticipants ? m_byId[who.v] : nullptr;
+    return s && !s->closing ? s : nullptr;
+}
+
+void EventServer::sendTo(net::ParticipantId to, uint8_t channel, const net::Bytes& packet) {
+    if (const Session* s = liveSession(to)) m_transport.send(s->peer, channel, packet);
 }
 
 void EventServer::broadcast(const net::Bytes& packet, uint8_t channel, const Session* except) {

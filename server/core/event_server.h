@@ -141,6 +141,10 @@ private:
     void runTick(const Now& now);
     void sendSnapshot(Session& s);
     void broadcast(const net::Bytes& packet, uint8_t channel, const Session* except = nullptr);
+    // The joined participant's session unless it is leaving; nullptr otherwise.
+    Session* liveSession(net::ParticipantId who) const;
+    // To one joined participant (nothing if it left or is leaving).
+    void sendTo(net::ParticipantId to, uint8_t channel, const net::Bytes& packet);
     net::ParticipantId allocateId();
 
     ServerDesc m_desc;
