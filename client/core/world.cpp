@@ -232,17 +232,24 @@ void World::ingest(const net::SnapshotFrame& f, uint32_t prevTick) {
 
 bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs) {
     net::SnapshotMsg msg;
-    if (!net::decodeSnapshot(packet, msg, [this](uint32_t t) { return frame(t); })) return false;
-    if (frame(msg.tick)) return true;  // duplicate
+    msg.frame.avatars.swap(m_spareAvatars);  // decoded into a dropped frame's storage
+    const bool decoded = net::decodeSnapshot(packet, msg, [this](uint32_t t) { return frame(t); });
+    if (!decoded || frame(msg.tick)) {  // malformed (or its baseline gone), or a duplicate
+        m_spareAvatars.swap(msg.frame.avatars);
+        return decoded;
+    }
     if (msg.tick < m_latestTick) {
         // Late (reordered): too old for the clock or reconciliation, but it can fill histories.
         ++m_lateSnapshots;
-        if (m_latestTick - msg.tick >= kKeptFrames) return true;
+        if (m_latestTick - msg.tick >= kKeptFrames) {
+            m_spareAvatars.swap(msg.frame.avatars);
+            return true;
+        }
         auto it = std::lower_bound(m_frames.begin(), m_frames.end(), msg.tick,
                                    [](const net::SnapshotFrame& x, uint32_t tick) { return x.tick < tick; });
         if (m_tracking) ingest(msg.frame, it == m_frames.begin() ? 0 : (it - 1)->tick);
         m_frames.insert(it, std::move(msg.frame));
-        while (m_frames.size() > kKeptFrames) m_frames.pop_front();
+        trimFrames();
         return true;
     }
     ++m_snapshotsReceived;
@@ -250,7 +257,7 @@ bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs) {
     m_people = msg.people;
     m_clock.onSnapshot(msg.tick, nowMs);
     m_frames.push_back(std::move(msg.frame));
-    while (m_frames.size() > kKeptFrames) m_frames.pop_front();
+    trimFrames();
     if (m_tracking) ingest(m_frames.back(), m_frames.size() > 1 ? m_frames[m_frames.size() - 2].tick : 0);
 
     const auto& avs = m_frames.back().avatars;
@@ -258,6 +265,14 @@ bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs) {
                                [](const net::AvatarState& a, uint16_t v) { return a.id.v < v; });
     if (it != avs.end() && it->id == m_self) reconcile(*it, msg.lastInput);
     return true;
+}
+
+void World::trimFrames() {
+    while (m_frames.size() > kKeptFrames) {
+        // The dropped frame's storage decodes the next snapshot (no allocation per snapshot).
+        if (m_frames.front().avatars.capacity() > m_spareAvatars.capacity()) m_spareAvatars.swap(m_frames.front().avatars);
+        m_frames.pop_front();
+    }
 }
 
 void World::reconcile(const net::AvatarState& server, uint32_t lastInput) {

@@ -172,6 +172,7 @@ public:
 private:
     const net::SnapshotFrame* frame(uint32_t tick) const;
     void ingest(const net::SnapshotFrame& f, uint32_t prevTick);  // prevTick: the received frame before f
+    void trimFrames();  // keeps the newest kKeptFrames
     void reconcile(const net::AvatarState& server, uint32_t lastInput);
     void drawSelf(uint64_t nowMs, float frameSeconds, ShownAvatar& out);
 
@@ -186,6 +187,7 @@ private:
     std::vector<net::Notice> m_notices;
 
     std::deque<net::SnapshotFrame> m_frames;  // decoded, ascending tick
+    std::vector<net::AvatarState> m_spareAvatars;  // a dropped frame's storage, for the next decode
     uint32_t m_latestTick = 0;
     uint32_t m_snapshotsReceived = 0;
     uint32_t m_people = 0;

@@ -206,8 +206,15 @@ bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
         base = lookup(ctx, m.baselineTick);
         if (!base) return false;
     }
-    if (!serializeSnapshotDelta(r, base, m.frame)) return false;
-    if (!consumedExactly(r)) return false;
+    // Decoded into out's storage (a client passes the same message every time, so no snapshot
+    // allocates once warm). On failure out keeps its header and storage, its avatars emptied.
+    m.frame.avatars.swap(out.frame.avatars);
+    bool ok = base != &out.frame && serializeSnapshotDelta(r, base, m.frame) && consumedExactly(r);
+    if (!ok) {
+        m.frame.avatars.clear();
+        m.frame.avatars.swap(out.frame.avatars);
+        return false;
+    }
     m.frame.tick = m.tick;
     out = std::move(m);
     return true;

@@ -422,7 +422,8 @@ bool decode(std::span<const uint8_t> packet, ChatSend& out);
 bool decode(std::span<const uint8_t> packet, ChatLine& out);
 bool decode(std::span<const uint8_t> packet, Notice& out);
 // Snapshot: `baselineFor(tick)` returns the frame for a baseline tick the receiver kept, or
-// nullptr; a delta against a baseline the receiver no longer has fails to decode.
+// nullptr; a delta against a baseline the receiver no longer has fails to decode. The avatars are
+// decoded into out.frame's storage (its capacity reused); on failure they are left empty.
 template <typename F> bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor);
 bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
                         const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx);

@@ -93,16 +93,13 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
     const SnapshotFrame& b = base ? *base : kEmpty;
 
     // Removed: ids in the baseline that are not in the current frame. The writer runs once per
-    // client per tick on the server: its lists are per-thread scratch, so it does not allocate.
-    std::vector<uint16_t> readRemoved;
-    std::vector<uint32_t> readChanged;
-    thread_local std::vector<uint16_t> writeRemoved;
-    thread_local std::vector<uint32_t> writeChanged;
-    std::vector<uint16_t>& removed = S::kReading ? readRemoved : writeRemoved;
-    std::vector<uint32_t>& changed = S::kReading ? readChanged : writeChanged;  // writer: indices into cur.avatars
+    // client per tick on the server, the reader once per snapshot on every client: their lists
+    // are per-thread scratch, so neither allocates once warm.
+    thread_local std::vector<uint16_t> removed;
+    thread_local std::vector<uint32_t> changed;  // writer: indices into cur.avatars
+    removed.clear();
+    changed.clear();
     if constexpr (!S::kReading) {
-        removed.clear();
-        changed.clear();
         size_t i = 0, j = 0;
         while (i < b.avatars.size() || j < cur.avatars.size()) {
             if (j == cur.avatars.size() || (i < b.avatars.size() && b.avatars[i].id.v < cur.avatars[j].id.v)) {
@@ -140,18 +137,22 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
     if (!s.serializeInt(nChanged, 0, kMaxSnapshotAvatars)) return false;
 
     if constexpr (S::kReading) {
-        // Start from the baseline minus the removed ids; removed ids must exist in it.
-        std::vector<AvatarState> kept;
-        kept.reserve(b.avatars.size());
-        size_t r = 0;
-        for (const auto& a : b.avatars) {
-            if (r < removed.size() && removed[r] == a.id.v) { ++r; continue; }
-            kept.push_back(a);
-        }
-        if (r != removed.size()) return false;
-        std::vector<AvatarState> out;
-        out.reserve(kept.size() + size_t(nChanged));
-        size_t k = 0;
+        // The baseline minus the removed ids (each must exist in it), merged with the changed
+        // ones, written into cur's own storage (its capacity is reused; it is not the baseline).
+        if (&cur == &b) return false;
+        const std::vector<AvatarState>& from = b.avatars;
+        std::vector<AvatarState>& out = cur.avatars;
+        out.clear();
+        out.reserve(from.size() + size_t(nChanged));
+        size_t k = 0, r = 0;
+        // Steps k past baseline entries that were removed; false if a removed id is not there.
+        auto skipRemoved = [&]() {
+            while (r < removed.size() && k < from.size() && removed[r] <= from[k].id.v) {
+                if (removed[r] != from[k].id.v) return false;
+                ++r; ++k;
+            }
+            return true;
+        };
         prev = 0;
         for (int64_t c = 0; c < nChanged; ++c) {
             int64_t gap = 0;
@@ -159,18 +160,26 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
             int64_t id = prev + gap;
             if (id > kMaxParticipants) return false;
             prev = id;
-            while (k < kept.size() && kept[k].id.v < id) out.push_back(kept[k++]);
+            if (!skipRemoved()) return false;
+            while (k < from.size() && from[k].id.v < id) {
+                out.push_back(from[k++]);
+                if (!skipRemoved()) return false;
+            }
             bool isNew = false;
             if (!serializeBool(s, isNew)) return false;
-            bool inBase = k < kept.size() && kept[k].id.v == id;
+            bool inBase = k < from.size() && from[k].id.v == id;
             if (isNew == inBase) return false;  // must agree with the baseline
-            AvatarState a = inBase ? kept[k++] : AvatarState{};
+            AvatarState a = inBase ? from[k++] : AvatarState{};
             a.id.v = uint16_t(id);
             if (!serializeAvatarFields(s, a, inBase ? &a : nullptr)) return false;
             out.push_back(a);
         }
-        while (k < kept.size()) out.push_back(kept[k++]);
-        cur.avatars = std::move(out);
+        for (;;) {
+            if (!skipRemoved()) return false;
+            if (k == from.size()) break;
+            out.push_back(from[k++]);
+        }
+        if (r != removed.size()) return false;
     } else {
         prev = 0;
         size_t i = 0;

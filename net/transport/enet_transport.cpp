@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "net/protocol/messages.h"
+#include "net/transport/block_pool.h"
 
 namespace net {
 namespace {
@@ -46,9 +47,26 @@ constexpr uint32_t kPeerTimeoutMaxMs = 15000;
 std::mutex g_enetMutex;
 int g_enetUsers = 0;
 
+// ENet's allocations go through BlockPool (block_pool.h), installed once and never taken back: a
+// block may be freed after the last host is gone, and the pool frees malloc's blocks as well.
+// Under AddressSanitizer they stay with malloc, so its checks cover ENet's packets too.
+void* ENET_CALLBACK poolAllocate(size_t bytes) { return BlockPool::forEnet().allocate(bytes); }
+void ENET_CALLBACK poolRelease(void* p) { BlockPool::forEnet().release(p); }
+
+int initializeEnet() {
+#if defined(__SANITIZE_ADDRESS__)
+    return enet_initialize();
+#else
+    ENetCallbacks callbacks{};
+    callbacks.malloc = poolAllocate;
+    callbacks.free = poolRelease;
+    return enet_initialize_with_callbacks(ENET_VERSION, &callbacks);
+#endif
+}
+
 bool acquireEnet() {
     std::lock_guard lock(g_enetMutex);
-    if (g_enetUsers == 0 && enet_initialize() != 0) return false;
+    if (g_enetUsers == 0 && initializeEnet() != 0) return false;
     ++g_enetUsers;
     return true;
 }
