@@ -164,7 +164,19 @@ namespace {
 template <typename S>
 bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
     DH_SERIALIZE_U32(s, m.tick);
-    DH_SERIALIZE_U32(s, m.baselineTick);
+    // The baseline as its age in ticks (protocol 6): a baseline is at most kMaxBaselineAge old.
+    bool hasBaseline = m.baselineTick != 0;
+    DH_SERIALIZE_BOOL(s, hasBaseline);
+    if (hasBaseline) {
+        int64_t age = int64_t(m.tick) - int64_t(m.baselineTick);
+        DH_SERIALIZE_INT(s, age, 1, kMaxBaselineAge);
+        if constexpr (S::kReading) {
+            if (int64_t(m.tick) <= age) return false;  // tick 0 is "no baseline"
+            m.baselineTick = uint32_t(int64_t(m.tick) - age);
+        }
+    } else if constexpr (S::kReading) {
+        m.baselineTick = 0;
+    }
     DH_SERIALIZE_U32(s, m.lastInput);
     DH_SERIALIZE_INT(s, m.people, 0, kMaxParticipants);
     return true;
@@ -172,7 +184,8 @@ bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
 }  // namespace
 
 bool encodeSnapshotInto(const SnapshotMsg& m, const SnapshotFrame* baseline, Bytes& out) {
-    bool ok = (baseline == nullptr) == (m.baselineTick == 0) && (!baseline || baseline->tick == m.baselineTick);
+    bool ok = (baseline == nullptr) == (m.baselineTick == 0) && (!baseline || baseline->tick == m.baselineTick) &&
+              (m.baselineTick == 0 || (m.baselineTick < m.tick && m.tick - m.baselineTick <= kMaxBaselineAge));
     WriteStream w(std::move(out));
     if (ok) {
         uint32_t t = uint32_t(MsgType::Snapshot);

@@ -29,7 +29,8 @@
 // All of it travels inside the encrypted link (secure.h), never in clear.
 //   Input   = type:8 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
 //             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
-//   Snapshot= type:8 | tick:32 | baselineTick:32 (0 = none) | lastInput:32 | people:12 | delta (snapshot.h)
+//   Snapshot= type:8 | tick:32 | hasBaseline:1 [age:8 = tick - baselineTick, 1..255] | lastInput:32 |
+//             people:12 | delta (snapshot.h)                                     (age: protocol 6)
 //
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
 // laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
@@ -53,7 +54,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 5;
+constexpr uint16_t kProtocolVersion = 6;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;

@@ -28,6 +28,7 @@ namespace net {
 constexpr int kYawSteps = 256;
 constexpr int64_t kMaxCentimetres = int64_t(kMaxHallSize * 100.0f);
 constexpr uint32_t kMaxSnapshotAvatars = kMaxParticipants;
+constexpr int64_t kMaxBaselineAge = 255;  // ticks (8.5 s): a snapshot's baseline is never older
 
 // The coded fields of AvatarState; kept in step with the struct by this assert.
 static_assert(sizeof(AvatarState) == 20, "AvatarState changed: update the snapshot codec and its field test");

@@ -12,6 +12,7 @@ namespace server {
 namespace {
 
 constexpr size_t kFrameHistory = 32;  // snapshots kept per client as delta baselines (~1 s)
+static_assert(kFrameHistory <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");

@@ -12,9 +12,9 @@ namespace server {
 
 namespace {
 
-// Snapshot message bits before the first avatar: type, tick, baselineTick, lastInput, people,
-// the two counts (messages.h, snapshot.h), plus up to 7 bits of padding to the last byte.
-constexpr uint32_t kSnapshotHeaderBits = uint32_t(net::kMsgTypeBits) + 32 + 32 + 32 + 12 + 12 + 12 + 7;
+// Snapshot message bits before the first avatar: type, tick, the baseline's age, lastInput,
+// people, the two counts (messages.h, snapshot.h), plus up to 7 bits of padding to the last byte.
+constexpr uint32_t kSnapshotHeaderBits = uint32_t(net::kMsgTypeBits) + 32 + 1 + 8 + 32 + 12 + 12 + 12 + 7;
 constexpr uint32_t kIdGapBits = 12;
 
 constexpr uint32_t bitsFor(int64_t lo, int64_t hi) {

@@ -46,7 +46,7 @@ struct InterestDesc {
                                   // linger past this are removed, longest out first (stage excepted
                                   // only in that they are always in interest)
     uint32_t fullRate = 48;       // the nearest this many are refreshed every tick
-    uint32_t byteBudget = 150;    // snapshot packet bytes (message, not ENet/UDP headers)
+    uint32_t byteBudget = 128;    // snapshot packet bytes (message, not ENet/UDP headers)
     float nearShare = 0.8f;       // share of the budget the full-rate avatars may take first
     float nearDistance = 6.0f;    // priority weight is 1 up to here, then falls as (d0/d)^2
     uint32_t forgetTicks = 60;    // out of interest this long: removed from the client's frame
