@@ -204,8 +204,11 @@ void World::ingest(const net::SnapshotFrame& f, uint32_t prevTick) {
         AvatarTrack& t = m_tracks[a.id.v];
         t.lastSeenTick = std::max(t.lastSeenTick, f.tick);
         auto& s = t.samples;
-        auto it = std::lower_bound(s.begin(), s.end(), f.tick,
-                                   [](const AvatarSample& x, uint32_t tick) { return x.tick < tick; });
+        // Snapshots mostly arrive in order: the new sample goes last, no search needed.
+        auto it = s.empty() || s.back().tick < f.tick
+                      ? s.end()
+                      : std::lower_bound(s.begin(), s.end(), f.tick,
+                                         [](const AvatarSample& x, uint32_t tick) { return x.tick < tick; });
         if (it != s.end() && it->tick == f.tick) continue;  // already known
         // Only changes are samples: an unchanged copy may just be the baseline carrying an
         // avatar the server did not update this tick, and must not stall its motion.

@@ -15,6 +15,7 @@
 // and exercised by tests/net/snapshot_test.cpp, which changes every field one at a time.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -144,7 +145,8 @@ bool serializeSnapshotDelta(S& s, const SnapshotFrame* base, SnapshotFrame& cur)
         const std::vector<AvatarState>& from = b.avatars;
         std::vector<AvatarState>& out = cur.avatars;
         out.clear();
-        out.reserve(from.size() + size_t(nChanged));
+        const size_t most = from.size() + size_t(nChanged);
+        if (out.capacity() < most) out.reserve(std::max(most, out.capacity() * 2));  // recycled storage settles
         size_t k = 0, r = 0;
         // Steps k past baseline entries that were removed; false if a removed id is not there.
         auto skipRemoved = [&]() {

@@ -46,6 +46,8 @@ struct EventServer::Session {
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
     std::array<net::SnapshotFrame, kFrameHistory> sent{};  // by tick % kFrameHistory
     InterestClient interest;       // what this client knows of the others (interest.h)
+    net::Bytes snapshot;           // this tick's snapshot packet, built (empty: none to send)
+    std::vector<uint16_t> toTell;  // ... and the people in it the client must first be told of
     struct Bucket {
         double tokens = 0;
         uint64_t lastMs = 0;
@@ -126,6 +128,8 @@ EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout,
     m_assetLink = std::make_unique<AssetLinkImpl>(*this);
     m_assets = std::make_unique<AssetService>(m_desc.assets, m_hall.layout(), *m_assetLink, m_store);
     m_byId.assign(size_t(net::kMaxParticipants) + 1, nullptr);
+    m_workers = std::make_unique<WorkerPool>(m_desc.snapshotThreads);
+    m_interest.setWorkers(m_workers->size());
     m_desc.maxParticipants = std::clamp<uint16_t>(m_desc.maxParticipants, 1, net::kMaxParticipants);
     for (uint16_t i = 1; i <= net::kMaxParticipants; ++i) m_freeIds.push_back(i);
     if (m_store) m_lastChatId = m_store->lastChatId();
@@ -678,14 +682,22 @@ void EventServer::runTick(const Now& now) {
     m_present->update();  // after movement: who stands at which booth now
     m_stage->update(now.unixMs, m_hall.avatars());
     m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
+    m_tickSessions.clear();
     for (Session* sp : m_byId)
-        if (sp && !sp->closing) sendSnapshot(*sp);
+        if (sp && !sp->closing) m_tickSessions.push_back(sp);
+    m_workers->parallelFor(m_tickSessions.size(), 32, [this](size_t begin, size_t end, unsigned worker) {
+        for (size_t i = begin; i < end; ++i) buildSnapshot(*m_tickSessions[i], worker);
+    });
+    for (Session* sp : m_tickSessions) sendSnapshot(*sp);
     m_assets->update();  // after the snapshots: downloads take what the tick's budget leaves
-    m_stats.avatarsInFrames += m_interest.stats().avatarsInFrames;
-    m_stats.avatarsRefreshed += m_interest.stats().avatarsRefreshed;
+    const InterestStats is = m_interest.stats();
+    m_stats.avatarsInFrames += is.avatarsInFrames;
+    m_stats.avatarsRefreshed += is.avatarsRefreshed;
 }
 
-void EventServer::sendSnapshot(Session& s) {
+// Runs on a worker: touches only this session and what the tick made read-only (the hall's
+// avatars, the interest grid, the sessions by id).
+void EventServer::buildSnapshot(Session& s, unsigned worker) {
     net::SnapshotMsg msg;
     msg.tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
     msg.lastInput = s.lastAppliedSeq;
@@ -698,27 +710,32 @@ void EventServer::sendSnapshot(Session& s) {
     // Build the frame in its history slot (reusing its storage); the baseline is another slot.
     net::SnapshotFrame& slot = s.sent[msg.tick % kFrameHistory];
     slot.tick = 0;
-    m_interest.build(s.interest, s.who.id, base, msg.tick, slot);
-    // Tell who someone is before (or with) the first snapshot that shows them. Reliable and
-    // unreliable channels may cross; the client shows an avatar without a name until it knows.
+    m_interest.build(s.interest, s.who.id, base, msg.tick, slot, worker);
+    // Tell who someone is before (or with) the first snapshot that shows them (sendSnapshot).
+    // Reliable and unreliable channels may cross; the client shows an avatar without a name until
+    // it knows.
+    s.toTell.clear();
     for (const net::AvatarState& a : slot.avatars) {
-        if (s.told.test(a.id.v)) continue;
-        if (const Session* o = m_byId[a.id.v]) {
-            m_transport.send(s.peer, net::kChannelEvents, o->presence);
-            s.told.set(a.id.v);
-        }
+        if (s.told.test(a.id.v) || !m_byId[a.id.v]) continue;
+        s.toTell.push_back(a.id.v);
+        s.told.set(a.id.v);
     }
     msg.people = uint16_t(m_joinedCount);
     msg.frame.tick = msg.tick;
     msg.frame.avatars.swap(slot.avatars);
-    net::Bytes& packet = m_snapshotScratch;
-    bool encoded = net::encodeSnapshotInto(msg, base, packet);
+    bool encoded = net::encodeSnapshotInto(msg, base, s.snapshot);
     slot.avatars.swap(msg.frame.avatars);
-    if (!encoded || packet.empty()) return;
-    slot.tick = msg.tick;
+    if (!encoded) s.snapshot.clear();
+    if (!s.snapshot.empty()) slot.tick = msg.tick;
+}
+
+void EventServer::sendSnapshot(Session& s) {
+    for (uint16_t id : s.toTell) m_transport.send(s.peer, net::kChannelEvents, m_byId[id]->presence);
+    s.toTell.clear();
+    if (s.snapshot.empty()) return;
     ++m_stats.snapshotsSent;
-    m_stats.snapshotBytes += packet.size();
-    m_transport.send(s.peer, net::kChannelState, packet);
+    m_stats.snapshotBytes += s.snapshot.size();
+    m_transport.send(s.peer, net::kChannelState, s.snapshot);
 }
 
 EventServer::Session* EventServer::liveSession(net::ParticipantId who) const {

@@ -26,6 +26,7 @@
 #include "server/core/docking_service.h"
 #include "server/core/hall_sim.h"
 #include "server/core/interest.h"
+#include "server/core/worker_pool.h"
 #include "server/core/present_service.h"
 #include "server/core/stage_service.h"
 #include "server/core/permissions.h"
@@ -53,6 +54,7 @@ struct ServerDesc {
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
     uint32_t chatHistory = 50;          // lines a newcomer receives
     uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
+    unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
     StageDesc stage;                    // keys, ceremonies, announcements, moderation (stage_service.h)
@@ -139,6 +141,9 @@ private:
     void refuse(Session& s, net::RefuseReason reason, const std::string& text);
     void notice(Session& s, net::NoticeCode code, const std::string& text);
     void runTick(const Now& now);
+    // The snapshot stage of a tick, split in two: building (interest and encoding, one client's
+    // state only, so clients are built on several threads at once) and sending (in id order).
+    void buildSnapshot(Session& s, unsigned worker);
     void sendSnapshot(Session& s);
     void broadcast(const net::Bytes& packet, uint8_t channel, const Session* except = nullptr);
     // The joined participant's session unless it is leaving; nullptr otherwise.
@@ -164,7 +169,8 @@ private:
     ServerStats m_stats;
     std::vector<net::TransportEvent> m_events;
     std::vector<net::PeerHandle> m_peersScratch;
-    net::Bytes m_snapshotScratch;  // one snapshot packet, reused for every client every tick
+    std::vector<Session*> m_tickSessions;  // the tick's snapshot receivers, in id order
+    std::unique_ptr<WorkerPool> m_workers;  // builds snapshots (ServerDesc::snapshotThreads)
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
     std::unique_ptr<PresentService> m_present;

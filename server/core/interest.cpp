@@ -58,8 +58,22 @@ template <typename T> void growTo(std::vector<T>& v, size_t n) {
 
 uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) { return deltaBits(base, cur); }
 
-Interest::Interest(const InterestDesc& desc)
-    : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1), m_slot(size_t(net::kMaxParticipants) + 1, 0) {}
+Interest::Interest(const InterestDesc& desc) : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1) { setWorkers(1); }
+
+void Interest::setWorkers(unsigned n) {
+    m_work.resize(std::max(1u, n));
+    for (Work& w : m_work) w.slot.assign(size_t(net::kMaxParticipants) + 1, 0);
+}
+
+InterestStats Interest::stats() const {
+    InterestStats s = m_naiveStats;
+    for (const Work& w : m_work) {
+        s.avatarsInFrames += w.stats.avatarsInFrames;
+        s.avatarsRefreshed += w.stats.avatarsRefreshed;
+        s.overBudget += w.stats.overBudget;
+    }
+    return s;
+}
 
 void Interest::setAlwaysRelevant(std::span<const net::ParticipantId> ids) {
     m_always.clear();
@@ -70,7 +84,8 @@ void Interest::setAlwaysRelevant(std::span<const net::ParticipantId> ids) {
 }
 
 void Interest::update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize) {
-    m_stats = {};
+    m_naiveStats = {};
+    for (Work& w : m_work) w.stats = {};
     // The previous span may have changed under us (it is the caller's vector): reset by our own list.
     for (uint16_t id : m_indexedIds) m_byId[id] = -1;
     m_indexedIds.clear();
@@ -95,16 +110,17 @@ void Interest::update(std::span<const net::AvatarState> avatars, net::Vec2 hallS
     for (const auto& a : avatars) ++m_cellStart[cellOf(a) + 1];
     for (size_t c = 0; c < cells; ++c) m_cellStart[c + 1] += m_cellStart[c];
     m_cellItems.resize(avatars.size());
-    m_order.assign(m_cellStart.begin(), m_cellStart.end() - 1);  // fill cursors
-    for (size_t i = 0; i < avatars.size(); ++i) m_cellItems[m_order[cellOf(avatars[i])]++] = uint16_t(i);
+    m_cursor.assign(m_cellStart.begin(), m_cellStart.end() - 1);
+    for (size_t i = 0; i < avatars.size(); ++i) m_cellItems[m_cursor[cellOf(avatars[i])]++] = uint16_t(i);
 }
 
 void Interest::build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
-                     net::SnapshotFrame& out) {
+                     net::SnapshotFrame& out, unsigned worker) {
     out.avatars.clear();
+    Work& w = m_work[std::min<size_t>(worker, m_work.size() - 1)];
     if (!m_desc.enabled) {
         out.avatars.assign(m_avatars.begin(), m_avatars.end());
-        m_stats.avatarsInFrames += out.avatars.size();
+        w.stats.avatarsInFrames += out.avatars.size();
         return;
     }
 
@@ -121,14 +137,14 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
     if (refresh) {
         if (me) { client.selectX = me->x; client.selectZ = me->z; }
         client.selectTick = tick;
-        selectInterest(client, self, me, tick);
+        selectInterest(w, client, self, me, tick);
     }
     else keepInterest(client, tick);
-    fillBudget(client, base, out);
+    fillBudget(w, client, base, out);
 }
 
 // Between refreshes: the kept set accrues priority; whoever left the hall is dropped.
-void Interest::keepInterest(InterestClient& client, uint32_t tick) {
+void Interest::keepInterest(InterestClient& client, uint32_t tick) const {
     auto& entries = client.entries;
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -147,9 +163,15 @@ void Interest::keepInterest(InterestClient& client, uint32_t tick) {
     entries.resize(w);
 }
 
-void Interest::selectInterest(InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick) {
+void Interest::selectInterest(Work& wk, InterestClient& client, net::ParticipantId self, const net::AvatarState* me,
+                              uint32_t tick) const {
+    auto& cand = wk.cand;
+    auto& order = wk.order;
+    auto& slotOf = wk.slot;
+    auto& newIds = wk.newIds;
+    auto& merged = wk.merged;
     // 1. Candidates: the nearest avatars in the grid cells around the client.
-    m_cand.clear();
+    cand.clear();
     if (me) {
         // Rings of cells outward from the client's cell. After ring k every avatar closer than
         // k cells is found, so stop once maxKnown of them are (or at the radius): a dense crowd
@@ -166,7 +188,7 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
             for (uint32_t k = m_cellStart[row + size_t(xa)]; k < m_cellStart[row + size_t(xb) + 1]; ++k) {
                 const net::AvatarState& a = m_avatars[m_cellItems[k]];
                 float dx = a.x - me->x, dz = a.z - me->z, d2 = dx * dx + dz * dz;
-                if (d2 <= r2 && a.id != self) m_cand.push_back({a.id.v, d2});
+                if (d2 <= r2 && a.id != self) cand.push_back({a.id.v, d2});
             }
         };
         for (int ring = 0; ring <= maxRing; ++ring) {
@@ -176,13 +198,13 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
                 scanRow(cz, cx0 - ring, cx0 - ring);
                 scanRow(cz, cx0 + ring, cx0 + ring);
             }
-            if (m_cand.size() < m_desc.maxKnown) continue;
+            if (cand.size() < m_desc.maxKnown) continue;
             const float sure = float(ring) * cell, sure2 = sure * sure;
             size_t within = 0;
-            for (const auto& c : m_cand) within += c.dist2 < sure2;
+            for (const auto& c : cand) within += c.dist2 < sure2;
             if (within >= m_desc.maxKnown) {
                 // Those beyond `sure` cannot be among the nearest: drop them before selecting.
-                std::erase_if(m_cand, [sure2](const Candidate& c) { return c.dist2 >= sure2; });
+                std::erase_if(cand, [sure2](const Candidate& c) { return c.dist2 >= sure2; });
                 break;
             }
         }
@@ -190,28 +212,28 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     // The nearest maxKnown are of interest; of those the nearest fullRate are "near". Two
     // partitions instead of a sort: only the split matters.
     auto byDist = [](const Candidate& a, const Candidate& b) { return a.dist2 < b.dist2; };
-    if (m_cand.size() > m_desc.maxKnown) {
-        std::nth_element(m_cand.begin(), m_cand.begin() + long(m_desc.maxKnown), m_cand.end(), byDist);
-        m_cand.resize(m_desc.maxKnown);
+    if (cand.size() > m_desc.maxKnown) {
+        std::nth_element(cand.begin(), cand.begin() + long(m_desc.maxKnown), cand.end(), byDist);
+        cand.resize(m_desc.maxKnown);
     }
-    size_t nearCount = std::min<size_t>(m_cand.size(), m_desc.fullRate);
-    if (nearCount < m_cand.size()) std::nth_element(m_cand.begin(), m_cand.begin() + long(nearCount), m_cand.end(), byDist);
+    size_t nearCount = std::min<size_t>(cand.size(), m_desc.fullRate);
+    if (nearCount < cand.size()) std::nth_element(cand.begin(), cand.begin() + long(nearCount), cand.end(), byDist);
     // Ranks: 0 = self or stage (always sent), 1 = near (full rate), 2 = farther.
-    m_order.resize(m_cand.size());
-    for (size_t i = 0; i < m_cand.size(); ++i) m_order[i] = i < nearCount ? 1 : 2;
-    if (me) { m_cand.push_back({self.v, 0.0f}); m_order.push_back(0); }
+    order.resize(cand.size());
+    for (size_t i = 0; i < cand.size(); ++i) order[i] = i < nearCount ? 1 : 2;
+    if (me) { cand.push_back({self.v, 0.0f}); order.push_back(0); }
     for (uint16_t id : m_always) {
         int32_t idx = m_byId[id];
         if (idx < 0) continue;
         const net::AvatarState& a = m_avatars[size_t(idx)];
         float dx = me ? a.x - me->x : 0, dz = me ? a.z - me->z : 0;
-        m_cand.push_back({id, dx * dx + dz * dz});
-        m_order.push_back(0);
+        cand.push_back({id, dx * dx + dz * dz});
+        order.push_back(0);
     }
     // Index by id (dense): an id twice (a stage person nearby) keeps the lowest rank.
-    for (size_t i = 0; i < m_cand.size(); ++i) {
-        int32_t& slot = m_slot[m_cand[i].id];
-        if (slot == 0 || m_order[i] < m_order[size_t(slot - 1)]) slot = int32_t(i) + 1;
+    for (size_t i = 0; i < cand.size(); ++i) {
+        int32_t& slot = slotOf[cand[i].id];
+        if (slot == 0 || order[i] < order[size_t(slot - 1)]) slot = int32_t(i) + 1;
     }
     const float d0 = std::max(0.1f, m_desc.nearDistance);
     auto weightFor = [&](float d2, uint32_t rank) {
@@ -224,8 +246,8 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     auto fromCandidate = [&](InterestClient::Entry& e, size_t ci) {
         e.interested = true;
         e.lastInterestTick = tick;
-        e.rank = uint8_t(m_order[ci]);
-        e.weight = weightFor(m_cand[ci].dist2, e.rank);
+        e.rank = uint8_t(order[ci]);
+        e.weight = weightFor(cand[ci].dist2, e.rank);
         e.priority += e.weight;
     };
 
@@ -235,7 +257,7 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
     for (size_t i = 0; i < entries.size(); ++i) {
         InterestClient::Entry& e = entries[i];
         e.sent = false;
-        int32_t& slot = m_slot[e.id];
+        int32_t& slot = slotOf[e.id];
         if (slot > 0) {
             fromCandidate(e, size_t(slot - 1));
             slot = -1;  // taken
@@ -250,118 +272,124 @@ void Interest::selectInterest(InterestClient& client, net::ParticipantId self, c
         ++w;
     }
     entries.resize(w);
-    m_newIds.clear();
-    for (size_t i = 0; i < m_cand.size(); ++i) {
-        int32_t& slot = m_slot[m_cand[i].id];
-        if (slot > 0) { m_newIds.push_back(uint32_t(slot - 1)); slot = -1; }
+    newIds.clear();
+    for (size_t i = 0; i < cand.size(); ++i) {
+        int32_t& slot = slotOf[cand[i].id];
+        if (slot > 0) { newIds.push_back(uint32_t(slot - 1)); slot = -1; }
     }
-    if (!m_newIds.empty()) {
-        std::sort(m_newIds.begin(), m_newIds.end(), [&](uint32_t a, uint32_t b) { return m_cand[a].id < m_cand[b].id; });
-        m_merged.clear();
-        growTo(m_merged, entries.size() + m_newIds.size());
+    if (!newIds.empty()) {
+        std::sort(newIds.begin(), newIds.end(), [&](uint32_t a, uint32_t b) { return cand[a].id < cand[b].id; });
+        merged.clear();
+        growTo(merged, entries.size() + newIds.size());
         size_t ei = 0;
-        for (uint32_t ci : m_newIds) {
-            while (ei < entries.size() && entries[ei].id < m_cand[ci].id) m_merged.push_back(entries[ei++]);
+        for (uint32_t ci : newIds) {
+            while (ei < entries.size() && entries[ei].id < cand[ci].id) merged.push_back(entries[ei++]);
             InterestClient::Entry e;
-            e.id = m_cand[ci].id;
+            e.id = cand[ci].id;
             fromCandidate(e, ci);
-            m_merged.push_back(e);
+            merged.push_back(e);
         }
-        while (ei < entries.size()) m_merged.push_back(entries[ei++]);
-        entries.swap(m_merged);
+        while (ei < entries.size()) merged.push_back(entries[ei++]);
+        entries.swap(merged);
     }
-    for (const auto& c : m_cand) m_slot[c.id] = 0;
-    capFrame(client);
+    for (const auto& c : cand) slotOf[c.id] = 0;
+    capFrame(wk, client);
 }
 
 // Those out of interest stay in the frame (stale, free) for a while; but the frame a client draws
 // holds at most maxInFrame avatars, so past that the longest out of interest are removed first.
-void Interest::capFrame(InterestClient& client) {
+void Interest::capFrame(Work& wk, InterestClient& client) const {
+    auto& keys = wk.keys;
     auto& entries = client.entries;
     size_t inView = 0;
-    m_keys.clear();
+    keys.clear();
     for (size_t i = 0; i < entries.size(); ++i) {
         const auto& e = entries[i];
         if (e.interested) ++inView;
-        else if (e.inFrame) m_keys.push_back((uint64_t(e.lastInterestTick) << 32) | uint64_t(i));
+        else if (e.inFrame) keys.push_back((uint64_t(e.lastInterestTick) << 32) | uint64_t(i));
     }
-    if (inView + m_keys.size() <= m_desc.maxInFrame) return;
-    const size_t drop = std::min(m_keys.size(), inView + m_keys.size() - m_desc.maxInFrame);
-    if (drop < m_keys.size()) std::nth_element(m_keys.begin(), m_keys.begin() + long(drop), m_keys.end());
-    for (size_t k = 0; k < drop; ++k) entries[size_t(m_keys[k] & 0xFFFFFFFFu)].id = 0;  // 0: no participant
+    if (inView + keys.size() <= m_desc.maxInFrame) return;
+    const size_t drop = std::min(keys.size(), inView + keys.size() - m_desc.maxInFrame);
+    if (drop < keys.size()) std::nth_element(keys.begin(), keys.begin() + long(drop), keys.end());
+    for (size_t k = 0; k < drop; ++k) entries[size_t(keys[k] & 0xFFFFFFFFu)].id = 0;  // 0: no participant
     std::erase_if(entries, [](const InterestClient::Entry& e) { return e.id == 0; });
-    m_keys.clear();
+    keys.clear();
 }
 
-void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) {
+void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) const {
+    auto& baseOf = wk.baseOf;
+    auto& keys = wk.keys;
+    auto& stats = wk.stats;
     auto& entries = client.entries;
     // 3. Costs against the baseline, then selection by priority within the budget.
-    m_baseOf.resize(entries.size());
+    baseOf.resize(entries.size());
     int64_t budget = int64_t(m_desc.byteBudget) * 8 - int64_t(kSnapshotHeaderBits);
     {
         size_t bi = 0;
         const auto* bav = base ? &base->avatars : nullptr;
         for (size_t i = 0; i < entries.size(); ++i) {
-            m_baseOf[i] = nullptr;
+            baseOf[i] = nullptr;
             if (!bav) continue;
             while (bi < bav->size() && (*bav)[bi].id.v < entries[i].id) { budget -= kIdGapBits; ++bi; }  // removed
-            if (bi < bav->size() && (*bav)[bi].id.v == entries[i].id) m_baseOf[i] = &(*bav)[bi++];
+            if (bi < bav->size() && (*bav)[bi].id.v == entries[i].id) baseOf[i] = &(*bav)[bi++];
         }
         if (bav) budget -= int64_t(kIdGapBits) * int64_t(bav->size() - bi);
     }
     auto current = [&](const InterestClient::Entry& e) -> const net::AvatarState& { return m_avatars[size_t(m_byId[e.id])]; };
     // Mandatory: the carried state of frame entries; self and stage refreshed; and, so nothing
     // flickers out, entries the client got after its baseline, refreshed.
-    m_keys.clear();
+    keys.clear();
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
         if (!e.interested) {
-            if (e.inFrame) budget -= deltaBits(m_baseOf[i], e.last);  // carried, stale
-        } else if (e.rank == 0 || (e.inFrame && !m_baseOf[i])) {
-            budget -= deltaBits(m_baseOf[i], current(e));
+            if (e.inFrame) budget -= deltaBits(baseOf[i], e.last);  // carried, stale
+        } else if (e.rank == 0 || (e.inFrame && !baseOf[i])) {
+            budget -= deltaBits(baseOf[i], current(e));
             e.sent = true;
         } else {
-            e.carried = uint16_t(e.inFrame ? deltaBits(m_baseOf[i], e.last) : 0);  // < 100 bits
+            e.carried = uint16_t(e.inFrame ? deltaBits(baseOf[i], e.last) : 0);  // < 100 bits
             budget -= e.carried;
             // Highest priority first: the float's bits order like the float (it is positive).
             uint32_t pb;
             static_assert(sizeof(pb) == sizeof(e.priority));
             std::memcpy(&pb, &e.priority, sizeof pb);
-            m_keys.push_back((uint64_t(~pb) << 32) | uint64_t(i));
+            keys.push_back((uint64_t(~pb) << 32) | uint64_t(i));
         }
     }
-    if (budget < 0) ++m_stats.overBudget;
+    if (budget < 0) ++stats.overBudget;
     // What refreshing each would add; when everything fits (a calm crowd) no sorting is needed.
+    // Refreshing one that adds nothing (unchanged since it was last sent, most of a crowd at the
+    // booths) is free: sent whatever the order, so only the others are ranked.
     int64_t wanted = 0;
-    for (uint64_t key : m_keys) {
+    size_t ranked = 0;
+    for (uint64_t key : keys) {
         size_t i = size_t(key & 0xFFFFFFFFu);
         auto& e = entries[i];
-        e.extra = int32_t(int64_t(deltaBits(m_baseOf[i], current(e))) - int64_t(e.carried));
-        wanted += std::max<int64_t>(e.extra, 0);
+        e.extra = int32_t(int64_t(deltaBits(baseOf[i], current(e))) - int64_t(e.carried));
+        if (e.extra <= 0) {
+            e.sent = true;
+            continue;
+        }
+        wanted += e.extra;
+        keys[ranked++] = key;
     }
+    keys.resize(ranked);
     if (wanted <= budget) {
-        for (uint64_t key : m_keys) entries[size_t(key & 0xFFFFFFFFu)].sent = true;
-        m_keys.clear();
+        for (uint64_t key : keys) entries[size_t(key & 0xFFFFFFFFu)].sent = true;
+        keys.clear();
     }
-    std::sort(m_keys.begin(), m_keys.end());
-    auto extra = [&](size_t i) { return int64_t(entries[i].extra); };
-    // Phase A: the full-rate nearest, up to nearShare of what is left.
+    std::sort(keys.begin(), keys.end());
+    // Phase A: the full-rate nearest, up to nearShare of what is left (all ranked ones cost bits).
     const int64_t nearBudget = int64_t(double(budget) * double(std::clamp(m_desc.nearShare, 0.0f, 1.0f)));
     int64_t spent = 0;
-    for (uint64_t key : m_keys) {
-        size_t i = size_t(key & 0xFFFFFFFFu);
-        auto& e = entries[i];
-        if (e.rank > 1) continue;
-        int64_t x = extra(i);
-        if (x <= 0 || spent + x <= nearBudget) { e.sent = true; spent += std::max<int64_t>(x, 0); }
+    for (uint64_t key : keys) {
+        auto& e = entries[size_t(key & 0xFFFFFFFFu)];
+        if (e.rank <= 1 && spent + e.extra <= nearBudget) { e.sent = true; spent += e.extra; }
     }
     // Phase B: everyone left, by accumulated priority, up to the whole budget.
-    for (uint64_t key : m_keys) {
-        size_t i = size_t(key & 0xFFFFFFFFu);
-        auto& e = entries[i];
-        if (e.sent) continue;
-        int64_t x = extra(i);
-        if (x <= 0 || spent + x <= budget) { e.sent = true; spent += std::max<int64_t>(x, 0); }
+    for (uint64_t key : keys) {
+        auto& e = entries[size_t(key & 0xFFFFFFFFu)];
+        if (!e.sent && spent + e.extra <= budget) { e.sent = true; spent += e.extra; }
     }
 
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
@@ -373,7 +401,7 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
         if (e.sent) {
             const net::AvatarState& cur = current(e);  // HallSim keeps states quantized
             if (!e.inFrame || !(e.last.x == cur.x && e.last.z == cur.z && e.last.yaw == cur.yaw && e.last.anim == cur.anim))
-                ++m_stats.avatarsRefreshed;
+                ++stats.avatarsRefreshed;
             e.last = cur;
             e.inFrame = true;
             e.priority = 0;
@@ -383,7 +411,7 @@ void Interest::fillBudget(InterestClient& client, const net::SnapshotFrame* base
         ++w;
     }
     entries.resize(w);
-    m_stats.avatarsInFrames += out.avatars.size();
+    stats.avatarsInFrames += out.avatars.size();
 }
 
 }  // namespace server

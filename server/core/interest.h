@@ -103,18 +103,36 @@ public:
     // Builds the frame for one client. `self` is its participant id; `base` the baseline the
     // snapshot will be coded against (nullptr: full). `out.avatars` is replaced (its capacity is
     // reused); `out.tick` is left alone. `tick` is the snapshot's tick.
+    //
+    // Between update()s, builds for different clients may run at once on up to workers() threads,
+    // each passing its own `worker` index (its scratch and stats): they only read what update()
+    // made.
     void build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
-               net::SnapshotFrame& out);
+               net::SnapshotFrame& out, unsigned worker = 0);
+    void setWorkers(unsigned n);  // scratch for n concurrent builders (at least 1)
+    unsigned workers() const { return unsigned(m_work.size()); }
 
-    const InterestStats& stats() const { return m_stats; }
+    // Summed over workers since the last update().
+    InterestStats stats() const;
 
 private:
     struct Candidate { uint16_t id; float dist2; };
+    // One builder's scratch (all reused from client to client, so a build does not allocate).
+    struct Work {
+        std::vector<Candidate> cand;
+        std::vector<InterestClient::Entry> merged;
+        std::vector<uint32_t> order;        // fill cursors, then candidate ranks
+        std::vector<int32_t> slot;          // by id: candidate index + 1, -1 taken, 0 none
+        std::vector<uint32_t> newIds;       // candidates the client did not track
+        std::vector<const net::AvatarState*> baseOf;  // baseline state per entry
+        std::vector<uint64_t> keys;         // (priority, entry) sort keys
+        InterestStats stats;
+    };
 
-    void selectInterest(InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick);
-    void keepInterest(InterestClient& client, uint32_t tick);
-    void capFrame(InterestClient& client);
-    void fillBudget(InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out);
+    void selectInterest(Work& w, InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick) const;
+    void keepInterest(InterestClient& client, uint32_t tick) const;
+    void capFrame(Work& w, InterestClient& client) const;
+    void fillBudget(Work& w, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) const;
 
     InterestDesc m_desc;
     std::span<const net::AvatarState> m_avatars;
@@ -124,14 +142,9 @@ private:
     std::vector<uint32_t> m_cellStart;    // m_cols * m_rows + 1 prefix sums
     std::vector<uint16_t> m_cellItems;    // avatar indices, bucketed by cell
     std::vector<uint16_t> m_always;       // sorted ids
-    std::vector<Candidate> m_cand;        // scratch
-    std::vector<InterestClient::Entry> m_merged;  // scratch
-    std::vector<uint32_t> m_order;        // scratch: fill cursors, then candidate ranks
-    std::vector<int32_t> m_slot;          // scratch by id: candidate index + 1, -1 taken, 0 none
-    std::vector<uint32_t> m_newIds;       // scratch: candidates the client did not track
-    std::vector<const net::AvatarState*> m_baseOf;  // scratch: baseline state per entry
-    std::vector<uint64_t> m_keys;         // scratch: (priority, entry) sort keys
-    InterestStats m_stats;
+    std::vector<uint32_t> m_cursor;       // update()'s scratch: fill cursors
+    InterestStats m_naiveStats;           // the naive broadcast's (enabled = false)
+    std::vector<Work> m_work;             // one per concurrent builder
 };
 
 // Bits the delta codec spends on one avatar coded against `base` (nullptr: new), its id gap

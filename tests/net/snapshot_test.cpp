@@ -214,3 +214,42 @@ TEST(Snapshot, EncodingIntoAReusedBufferGivesTheSameBytes) {
     EXPECT_FALSE(encodeSnapshotInto(bad, &base, reused));
     EXPECT_TRUE(reused.empty());
 }
+
+TEST(Snapshot, TheBaselineTravelsAsItsAgeAndOneOlderThanTheWireCanNameIsNotEncoded) {
+    SnapshotFrame base = makeFrame(1000, 8);
+    // 255 ticks back is the oldest a snapshot can name; the client finds it by tick.
+    SnapshotFrame cur = makeFrame(1255, 8, 3);
+    SnapshotMsg back = roundTrip(cur, &base);
+    EXPECT_EQ(back.baselineTick, 1000u);
+    expectSame(back.frame, cur);
+    // 256 ticks back: the encoder refuses rather than name a wrong baseline.
+    SnapshotMsg m;
+    m.tick = 1256;
+    m.baselineTick = 1000;
+    m.frame = makeFrame(1256, 8, 3);
+    EXPECT_TRUE(encodeSnapshot(m, &base).empty());
+    // A baseline after the snapshot, or the same tick, is refused as well.
+    m.tick = 1000;
+    EXPECT_TRUE(encodeSnapshot(m, &base).empty());
+}
+
+TEST(Snapshot, DecodingReusesTheMessagesStorageAndAFailureLeavesItEmpty) {
+    SnapshotFrame base = makeFrame(20, 30), cur = makeFrame(21, 30, 4);
+    SnapshotMsg m{.tick = 21, .baselineTick = 20, .lastInput = 5, .people = 40, .frame = cur};
+    Bytes b = encodeSnapshot(m, &base);
+    SnapshotMsg out;
+    out.frame.avatars.reserve(256);
+    const AvatarState* storage = out.frame.avatars.data();
+    ASSERT_TRUE(decodeAgainst(b, &base, out));
+    EXPECT_EQ(out.frame.avatars.data(), storage);  // decoded in place: no allocation
+    expectSame(out.frame, cur);
+    EXPECT_EQ(out.people, 40u);
+    // Cut short: refused, and the stale avatars of the last decode are not left to be mistaken for it.
+    Bytes cut(b.begin(), b.end() - 3);
+    EXPECT_FALSE(decodeAgainst(cut, &base, out));
+    EXPECT_TRUE(out.frame.avatars.empty());
+    // Decoding against the very frame it writes into is refused, not corrupted.
+    SnapshotMsg self;
+    self.frame = base;
+    EXPECT_FALSE(decodeSnapshot(b, self, [&](uint32_t) -> const SnapshotFrame* { return &self.frame; }));
+}

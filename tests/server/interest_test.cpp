@@ -9,6 +9,7 @@
 
 #include "net/protocol/messages.h"
 #include "server/core/interest.h"
+#include "server/core/worker_pool.h"
 
 namespace {
 
@@ -345,4 +346,41 @@ TEST(Interest, AWalkingClientPicksUpNewcomersWithinTheShortPeriod) {
     }
     EXPECT_GE(seenAfter, 1u);
     EXPECT_LE(seenAfter, every);
+}
+
+// The server builds its clients' frames on several threads at once (WorkerPool): every client's
+// frames, and the summed stats, must be what one thread alone would build.
+TEST(Interest, FramesBuiltOnSeveralThreadsAreTheOnesOneThreadBuilds) {
+    server::WorkerPool pool(3);
+    Interest one, many;
+    many.setWorkers(pool.size());
+    const std::vector<AvatarState> first = crowd(1);
+    const size_t n = first.size();
+    std::vector<InterestClient> oneState(n), manyState(n);
+    std::vector<SnapshotFrame> oneSent(n), manySent(n);  // each client's last frame, acked at once
+    for (uint32_t t = 1; t <= 40; ++t) {
+        const std::vector<AvatarState> avs = crowd(t);
+        one.update(avs, kHall);
+        many.update(avs, kHall);
+        std::vector<SnapshotFrame> a(n), b(n);
+        for (size_t c = 0; c < n; ++c)
+            one.build(oneState[c], avs[c].id, t > 1 ? &oneSent[c] : nullptr, t, a[c]);
+        pool.parallelFor(n, 16, [&](size_t begin, size_t end, unsigned worker) {
+            for (size_t c = begin; c < end; ++c) many.build(manyState[c], avs[c].id, t > 1 ? &manySent[c] : nullptr, t, b[c], worker);
+        });
+        for (size_t c = 0; c < n; ++c) {
+            ASSERT_EQ(a[c].avatars.size(), b[c].avatars.size()) << "client " << c << " tick " << t;
+            for (size_t k = 0; k < a[c].avatars.size(); ++k) {
+                ASSERT_EQ(a[c].avatars[k].id, b[c].avatars[k].id);
+                ASSERT_EQ(a[c].avatars[k].x, b[c].avatars[k].x);
+                ASSERT_EQ(a[c].avatars[k].z, b[c].avatars[k].z);
+            }
+            a[c].tick = b[c].tick = t;
+            oneSent[c] = a[c];
+            manySent[c] = b[c];
+        }
+        EXPECT_EQ(one.stats().avatarsInFrames, many.stats().avatarsInFrames);
+        EXPECT_EQ(one.stats().avatarsRefreshed, many.stats().avatarsRefreshed);
+        EXPECT_GT(many.stats().avatarsInFrames, n * 10);  // frames were really built
+    }
 }
