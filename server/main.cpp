@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
     bool noInterest = false;
     app.add_flag("--no-interest", noInterest,
                  "naive full broadcast: every avatar to everyone every tick (a baseline for benchmarks)");
+    app.add_option("--snapshot-threads", desc.snapshotThreads,
+                   "threads that build the clients' snapshots each tick, the tick's own included (0 = one per core, at most 8)")
+        ->check(CLI::Range(0, 8))->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     desc.interest = !noInterest;
     if (!registration.empty()) {

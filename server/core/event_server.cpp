@@ -138,6 +138,13 @@ EventServer::EventServer(const ServerDesc& desc, const net::EventLayout& layout,
 EventServer::~EventServer() = default;
 
 int EventServer::update(const Now& now) {
+    receive(now);
+    const int ticks = runDueTicks(now);
+    if (ticks) flush();
+    return ticks;
+}
+
+void EventServer::receive(const Now& now) {
     if (!m_started) {
         m_started = true;
         m_tickBaseMs = now.monoMs;
@@ -178,6 +185,10 @@ int EventServer::update(const Now& now) {
             m_transport.disconnect(s->peer, uint32_t(net::RefuseReason::Count) + 1);
         }
     }
+}
+
+int EventServer::runDueTicks(const Now& now) {
+    if (!m_started) return 0;  // receive() starts the clock
     // After a long stall (debugger, suspended VM), skip ahead rather than spiral.
     if (now.monoMs > m_nextTickMs + 1000) m_tickBaseMs = now.monoMs - uint64_t(m_tick) * 1000 / net::kTickRate;
     int ticks = 0;
@@ -187,9 +198,10 @@ int EventServer::update(const Now& now) {
         ++m_tick;
     }
     m_nextTickMs = tickDueMs(m_tickBaseMs, m_tick);
-    if (ticks) m_transport.flush();
     return ticks;
 }
+
+void EventServer::flush() { m_transport.flush(); }
 
 void EventServer::shutdown() {
     for (auto& [handle, s] : m_sessions) {

@@ -90,8 +90,13 @@ public:
     EventServer(const ServerDesc& desc, const net::EventLayout& layout, net::Transport& transport, EventStore* store);
     ~EventServer();
 
-    // Services the transport and runs due ticks. Returns the number of ticks run.
+    // Services the transport and runs due ticks. Returns the number of ticks run. The same as
+    // receive(), runDueTicks() and, when a tick ran, flush(): a host that times the three apart
+    // calls them itself.
     int update(const Now& now);
+    void receive(const Now& now);      // packets, finished password checks, sign-ins, handshake timeouts
+    int runDueTicks(const Now& now);   // movement, services, snapshots built and queued
+    void flush();                      // everything queued leaves (one datagram per client at least)
 
     // Refuses everyone with ServerShutdown and flushes.
     void shutdown();

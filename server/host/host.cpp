@@ -51,7 +51,8 @@ struct Host::Impl {
     std::unique_ptr<EventServer> server;
     Registration registration = Registration::Open;
     mutable std::mutex statsMutex;
-    struct TickSample { uint64_t atMs; float ms; };
+    // One tick: its whole time, then its three parts (per tick when an update ran several).
+    struct TickSample { uint64_t atMs; float ms, receiveMs, simulateMs, sendMs; };
     struct Totals { uint64_t atMs = 0; net::TransportStats traffic; ServerStats server; };
     std::deque<TickSample> ticks;   // the recent window's ticks
     std::deque<Totals> totals;      // running totals, sampled once a second over the window
@@ -66,6 +67,9 @@ struct Host::Impl {
         nlohmann::json j = {{"window_seconds", s.windowSeconds},   {"ticks", s.ticks},
                             {"tick_ms_p50", s.p50Ms},              {"tick_ms_p99", s.p99Ms},
                             {"tick_ms_max", s.maxMs},              {"clients", s.clients},
+                            {"tick_receive_ms_p50", s.receiveP50Ms},   {"tick_receive_ms_p99", s.receiveP99Ms},
+                            {"tick_simulate_ms_p50", s.simulateP50Ms}, {"tick_simulate_ms_p99", s.simulateP99Ms},
+                            {"tick_send_ms_p50", s.sendP50Ms},         {"tick_send_ms_p99", s.sendP99Ms},
                             {"packets_in_per_s", s.packetsInPerSecond}, {"packets_out_per_s", s.packetsOutPerSecond},
                             {"bytes_in_per_s", s.bytesInPerSecond},     {"bytes_out_per_s", s.bytesOutPerSecond},
                             {"inputs_received", s.inputsReceived},      {"inputs_applied", s.inputsApplied},
@@ -143,6 +147,7 @@ bool Host::start(const HostDesc& desc, std::string& error) {
     ServerDesc sd{.maxParticipants = desc.maxParticipants,
                   .registration = registration,
                   .organizerPassword = desc.organizerPassword,
+                  .snapshotThreads = desc.snapshotThreads,
                   .interest = {.enabled = desc.interest}};
     sd.assets.source = m->assetSource.get();
     m->server = std::make_unique<EventServer>(sd, m->layout, *m->transport, m->store.get());
@@ -166,12 +171,23 @@ void Host::run(const std::atomic<bool>& stop) {
     }
     while (!stop.load(std::memory_order_relaxed)) {
         uint64_t now = monoMs();
-        auto t0 = std::chrono::steady_clock::now();
-        int ticks = m->server->update({.monoMs = now, .unixMs = unixMs() + m->clockOffsetMs});
+        // EventServer::update() in its three parts, timed apart: what arrived, the ticks, the sending.
+        const Now at{.monoMs = now, .unixMs = unixMs() + m->clockOffsetMs};
+        using Clock = std::chrono::steady_clock;
+        const auto t0 = Clock::now();
+        m->server->receive(at);
+        const auto t1 = Clock::now();
+        const int ticks = m->server->runDueTicks(at);
+        const auto t2 = Clock::now();
+        if (ticks > 0) m->server->flush();
         if (ticks > 0) {
-            float ms = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - t0).count() / float(ticks);
+            const auto t3 = Clock::now();
+            auto perTick = [ticks](Clock::time_point a, Clock::time_point b) {
+                return std::chrono::duration<float, std::milli>(b - a).count() / float(ticks);
+            };
+            const Impl::TickSample sample{now, perTick(t0, t3), perTick(t0, t1), perTick(t1, t2), perTick(t2, t3)};
             std::lock_guard lock(m->statsMutex);
-            for (int i = 0; i < ticks; ++i) m->ticks.push_back({now, ms});
+            for (int i = 0; i < ticks; ++i) m->ticks.push_back(sample);
             while (!m->ticks.empty() && m->ticks.front().atMs + m->windowMs() < now) m->ticks.pop_front();
         }
         if (now >= nextStatsMs) {
@@ -209,10 +225,17 @@ TickStats Host::tickStats() const {
     std::lock_guard lock(m->statsMutex);
     std::vector<float> v;
     v.reserve(m->ticks.size());
-    for (const auto& t : m->ticks) v.push_back(t.ms);
+    auto part = [&](float Impl::TickSample::*field, double& p50, double& p99) {
+        v.clear();
+        for (const auto& t : m->ticks) v.push_back(t.*field);
+        p50 = percentile(v, 0.50);
+        p99 = percentile(v, 0.99);
+    };
+    part(&Impl::TickSample::receiveMs, s.receiveP50Ms, s.receiveP99Ms);
+    part(&Impl::TickSample::simulateMs, s.simulateP50Ms, s.simulateP99Ms);
+    part(&Impl::TickSample::sendMs, s.sendP50Ms, s.sendP99Ms);
+    part(&Impl::TickSample::ms, s.p50Ms, s.p99Ms);
     s.ticks = v.size();
-    s.p50Ms = percentile(v, 0.50);
-    s.p99Ms = percentile(v, 0.99);
     s.maxMs = v.empty() ? 0 : *std::max_element(v.begin(), v.end());
     s.clients = m->server ? m->server->stats().participants : 0;
     s.uptimeMs = m->startMs ? monoMs() - m->startMs : 0;

@@ -28,6 +28,7 @@ struct HostDesc {
     std::string statsJsonPath;          // written every second and on exit when set
     uint32_t statsWindowSeconds = 10;   // tick percentiles and rates cover this recent window
     bool interest = true;               // false: naive full broadcast (every avatar, every tick)
+    unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
     std::optional<net::LinkKeyPair> linkKey;  // the encrypted link's long-term key; none = one for this run
     // A rehearsal: the event's clock starts at this local time ("2024-06-04 10:50", in the event's
     // zone) when the server starts, and runs at real speed from there, so meeting reminders, calls
@@ -45,7 +46,10 @@ struct HostDesc {
 struct TickStats {
     double windowSeconds = 0;           // what the window really covers (less early on)
     uint64_t ticks = 0;                 // ticks in the window
-    double p50Ms = 0, p99Ms = 0, maxMs = 0;
+    double p50Ms = 0, p99Ms = 0, maxMs = 0;  // a tick: reading the socket, simulating, sending
+    double receiveP50Ms = 0, receiveP99Ms = 0;    // ... its parts: what arrived since the last tick
+    double simulateP50Ms = 0, simulateP99Ms = 0;  // movement, services, snapshots built and sealed
+    double sendP50Ms = 0, sendP99Ms = 0;          // the flush: one datagram per client, in the kernel
     uint32_t clients = 0;
     double packetsInPerSecond = 0, packetsOutPerSecond = 0;
     double bytesInPerSecond = 0, bytesOutPerSecond = 0;  // on the wire (ENet + UDP/IP headers)

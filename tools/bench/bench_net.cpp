@@ -45,6 +45,7 @@ struct NetOptions {
     std::string jsonPath;
     double warmup = -1;        // < 0: 2 s + 1 s per 200 clients (the presence lists must go out)
     int botProcesses = 1;
+    int snapshotThreads = -1;  // -1: the server's default
     float moving = 0.3f;
     float chatPerMinute = 0.0f;
 };
@@ -140,6 +141,10 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
                                       "--stats-window-seconds", std::to_string(std::max(1, int(o.seconds))),
                                       "--key-file", (tmp / "server.key").string()};
     if (!interest) sargs.push_back("--no-interest");
+    if (o.snapshotThreads >= 0) {
+        sargs.push_back("--snapshot-threads");
+        sargs.push_back(std::to_string(o.snapshotThreads));
+    }
     pid_t spid = spawn(sargs, (tmp / ("server-" + tag + ".log")).string());
     if (spid < 0) return Json{{"error", "cannot start dockhall-server"}};
     kids.pids.push_back(spid);
@@ -209,6 +214,11 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
                 {"tick_ms_p50", num(serverStats, "tick_ms_p50")},
                 {"tick_ms_p99", num(serverStats, "tick_ms_p99")},
                 {"tick_ms_max", num(serverStats, "tick_ms_max")},
+                {"tick_receive_ms_p50", num(serverStats, "tick_receive_ms_p50")},
+                {"tick_simulate_ms_p50", num(serverStats, "tick_simulate_ms_p50")},
+                {"tick_simulate_ms_p99", num(serverStats, "tick_simulate_ms_p99")},
+                {"tick_send_ms_p50", num(serverStats, "tick_send_ms_p50")},
+                {"tick_send_ms_p99", num(serverStats, "tick_send_ms_p99")},
                 {"inputs_received", num(serverStats, "inputs_received")},
                 {"inputs_applied", num(serverStats, "inputs_applied")},
                 {"inputs_applied_ratio", num(serverStats, "inputs_applied_ratio")},
@@ -237,6 +247,8 @@ int bench::net(int argc, char** argv) {
     app.add_flag("--baseline", o.baseline, "also run the same load against a naive full broadcast and add ratios");
     app.add_option("--json", o.jsonPath, "write the figures here");
     app.add_option("--warmup", o.warmup, "seconds for the join storm to settle (default 2 + clients/200)");
+    app.add_option("--snapshot-threads", o.snapshotThreads, "the server's snapshot threads (-1: its default, one per core)")
+        ->check(CLI::Range(-1, 8))->capture_default_str();
     app.add_option("--bot-processes", o.botProcesses, "split the bots over this many processes")->check(CLI::Range(1, 64))->capture_default_str();
     app.add_option("--moving", o.moving, "share of time each bot walks")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     app.add_option("--chat-per-minute", o.chatPerMinute, "chat lines per bot per minute")->capture_default_str();
