@@ -698,13 +698,23 @@ void EventServer::runTick(const Now& now) {
     for (Session* sp : m_byId)
         if (sp && !sp->closing) m_tickSessions.push_back(sp);
     m_workers->parallelFor(m_tickSessions.size(), 32, [this](size_t begin, size_t end, unsigned worker) {
-        for (size_t i = begin; i < end; ++i) buildSnapshot(*m_tickSessions[i], worker);
+        for (size_t i = begin; i < end; ++i) {
+            if (i + 1 < end) prefetchSnapshot(*m_tickSessions[i + 1]);  // memory, not work: see Interest::prefetch
+            buildSnapshot(*m_tickSessions[i], worker);
+        }
     });
     for (Session* sp : m_tickSessions) sendSnapshot(*sp);
     m_assets->update();  // after the snapshots: downloads take what the tick's budget leaves
     const InterestStats is = m_interest.stats();
     m_stats.avatarsInFrames += is.avatarsInFrames;
     m_stats.avatarsRefreshed += is.avatarsRefreshed;
+}
+
+void EventServer::prefetchSnapshot(const Session& s) const {
+    const uint32_t tick = m_tick + 1;
+    const net::SnapshotFrame* base = nullptr;
+    if (s.ackedTick != 0 && tick - s.ackedTick < kFrameHistory) base = &s.sent[s.ackedTick % kFrameHistory];
+    Interest::prefetch(s.interest, base, s.sent[tick % kFrameHistory]);
 }
 
 // Runs on a worker: touches only this session and what the tick made read-only (the hall's

@@ -149,6 +149,7 @@ private:
     // The snapshot stage of a tick, split in two: building (interest and encoding, one client's
     // state only, so clients are built on several threads at once) and sending (in id order).
     void buildSnapshot(Session& s, unsigned worker);
+    void prefetchSnapshot(const Session& s) const;
     void sendSnapshot(Session& s);
     void broadcast(const net::Bytes& packet, uint8_t channel, const Session* except = nullptr);
     // The joined participant's session unless it is leaving; nullptr otherwise.

@@ -65,6 +65,22 @@ void Interest::setWorkers(unsigned n) {
     for (Work& w : m_work) w.slot.assign(size_t(net::kMaxParticipants) + 1, 0);
 }
 
+namespace {
+void prefetchRange(const void* p, size_t bytes, bool forWrite) {
+    const char* c = static_cast<const char*>(p);
+    for (size_t off = 0; off < bytes; off += 64) {
+        if (forWrite) __builtin_prefetch(c + off, 1);
+        else __builtin_prefetch(c + off, 0);
+    }
+}
+}  // namespace
+
+void Interest::prefetch(const InterestClient& client, const net::SnapshotFrame* base, const net::SnapshotFrame& out) {
+    prefetchRange(client.entries.data(), client.entries.size() * sizeof(InterestClient::Entry), true);
+    if (base) prefetchRange(base->avatars.data(), base->avatars.size() * sizeof(net::AvatarState), false);
+    prefetchRange(out.avatars.data(), out.avatars.capacity() * sizeof(net::AvatarState), true);
+}
+
 InterestStats Interest::stats() const {
     InterestStats s = m_naiveStats;
     for (const Work& w : m_work) {

@@ -110,6 +110,12 @@ public:
     void build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
                net::SnapshotFrame& out, unsigned worker = 0);
     void setWorkers(unsigned n);  // scratch for n concurrent builders (at least 1)
+
+    // Asks the memory system for what build() will read and write for this client (its entries,
+    // the baseline, the history slot). A crowd's per-client state is far larger than the caches
+    // and each client's is touched once a tick, so a loop that prefetches the next client while
+    // building this one waits for memory far less. No effect on results.
+    static void prefetch(const InterestClient& client, const net::SnapshotFrame* base, const net::SnapshotFrame& out);
     unsigned workers() const { return unsigned(m_work.size()); }
 
     // Summed over workers since the last update().

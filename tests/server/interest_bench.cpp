@@ -62,6 +62,7 @@ struct Crowd {
 
 void BM_SnapshotTick(benchmark::State& state) {
     const int n = int(state.range(0));
+    const bool prefetch = state.range(1) != 0;  // as the server does: the next client's state
     Crowd crowd(n);
     server::Interest interest;
     constexpr uint32_t kHistory = 8;
@@ -77,11 +78,18 @@ void BM_SnapshotTick(benchmark::State& state) {
     for (auto _ : state) {
         crowd.step(1.0f / 30.0f);
         interest.update(crowd.avatars, {120, 80});
+        auto baseOf = [&](Client& cl) -> const net::SnapshotFrame* {
+            const net::SnapshotFrame* base = tick > 2 ? &cl.sent[(tick - 2) % kHistory] : nullptr;
+            return base && base->tick == tick - 2 ? base : nullptr;
+        };
         for (int c = 0; c < n; ++c) {
             Client& cl = clients[size_t(c)];
-            const net::SnapshotFrame* base = tick > 2 ? &cl.sent[(tick - 2) % kHistory] : nullptr;
-            if (base && base->tick != tick - 2) base = nullptr;
+            const net::SnapshotFrame* base = baseOf(cl);
             net::SnapshotFrame& slot = cl.sent[tick % kHistory];
+            if (prefetch && c + 1 < n) {
+                Client& next = clients[size_t(c) + 1];
+                server::Interest::prefetch(next.ic, baseOf(next), next.sent[tick % kHistory]);
+            }
             interest.build(cl.ic, crowd.avatars[size_t(c)].id, base, tick, slot);
             slot.tick = tick;
             net::SnapshotMsg msg;
@@ -100,7 +108,11 @@ void BM_SnapshotTick(benchmark::State& state) {
                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.counters["bytes_per_snapshot"] = double(bytes) / double(std::max<uint64_t>(snapshots, 1));
 }
-BENCHMARK(BM_SnapshotTick)->Arg(200)->Arg(1000)->Arg(2000)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_SnapshotTick)
+    ->ArgsProduct({{200, 1000, 2000}, {0, 1}})
+    ->ArgNames({"clients", "prefetch"})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(3.0);
 
 }  // namespace
 
