@@ -150,6 +150,10 @@ void EventServer::receive(const Now& now) {
         m_tickBaseMs = now.monoMs;
         m_nextTickMs = now.monoMs;
     }
+    // Ticks due now (more than one after a stall): each will take an input from every queue, so a
+    // queue may hold that many more of what arrived meanwhile before anything is dropped.
+    const uint64_t due = tickDueMs(m_tickBaseMs, m_tick);
+    m_ticksDue = now.monoMs >= due ? uint32_t(std::min<uint64_t>(30, 1 + (now.monoMs - due) * net::kTickRate / 1000)) : 0;
     m_events.clear();
     m_transport.service(now.monoMs, m_events, 0);
     for (auto& ev : m_events) {
@@ -636,9 +640,10 @@ void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
         ++m_stats.inputsReceived;
         s.inputs.push_back(mi);
     }
-    while (s.inputs.size() > m_desc.maxQueuedInputs) {
+    while (s.inputs.size() > m_desc.maxQueuedInputs + m_ticksDue) {
         s.lastAppliedSeq = s.inputs.front().seq;
         s.inputs.pop_front();
+        ++m_stats.inputsDropped;
     }
 }
 

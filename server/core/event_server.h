@@ -53,7 +53,7 @@ struct ServerDesc {
     uint32_t maxStrikes = 20;           // refused messages (forgiven one a second) before a client is cut off
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
     uint32_t chatHistory = 50;          // lines a newcomer receives
-    uint32_t maxQueuedInputs = 6;       // inputs buffered per client; older ones are dropped
+    uint32_t maxQueuedInputs = 6;       // inputs buffered per client beyond the ticks now due; older ones are dropped
     unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
@@ -71,6 +71,7 @@ struct ServerStats {
     uint32_t participants = 0;
     uint64_t inputsReceived = 0;        // distinct input ticks received (duplicates not counted)
     uint64_t inputsApplied = 0;
+    uint64_t inputsDropped = 0;         // over the queue (a flood, or a client far ahead of the server)
     uint64_t malformedPackets = 0;
     uint64_t refusedJoins = 0;
     uint64_t passwordChecks = 0;        // Argon2id verifications and hashes run
@@ -169,6 +170,7 @@ private:
     std::deque<uint16_t> m_freeIds;
     uint32_t m_tick = 0;
     uint64_t m_nextTickMs = 0;
+    uint32_t m_ticksDue = 0;    // at the last receive(): ticks due and not yet run
     uint64_t m_tickBaseMs = 0;  // tick n is due at m_tickBaseMs + n * 1000 / kTickRate
     bool m_started = false;
     uint32_t m_lastChatId = 0;

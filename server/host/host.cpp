@@ -73,7 +73,7 @@ struct Host::Impl {
                             {"packets_in_per_s", s.packetsInPerSecond}, {"packets_out_per_s", s.packetsOutPerSecond},
                             {"bytes_in_per_s", s.bytesInPerSecond},     {"bytes_out_per_s", s.bytesOutPerSecond},
                             {"inputs_received", s.inputsReceived},      {"inputs_applied", s.inputsApplied},
-                            {"inputs_applied_ratio", ratio},            {"avatars_in_view_mean", s.avatarsInViewMean},
+                            {"inputs_applied_ratio", ratio},            {"inputs_dropped", s.inputsDropped},            {"avatars_in_view_mean", s.avatarsInViewMean},
                             {"snapshots_per_s", s.snapshotsPerSecond},
                             {"total_inputs_received", s.totalInputsReceived},
                             {"total_inputs_applied", s.totalInputsApplied},
@@ -249,6 +249,7 @@ TickStats Host::tickStats() const {
         s.bytesOutPerSecond = double(b.traffic.wireBytesOut - a.traffic.wireBytesOut) / secs;
         s.inputsReceived = b.server.inputsReceived - a.server.inputsReceived;
         s.inputsApplied = b.server.inputsApplied - a.server.inputsApplied;
+        s.inputsDropped = b.server.inputsDropped - a.server.inputsDropped;
         uint64_t snaps = b.server.snapshotsSent - a.server.snapshotsSent;
         s.snapshotsPerSecond = double(snaps) / secs;
         s.avatarsInViewMean = snaps ? double(b.server.avatarsInFrames - a.server.avatarsInFrames) / double(snaps) : 0;

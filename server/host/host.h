@@ -54,6 +54,7 @@ struct TickStats {
     double packetsInPerSecond = 0, packetsOutPerSecond = 0;
     double bytesInPerSecond = 0, bytesOutPerSecond = 0;  // on the wire (ENet + UDP/IP headers)
     uint64_t inputsReceived = 0, inputsApplied = 0;      // in the window
+    uint64_t inputsDropped = 0;                          // ... of which over a client's queue
     double avatarsInViewMean = 0;       // avatars per snapshot frame, in the window
     double snapshotsPerSecond = 0;
     uint64_t totalInputsReceived = 0, totalInputsApplied = 0;  // since start

@@ -309,3 +309,26 @@ TEST(EventServer, PredictionHoldsUnderLossAndLatency) {
     EXPECT_LT(maxJump, net::kWalkSpeed * 0.033f * 3.0f);
     EXPECT_GT(lastShownX, 0.0f);
 }
+
+// A server that stalled keeps the inputs that arrived meanwhile: each tick it now runs takes one,
+// so nothing a client sent in good faith is dropped (only a flood is, above).
+TEST(EventServer, AStalledServerDropsNoneOfTheInputsThatArrivedMeanwhile) {
+    Hall h;
+    auto& c = h.join("walker");
+    h.run(300);
+    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    const float x0 = h.authoritative(c)->x;
+    const uint64_t received = h.server.stats().inputsReceived, applied = h.server.stats().inputsApplied;
+    // The server stalls for 10 ticks while the client keeps sending one input a tick.
+    for (int t = 0; t < 10; ++t) {
+        c.sendInput({c.nextInputSeq(), -1.0f, 0.0f, 0, false});
+        h.now += 33;
+        c.update(h.now);
+    }
+    h.run(600);
+    EXPECT_EQ(h.server.stats().inputsReceived, received + 10);
+    EXPECT_EQ(h.server.stats().inputsDropped, 0u);
+    EXPECT_EQ(h.server.stats().inputsApplied, applied + 10);
+    // Every one of them moved the avatar (a dropped one would leave it a step short of the client's prediction).
+    EXPECT_NEAR(h.authoritative(c)->x, x0 - 10 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
+}
