@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace client {
 
@@ -24,7 +25,6 @@ Bot::Bot(Connection& connection, const BotDesc& desc) : m_conn(connection), m_de
 void Bot::pickNextGoal(uint64_t nowMs) {
     const auto& ev = m_conn.world().event();
     if (ev.booths.empty()) return;
-    // Moving share s: a walk of ~T_walk followed by an idle of T_walk*(1-s)/s on average.
     std::uniform_int_distribution<size_t> pick(0, ev.booths.size() - 1);
     const net::Booth& b = ev.booths[pick(m_rng)];
     net::Vec2 spot = boothVisitSpot(b);
@@ -32,23 +32,55 @@ void Bot::pickNextGoal(uint64_t nowMs) {
     spot.x += jitter(m_rng);
     spot.y += jitter(m_rng) * 0.3f;
     m_pilot.walkTo(spot);
-    (void)nowMs;
+    m_walkStartMs = nowMs;
+}
+
+float Bot::typicalWalkSeconds() const {
+    // The mean straight-line distance between two booths' visiting spots, at walking pace.
+    const auto& booths = m_conn.world().event().booths;
+    double sum = 0;
+    size_t pairs = 0;
+    for (size_t i = 0; i < booths.size(); ++i)
+        for (size_t j = i + 1; j < booths.size(); ++j) {
+            const net::Vec2 a = boothVisitSpot(booths[i]), b = boothVisitSpot(booths[j]);
+            sum += std::hypot(double(a.x - b.x), double(a.y - b.y));
+            ++pairs;
+        }
+    return pairs ? float(sum / double(pairs)) / net::kWalkSpeed : 10.0f;
+}
+
+void Bot::linger(uint64_t nowMs) {
+    // After a walk of T seconds, an idle of T*(1-s)/s on average: walking is about s of the time
+    // whatever the hall's size. Before the first walk, T is a typical walk between booths.
+    const float walked = m_walkStartMs ? float(nowMs - m_walkStartMs) / 1000.0f : typicalWalkSeconds();
+    const float s = std::clamp(m_desc.movingShare, 0.01f, 1.0f);
+    const float mean = std::max(0.5f, walked) * (1.0f - s) / s;
+    std::exponential_distribution<float> idle(1.0f / (mean + 1e-3f));
+    m_idleUntilMs = nowMs + uint64_t(std::min(600.0f, idle(m_rng)) * 1000.0f);
 }
 
 void Bot::tick(uint64_t nowMs) {
     if (m_conn.state() != ConnState::Joined) return;
+    if (!m_started) {
+        // Start as in the middle of the event, not with everyone setting off at once: most stand
+        // at a booth first, so about movingShare walk from the start.
+        m_started = true;
+        std::uniform_real_distribution<float> u(0.0f, 1.0f);
+        if (u(m_rng) >= m_desc.movingShare) {
+            // Already standing at a booth for a while: the rest of that linger, spread evenly
+            // (not exponential, which would send many off again at once).
+            const float s = std::clamp(m_desc.movingShare, 0.01f, 1.0f);
+            const float mean = typicalWalkSeconds() * (1.0f - s) / s;
+            m_idleUntilMs = nowMs + uint64_t(u(m_rng) * 2.0f * mean * 1000.0f);
+        }
+    }
     net::MoveInput in;
     in.seq = m_conn.nextInputSeq();
     auto self = m_conn.world().selfState();
     if (self) {
         in.yaw = self->yaw;
         if (m_pilot.active()) {
-            if (!m_pilot.steer(*self, in)) {
-                // Arrived (or stuck): linger so about movingShare of the time is spent walking.
-                float s = std::clamp(m_desc.movingShare, 0.01f, 1.0f);
-                std::exponential_distribution<float> idle(s / ((1.0f - s) * 8.0f + 1e-3f));
-                m_idleUntilMs = nowMs + uint64_t(std::min(120.0f, idle(m_rng)) * 1000.0f);
-            }
+            if (!m_pilot.steer(*self, in)) linger(nowMs);  // arrived (or stuck)
         } else if (nowMs >= m_idleUntilMs) {
             pickNextGoal(nowMs);
         }

@@ -27,15 +27,20 @@ public:
     void tick(uint64_t nowMs);
 
     uint32_t chatsSent() const { return m_chatsSent; }
+    bool walking() const { return m_pilot.active(); }
 
 private:
     void pickNextGoal(uint64_t nowMs);
+    void linger(uint64_t nowMs);  // idle for a while, so about movingShare of the time is walking
+    float typicalWalkSeconds() const;
 
     Connection& m_conn;
     BotDesc m_desc;
     std::mt19937 m_rng;
     Pilot m_pilot;
     uint64_t m_idleUntilMs = 0;
+    uint64_t m_walkStartMs = 0;     // when the current (or last) walk began
+    bool m_started = false;
     uint32_t m_chatsSent = 0;
 };
 

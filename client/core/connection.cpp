@@ -217,14 +217,27 @@ JoinRequest Connection::rejoinRequest() const {
 
 void Connection::sendInput(const net::MoveInput& in) {
     if (m_state != ConnState::Joined) return;
+    // Standing still and facing the same way, a tick's input may wait for the next tick's packet
+    // (every packet repeats the last few inputs): the people standing at booths, most of a crowd,
+    // send half the packets. Walking or turning goes out at once.
+    const bool still = in.moveX == 0.0f && in.moveZ == 0.0f && m_lastInputYaw && *m_lastInputYaw == in.yaw;
+    m_lastInputYaw = in.yaw;
     m_world.predict(in, m_nowMs);
+    ++m_stats.inputsSent;
+    if (still && !m_inputHeld) {
+        m_inputHeld = true;
+        return;
+    }
+    // After a held tick the packet repeats one more, so every input still travels in two packets.
+    const size_t repeat = m_inputHeld ? net::kMaxInputsPerPacket : net::kInputRedundancy;
+    m_inputHeld = false;
     net::Input msg;
     msg.ackSnapshot = m_world.latestTick();
     const auto& pending = m_world.pendingInputs();
-    size_t n = std::min<size_t>(pending.size(), net::kMaxInputsPerPacket);
+    size_t n = std::min<size_t>(pending.size(), repeat);
     msg.inputs.assign(pending.end() - long(n), pending.end());
     m_transport.send(m_server, net::kChannelState, net::encode(msg));
-    ++m_stats.inputsSent;
+    ++m_stats.inputPackets;
 }
 
 bool Connection::sendChat(const std::string& text) {

@@ -9,8 +9,8 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,7 +74,8 @@ private:
 struct ConnectionStats {
     uint64_t snapshots = 0;
     uint64_t malformed = 0;
-    uint64_t inputsSent = 0;
+    uint64_t inputsSent = 0;    // ticks of input (predicted and sent, alone or with the next)
+    uint64_t inputPackets = 0;  // packets that carried them
 };
 
 class Connection {
@@ -86,7 +87,8 @@ public:
     void update(uint64_t nowMs);
 
     // Sends one tick of movement (also predicts it locally). Only while Joined. Call once per
-    // input tick (InputClock); the packet repeats the last kMaxInputsPerPacket inputs.
+    // input tick (InputClock); the packet repeats the last few inputs. Standing still, every other
+    // tick's input waits for the next packet (half the packets for a crowd at the booths).
     void sendInput(const net::MoveInput& in);
     // Sends a chat line. Returns false if not joined.
     bool sendChat(const std::string& text);
@@ -139,6 +141,8 @@ private:
     JoinRequest m_request;
     net::PeerHandle m_server;
     ConnState m_state = ConnState::Connecting;
+    std::optional<float> m_lastInputYaw;  // the facing of the last input (sendInput)
+    bool m_inputHeld = false;             // the last input waits for the next packet
     net::RefuseReason m_refuseReason = net::RefuseReason::Count;
     std::string m_refusalText;
     net::SessionToken m_token;

@@ -27,7 +27,7 @@
 // what the Hello says. With neither, the Hello joins an open hall by name, organization and role as
 // typed (local demo); an empty e-mail with a password is the event's shared organizer password.
 // All of it travels inside the encrypted link (secure.h), never in clear.
-//   Input   = type:8 | ackSnapshot:32 | count:2 | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
+//   Input   = type:8 | ackSnapshot:32 | count:2 (1..4) | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
 //             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
 //   Snapshot= type:8 | tick:32 | hasBaseline:1 [age:8 = tick - baselineTick, 1..255] | lastInput:32 |
 //             people:12 | delta (snapshot.h)                                     (age: protocol 6)
@@ -64,7 +64,8 @@ constexpr size_t kMaxMessageBytes = 256 * 1024;
 constexpr uint32_t kMaxPasswordBytes = 128;
 constexpr uint32_t kMaxEmailBytes = 254;       // RFC 5321's limit for a forward path
 constexpr size_t kSessionTokenBytes = 32;
-constexpr int kMaxInputsPerPacket = 3;       // redundancy: each Input repeats the last ticks
+constexpr int kMaxInputsPerPacket = 4;       // redundancy: each Input repeats the last ticks (protocol 6: 4)
+constexpr int kInputRedundancy = 3;          // ... three while walking; four after a tick held back (still)
 
 enum class MsgType : uint8_t {
     Hello,          // C->S  join request: version, name, organization, role, credentials

@@ -683,6 +683,16 @@ void EventServer::runTick(const Now& now) {
     for (Session* sp : m_byId) {
         if (!sp) continue;
         Session& s = *sp;
+        // A client standing still sends two ticks' inputs in one packet (Connection::sendInput):
+        // an input that only stands still takes no tick of its own when another waits behind it,
+        // so the queue does not stay a tick deeper once the client walks again. Standing still
+        // moves nothing, so this gains no one any speed.
+        while (s.inputs.size() > 1 && s.inputs.front().moveX == 0.0f && s.inputs.front().moveZ == 0.0f) {
+            m_hall.apply(s.who.id, s.inputs.front(), 0.0f);
+            s.lastAppliedSeq = s.inputs.front().seq;
+            s.inputs.pop_front();
+            ++m_stats.inputsApplied;
+        }
         if (!s.inputs.empty()) {
             net::MoveInput mi = s.inputs.front();
             s.inputs.pop_front();

@@ -183,7 +183,7 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
     kids.killAll();
 
     int connected = 0, refused = 0, lost = 0;
-    double join = 0, joinP50 = 0, joinP95 = 0, downP50 = 0, downP95 = 0, upP95 = 0, downMean = 0, view = 0, snaps = 0;
+    double join = 0, joinP50 = 0, joinP95 = 0, downP50 = 0, downP95 = 0, upP95 = 0, downMean = 0, view = 0, snaps = 0, inputsPerSec = 0, inputPackets = 0, walking = 0;
     for (const auto& path : botJson) {
         auto j = readJson(path);
         if (!j) return Json{{"error", "no report from dockhall-bots: " + path.string()}};
@@ -200,6 +200,9 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
         downMean += num(*j, "down_kbps_per_client_mean") / double(botJson.size());
         view += num(*j, "avatars_in_view_mean") / double(botJson.size());
         snaps += num(*j, "snapshots_per_second_mean") / double(botJson.size());
+        inputsPerSec += num(*j, "inputs_per_second_mean") / double(botJson.size());
+        inputPackets += num(*j, "input_packets_per_second_mean") / double(botJson.size());
+        walking += num(*j, "walking_share") / double(botJson.size());
     }
     return Json{{"mode", interest ? "interest" : "full_broadcast"},
                 {"clients", o.clients},
@@ -234,7 +237,10 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
                 {"down_kbps_per_client_p95", downP95},
                 {"up_kbps_per_client_p95", upP95},
                 {"avatars_in_view_mean", view},
-                {"snapshots_per_second_mean", snaps}};
+                {"snapshots_per_second_mean", snaps},
+                {"bot_inputs_per_second_mean", inputsPerSec},
+                {"bot_input_packets_per_second_mean", inputPackets},
+                {"bot_walking_share", walking}};
 }
 
 }  // namespace

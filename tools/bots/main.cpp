@@ -52,6 +52,8 @@ struct BotSlot {
     // At the start of the measurement window (or on joining, if later).
     uint64_t windowStartMs = 0;
     uint64_t snapshotsAtStart = 0;
+    uint64_t inputsAtStart = 0, inputPacketsAtStart = 0;
+    uint32_t walkingSamples = 0;  // of viewSamples, those where the bot was walking
     net::TransportStats trafficAtStart;
     double viewSum = 0;        // avatars in the newest frame, sampled once a second
     uint32_t viewSamples = 0;
@@ -196,6 +198,8 @@ int main(int argc, char** argv) {
                 if (!b.joinedAtMs) continue;
                 b.windowStartMs = now;
                 b.snapshotsAtStart = b.conn->stats().snapshots;
+                b.inputsAtStart = b.conn->stats().inputsSent;
+                b.inputPacketsAtStart = b.conn->stats().inputPackets;
                 b.trafficAtStart = b.transport->stats();
             }
         }
@@ -210,6 +214,8 @@ int main(int argc, char** argv) {
                 if (windowOpen) {
                     b.windowStartMs = now;
                     b.snapshotsAtStart = b.conn->stats().snapshots;
+                b.inputsAtStart = b.conn->stats().inputsSent;
+                b.inputPacketsAtStart = b.conn->stats().inputPackets;
                     b.trafficAtStart = b.transport->stats();
                 }
             }
@@ -221,6 +227,7 @@ int main(int argc, char** argv) {
             for (auto& b : bots) {
                 if (!b.joinedAtMs || b.conn->state() != client::ConnState::Joined) continue;
                 b.viewSum += double(b.conn->world().interpolate(now, 0.0f).size());  // others in the frame + self
+                b.walkingSamples += b.bot && b.bot->walking();
                 ++b.viewSamples;
             }
         }
@@ -231,7 +238,8 @@ int main(int argc, char** argv) {
 
     // Report.
     int connected = 0, refused = 0, lost = 0;
-    std::vector<double> snapsPerSec, downKbps, upKbps, seen, inView, joinMs;
+    std::vector<double> walkingShare;
+    std::vector<double> snapsPerSec, inputsPerSec, inputPacketsPerSec, downKbps, upKbps, seen, inView, joinMs;
     uint32_t chats = 0;
     std::string refusal;
     const uint64_t endNow = monoMs();
@@ -249,10 +257,13 @@ int main(int argc, char** argv) {
         double secs = std::max(0.001, double(endNow - b.windowStartMs) / 1000.0);
         net::TransportStats t = b.transport->stats();
         snapsPerSec.push_back(double(b.conn->stats().snapshots - b.snapshotsAtStart) / secs);
+        inputsPerSec.push_back(double(b.conn->stats().inputsSent - b.inputsAtStart) / secs);
+        inputPacketsPerSec.push_back(double(b.conn->stats().inputPackets - b.inputPacketsAtStart) / secs);
         downKbps.push_back(double(t.wireBytesIn - b.trafficAtStart.wireBytesIn) * 8.0 / 1000.0 / secs);
         upKbps.push_back(double(t.wireBytesOut - b.trafficAtStart.wireBytesOut) * 8.0 / 1000.0 / secs);
         seen.push_back(double(b.conn->world().participants().size()));
         if (b.viewSamples) inView.push_back(b.viewSum / b.viewSamples);
+        if (b.viewSamples) walkingShare.push_back(double(b.walkingSamples) / b.viewSamples);
     }
     nlohmann::json j = {{"clients", clients},
                         {"connected", connected},
@@ -265,6 +276,8 @@ int main(int argc, char** argv) {
                         {"join_ms_p95", percentile(joinMs, 0.95)},
                         {"snapshots_per_second_mean", mean(snapsPerSec)},
                         {"snapshots_per_second_p5", percentile(snapsPerSec, 0.05)},
+                        {"inputs_per_second_mean", mean(inputsPerSec)},
+                        {"input_packets_per_second_mean", mean(inputPacketsPerSec)},
                         {"down_kbps_per_client_mean", mean(downKbps)},
                         {"down_kbps_per_client_p50", percentile(downKbps, 0.50)},
                         {"down_kbps_per_client_p95", percentile(downKbps, 0.95)},
@@ -272,6 +285,7 @@ int main(int argc, char** argv) {
                         {"up_kbps_per_client_p50", percentile(upKbps, 0.50)},
                         {"up_kbps_per_client_p95", percentile(upKbps, 0.95)},
                         {"avatars_in_view_mean", mean(inView)},
+                        {"walking_share", mean(walkingShare)},
                         {"participants_seen_mean", mean(seen)},
                         {"chat_lines_sent", chats}};
     if (!refusal.empty()) j["refusal"] = refusal;
