@@ -50,19 +50,19 @@ int g_enetUsers = 0;
 // ENet's allocations go through BlockPool (block_pool.h), installed once and never taken back: a
 // block may be freed after the last host is gone, and the pool frees malloc's blocks as well.
 // Under AddressSanitizer they stay with malloc, so its checks cover ENet's packets too.
+#if defined(__SANITIZE_ADDRESS__)
+int initializeEnet() { return enet_initialize(); }
+#else
 void* ENET_CALLBACK poolAllocate(size_t bytes) { return BlockPool::forEnet().allocate(bytes); }
 void ENET_CALLBACK poolRelease(void* p) { BlockPool::forEnet().release(p); }
 
 int initializeEnet() {
-#if defined(__SANITIZE_ADDRESS__)
-    return enet_initialize();
-#else
     ENetCallbacks callbacks{};
     callbacks.malloc = poolAllocate;
     callbacks.free = poolRelease;
     return enet_initialize_with_callbacks(ENET_VERSION, &callbacks);
-#endif
 }
+#endif
 
 bool acquireEnet() {
     std::lock_guard lock(g_enetMutex);
