@@ -49,13 +49,17 @@ float Bot::typicalWalkSeconds() const {
     return pairs ? float(sum / double(pairs)) / net::kWalkSpeed : 10.0f;
 }
 
-void Bot::linger(uint64_t nowMs) {
+float Bot::lingerMeanSeconds(float walkedSeconds) const {
     // After a walk of T seconds, an idle of T*(1-s)/s on average: walking is about s of the time
-    // whatever the hall's size. Before the first walk, T is a typical walk between booths.
-    const float walked = m_walkStartMs ? float(nowMs - m_walkStartMs) / 1000.0f : typicalWalkSeconds();
+    // whatever the hall's size.
     const float s = std::clamp(m_desc.movingShare, 0.01f, 1.0f);
-    const float mean = std::max(0.5f, walked) * (1.0f - s) / s;
-    std::exponential_distribution<float> idle(1.0f / (mean + 1e-3f));
+    return std::max(0.5f, walkedSeconds) * (1.0f - s) / s;
+}
+
+void Bot::linger(uint64_t nowMs) {
+    // Before the first walk, T is a typical walk between booths.
+    const float walked = m_walkStartMs ? float(nowMs - m_walkStartMs) / 1000.0f : typicalWalkSeconds();
+    std::exponential_distribution<float> idle(1.0f / (lingerMeanSeconds(walked) + 1e-3f));
     m_idleUntilMs = nowMs + uint64_t(std::min(600.0f, idle(m_rng)) * 1000.0f);
 }
 
@@ -69,9 +73,7 @@ void Bot::tick(uint64_t nowMs) {
         if (u(m_rng) >= m_desc.movingShare) {
             // Already standing at a booth for a while: the rest of that linger, spread evenly
             // (not exponential, which would send many off again at once).
-            const float s = std::clamp(m_desc.movingShare, 0.01f, 1.0f);
-            const float mean = typicalWalkSeconds() * (1.0f - s) / s;
-            m_idleUntilMs = nowMs + uint64_t(u(m_rng) * 2.0f * mean * 1000.0f);
+            m_idleUntilMs = nowMs + uint64_t(u(m_rng) * 2.0f * lingerMeanSeconds(typicalWalkSeconds()) * 1000.0f);
         }
     }
     net::MoveInput in;

@@ -32,6 +32,7 @@ public:
 private:
     void pickNextGoal(uint64_t nowMs);
     void linger(uint64_t nowMs);  // idle for a while, so about movingShare of the time is walking
+    float lingerMeanSeconds(float walkedSeconds) const;  // after a walk that long
     float typicalWalkSeconds() const;
 
     Connection& m_conn;
