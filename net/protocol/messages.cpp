@@ -184,8 +184,8 @@ bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
 }  // namespace
 
 bool encodeSnapshotInto(const SnapshotMsg& m, const SnapshotFrame* baseline, Bytes& out) {
-    bool ok = (baseline == nullptr) == (m.baselineTick == 0) && (!baseline || baseline->tick == m.baselineTick) &&
-              (m.baselineTick == 0 || (m.baselineTick < m.tick && m.tick - m.baselineTick <= kMaxBaselineAge));
+    // A baseline too old (or not older) for its age to be coded is refused by the header's writer.
+    bool ok = (baseline == nullptr) == (m.baselineTick == 0) && (!baseline || baseline->tick == m.baselineTick);
     WriteStream w(std::move(out));
     if (ok) {
         uint32_t t = uint32_t(MsgType::Snapshot);
