@@ -73,7 +73,8 @@ struct Host::Impl {
                             {"packets_in_per_s", s.packetsInPerSecond}, {"packets_out_per_s", s.packetsOutPerSecond},
                             {"bytes_in_per_s", s.bytesInPerSecond},     {"bytes_out_per_s", s.bytesOutPerSecond},
                             {"inputs_received", s.inputsReceived},      {"inputs_applied", s.inputsApplied},
-                            {"inputs_applied_ratio", ratio},            {"inputs_dropped", s.inputsDropped},            {"avatars_in_view_mean", s.avatarsInViewMean},
+                            {"inputs_applied_ratio", ratio},            {"inputs_dropped", s.inputsDropped},
+                            {"avatars_in_view_mean", s.avatarsInViewMean},
                             {"snapshots_per_s", s.snapshotsPerSecond},
                             {"total_inputs_received", s.totalInputsReceived},
                             {"total_inputs_applied", s.totalInputsApplied},
@@ -179,8 +180,8 @@ void Host::run(const std::atomic<bool>& stop) {
         const auto t1 = Clock::now();
         const int ticks = m->server->runDueTicks(at);
         const auto t2 = Clock::now();
-        if (ticks > 0) m->server->flush();
         if (ticks > 0) {
+            m->server->flush();
             const auto t3 = Clock::now();
             auto perTick = [ticks](Clock::time_point a, Clock::time_point b) {
                 return std::chrono::duration<float, std::milli>(b - a).count() / float(ticks);
