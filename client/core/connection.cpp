@@ -99,7 +99,11 @@ void Connection::update(uint64_t nowMs) {
         auto outbox = m_docking.takeOutbox();
         for (auto& packet : m_stage.takeOutbox()) outbox.push_back(std::move(packet));
         for (auto& packet : outbox) m_transport.send(m_server, net::kChannelEvents, packet);
-        if (!outbox.empty()) m_transport.flush();
+        // An input held for the next tick's packet when no next tick came within three (the caller
+        // stopped sending inputs, or frames come slower than 10 a second): it leaves alone.
+        const bool stale = m_inputsHeld > 0 && nowMs >= m_heldSinceMs + 3 * 1000 / net::kTickRate;
+        if (stale) sendHeldInputs();
+        if (!outbox.empty() || stale) m_transport.flush();
         if (m_assets) {
             m_assets->poll();  // whole-file checks done on the worker; a failed one asks again
             for (auto& packet : m_assets->takeOutbox()) m_transport.send(m_server, net::kChannelAssets, packet);
@@ -217,24 +221,19 @@ JoinRequest Connection::rejoinRequest() const {
 
 void Connection::sendInput(const net::MoveInput& in) {
     if (m_state != ConnState::Joined) return;
-    // Standing still and facing the same way, a tick's input may wait for the next tick's packet
-    // (every packet repeats the last few inputs): the people standing at booths, most of a crowd,
-    // send half the packets. Walking or turning goes out at once.
-    const bool still = in.moveX == 0.0f && in.moveZ == 0.0f && m_lastInputYaw && *m_lastInputYaw == in.yaw;
-    m_lastInputYaw = in.yaw;
     m_world.predict(in, m_nowMs);
     ++m_stats.inputsSent;
-    if (still && !m_inputHeld) {
-        m_inputHeld = true;
-        return;
-    }
-    // After a held tick the packet repeats one more, so every input still travels in two packets.
-    const size_t repeat = m_inputHeld ? net::kMaxInputsPerPacket : net::kInputRedundancy;
-    m_inputHeld = false;
+    if (m_inputsHeld++ == 0) m_heldSinceMs = m_nowMs;
+    if (m_inputsHeld >= net::kInputTicksPerPacket) sendHeldInputs();
+}
+
+void Connection::sendHeldInputs() {
+    m_inputsHeld = 0;
     net::Input msg;
     msg.ackSnapshot = m_world.latestTick();
-    const auto& pending = m_world.pendingInputs();
-    size_t n = std::min<size_t>(pending.size(), repeat);
+    const auto& pending = m_world.pendingInputs();  // unacknowledged, oldest first
+    if (pending.empty()) return;
+    size_t n = std::min<size_t>(pending.size(), net::kMaxInputsPerPacket);
     msg.inputs.assign(pending.end() - long(n), pending.end());
     m_transport.send(m_server, net::kChannelState, net::encode(msg));
     ++m_stats.inputPackets;

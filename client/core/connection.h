@@ -87,8 +87,9 @@ public:
     void update(uint64_t nowMs);
 
     // Sends one tick of movement (also predicts it locally). Only while Joined. Call once per
-    // input tick (InputClock); the packet repeats the last few inputs. Standing still, every other
-    // tick's input waits for the next packet (half the packets for a crowd at the booths).
+    // input tick (InputClock). A packet leaves every second tick with the two new inputs and the
+    // four before them (each input travels three times): 15 packets a second, not 30. An input
+    // held for three ticks (no next tick came) leaves alone from update().
     void sendInput(const net::MoveInput& in);
     // Sends a chat line. Returns false if not joined.
     bool sendChat(const std::string& text);
@@ -141,8 +142,9 @@ private:
     JoinRequest m_request;
     net::PeerHandle m_server;
     ConnState m_state = ConnState::Connecting;
-    std::optional<float> m_lastInputYaw;  // the facing of the last input (sendInput)
-    bool m_inputHeld = false;             // the last input waits for the next packet
+    void sendHeldInputs();
+    int m_inputsHeld = 0;                 // inputs predicted but not yet sent (sendInput)
+    uint64_t m_heldSinceMs = 0;           // when the first of them was held
     net::RefuseReason m_refuseReason = net::RefuseReason::Count;
     std::string m_refusalText;
     net::SessionToken m_token;

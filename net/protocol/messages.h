@@ -54,7 +54,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 6;
+constexpr uint16_t kProtocolVersion = 7;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -64,8 +64,8 @@ constexpr size_t kMaxMessageBytes = 256 * 1024;
 constexpr uint32_t kMaxPasswordBytes = 128;
 constexpr uint32_t kMaxEmailBytes = 254;       // RFC 5321's limit for a forward path
 constexpr size_t kSessionTokenBytes = 32;
-constexpr int kMaxInputsPerPacket = 4;       // redundancy: each Input repeats the last ticks (protocol 6: 4)
-constexpr int kInputRedundancy = 3;          // ... three while walking; four after a tick held back (still)
+constexpr int kInputTicksPerPacket = 2;      // an Input leaves every second tick with that tick's and the one before
+constexpr int kMaxInputsPerPacket = 6;       // ... and repeats the two packets before it: each input travels three times
 
 enum class MsgType : uint8_t {
     Hello,          // C->S  join request: version, name, organization, role, credentials
@@ -304,8 +304,12 @@ template <typename S> bool serializeMoveFields(S& s, MoveInput& v) {
     DH_SERIALIZE_BOOL(s, v.run);
     return true;
 }
+// Bit-identical move fields (not the seq): an older input the newer one may stand for.
+inline bool sameMoveFields(const MoveInput& a, const MoveInput& b) {
+    return a.moveX == b.moveX && a.moveZ == b.moveZ && a.yaw == b.yaw && a.run == b.run;
+}
 // Seqs: the newest in full, then each older one as "newer seq - 1" (one bit) or in full.
-// Inputs come one per tick, so a packet of three costs 34 bits of seq instead of 96.
+// Inputs come one per tick, so a packet of six costs 37 bits of seq instead of 192.
 template <typename S> bool serialize(S& s, Input& v) {
     DH_SERIALIZE_U32(s, v.ackSnapshot);
     int64_t n = int64_t(v.inputs.size());
@@ -321,8 +325,23 @@ template <typename S> bool serialize(S& s, Input& v) {
             DH_SERIALIZE_U32(s, v.inputs[i].seq);
         }
     }
-    for (auto& in : v.inputs)
-        if (!serializeMoveFields(s, in)) return false;
+    // The newest in full; each older one as "same as the newer one" (one bit: someone walking
+    // holds a direction for many ticks) or in full.
+    if (!serializeMoveFields(s, v.inputs.back())) return false;
+    for (size_t i = v.inputs.size() - 1; i-- > 0;) {
+        bool same = false;
+        if constexpr (!S::kReading) same = sameMoveFields(v.inputs[i], v.inputs[i + 1]);
+        DH_SERIALIZE_BOOL(s, same);
+        if (same) {
+            if constexpr (S::kReading) {
+                const uint32_t seq = v.inputs[i].seq;
+                v.inputs[i] = v.inputs[i + 1];
+                v.inputs[i].seq = seq;
+            }
+        } else if (!serializeMoveFields(s, v.inputs[i])) {
+            return false;
+        }
+    }
     return true;
 }
 template <typename S> bool serialize(S& s, Participant& v) {

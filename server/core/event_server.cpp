@@ -683,10 +683,11 @@ void EventServer::runTick(const Now& now) {
     for (Session* sp : m_byId) {
         if (!sp) continue;
         Session& s = *sp;
-        // A client standing still sends two ticks' inputs in one packet (Connection::sendInput):
-        // an input that only stands still takes no tick of its own when another waits behind it,
-        // so the queue does not stay a tick deeper once the client walks again. Standing still
-        // moves nothing, so this gains no one any speed.
+        // Inputs come two ticks to a packet (Connection::sendInput), so a late packet leaves a
+        // tick without input and the queue a tick deeper from then on (a jitter buffer). An input
+        // that only stands still takes no tick of its own when another waits behind it, so the
+        // queue drains again when the client stops. Standing still moves nothing, so this gains
+        // no one any speed.
         while (s.inputs.size() > 1 && s.inputs.front().moveX == 0.0f && s.inputs.front().moveZ == 0.0f) {
             m_hall.apply(s.who.id, s.inputs.front(), 0.0f);
             s.lastAppliedSeq = s.inputs.front().seq;

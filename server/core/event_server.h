@@ -53,7 +53,8 @@ struct ServerDesc {
     uint32_t maxStrikes = 20;           // refused messages (forgiven one a second) before a client is cut off
     uint32_t handshakeTimeoutMs = 5000; // a connection that sends no valid Hello is dropped
     uint32_t chatHistory = 50;          // lines a newcomer receives
-    uint32_t maxQueuedInputs = 6;       // inputs buffered per client beyond the ticks now due; older ones are dropped
+    uint32_t maxQueuedInputs = 10;      // inputs buffered per client beyond the ticks now due; older ones are dropped
+                                        // (two ticks come to a packet: a 20 fps client on a lossy, jittery link needs ~7)
     unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)

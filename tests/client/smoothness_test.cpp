@@ -204,9 +204,9 @@ void expectSmooth(const Figures& f, const char* what) {
     // ... at an even pace: inputs that pile up in a slow frame are drawn over their ticks.
     EXPECT_LT(f.selfMaxPace, 1.2f);
     EXPECT_LT(f.selfMaxBack, 0.005f);
-    // Prediction matches the server: a correction happens only when an input is lost beyond the
-    // redundancy (three losses in a row), and is then one tick of walking, blended in.
-    EXPECT_LE(f.selfMaxCorrection, net::kWalkSpeed * net::kTickSeconds + 0.01f);
+    // Prediction matches the server: a correction happens only when inputs are lost beyond the
+    // redundancy (three packets in a row), and is then one packet's ticks of walking, blended in.
+    EXPECT_LE(f.selfMaxCorrection, net::kWalkSpeed * net::kTickSeconds * net::kInputTicksPerPacket + 0.01f);
     EXPECT_GE(f.applied, 0.995);
     std::printf("%s: other: max step %.3f m, max pace %.2fx walking, max error %.3f m, clock error %.2f ticks; "
                 "self: max pace %.2fx walking, max correction %.3f m, max back %.4f m; inputs applied %.4f\n",

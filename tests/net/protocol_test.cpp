@@ -156,6 +156,38 @@ TEST(Protocol, InputQuantizesMovementAndYaw) {
     EXPECT_TRUE(encode(empty).empty());
 }
 
+TEST(Protocol, AnInputPacketOfAWalkCostsOneBitForEachRepeatedInputAndKeepsEveryChange) {
+    // Six ticks of walking east, a turn on the fifth: each input comes back with its own fields.
+    Input walk;
+    walk.ackSnapshot = 5000;
+    for (uint32_t seq = 41; seq <= 46; ++seq) walk.inputs.push_back({seq, 1.0f, 0.0f, 1.5f, false});
+    walk.inputs[4].yaw = 1.75f;
+    walk.inputs[5].run = true;
+    Input o = roundTrip(walk);
+    ASSERT_EQ(o.inputs.size(), 6u);
+    for (size_t i = 0; i < 6; ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(o.inputs[i].seq, 41u + i);
+        EXPECT_NEAR(o.inputs[i].moveX, 1.0f, 1e-5f);
+        EXPECT_EQ(o.inputs[i].moveZ, 0.0f);
+        EXPECT_NEAR(o.inputs[i].yaw, i == 4 ? 1.75f : 1.5f, 2 * 3.14159f / 256);
+        EXPECT_EQ(o.inputs[i].run, i == 5);
+    }
+    // Six identical inputs cost little more than one: the repeats are a bit each.
+    Input one;
+    one.ackSnapshot = 5000;
+    one.inputs = {walk.inputs[0]};
+    Input six;
+    six.ackSnapshot = 5000;
+    for (uint32_t seq = 41; seq <= 46; ++seq) six.inputs.push_back({seq, 1.0f, 0.0f, 1.5f, false});
+    EXPECT_LE(encode(six).size(), encode(one).size() + 2);
+    EXPECT_LT(encode(six).size(), encode(walk).size());
+    // More than a packet may carry is not encoded.
+    six.inputs.push_back({47, 1.0f, 0.0f, 1.5f, false});
+    static_assert(kMaxInputsPerPacket == 6);
+    EXPECT_TRUE(encode(six).empty());
+}
+
 TEST(Protocol, InvalidTextIsRefusedOnRead) {
     // Build a ChatSend by hand with a control character and with broken UTF-8.
     for (std::string bad : {std::string("a\x01z"), std::string("\xe4\xbd"), std::string("\xc0\xaf")}) {

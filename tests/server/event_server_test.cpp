@@ -332,3 +332,33 @@ TEST(EventServer, AStalledServerDropsNoneOfTheInputsThatArrivedMeanwhile) {
     // Every one of them moved the avatar (a dropped one would leave it a step short of the client's prediction).
     EXPECT_NEAR(h.authoritative(c)->x, x0 - 10 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
 }
+
+// Inputs leave two ticks to a packet, each repeated in the next two packets: a walker sends 15
+// packets a second, not 30, and the server still applies every tick of the walk.
+TEST(EventServer, AWalkerSendsAPacketEverySecondTickAndEveryTickIsApplied) {
+    Hall h;
+    auto& c = h.join("walker");
+    h.run(300);
+    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    const float x0 = h.authoritative(c)->x;
+    const uint64_t packets = c.stats().inputPackets, applied = h.server.stats().inputsApplied;
+    for (int t = 0; t < 30; ++t) {
+        c.sendInput({c.nextInputSeq(), 1.0f, 0.0f, 1.57f, false});
+        h.run(33);
+    }
+    EXPECT_EQ(c.stats().inputPackets - packets, 15u);
+    h.run(300);
+    EXPECT_EQ(h.server.stats().inputsApplied, applied + 30);
+    EXPECT_EQ(h.server.stats().inputsDropped, 0u);
+    EXPECT_NEAR(h.authoritative(c)->x, x0 + 30 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
+    // One more tick, then the caller stops sending inputs: the held input leaves on its own
+    // within three ticks instead of waiting forever for a partner.
+    c.sendInput({c.nextInputSeq(), 1.0f, 0.0f, 1.57f, false});
+    h.run(50);
+    EXPECT_EQ(c.stats().inputPackets - packets, 15u);
+    h.run(200);
+    EXPECT_EQ(c.stats().inputPackets - packets, 16u);
+    EXPECT_EQ(h.server.stats().inputsApplied, applied + 31);
+    EXPECT_NEAR(h.authoritative(c)->x, x0 + 31 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
+    EXPECT_NEAR(c.world().selfState()->x, h.authoritative(c)->x, 0.01f);
+}
