@@ -16,6 +16,7 @@ constexpr char kKdfContext[] = "dockhall link v1";
 constexpr char kKeyFileHeader[] = "dockhall-server-key 1";
 constexpr size_t kHelloPrefixBytes = 1 + 1 + 32 + 32;  // the ServerHello before its proof
 constexpr uint8_t kProofChannel = 0xFF;                 // a nonce no data packet uses
+constexpr size_t kHeaderBytes = 1 + kLinkCounterBytes;  // a Data packet before its ciphertext
 
 static_assert(crypto_scalarmult_BYTES == kLinkKeyBytes && crypto_scalarmult_SCALARBYTES == kLinkKeyBytes);
 static_assert(crypto_aead_chacha20poly1305_ietf_KEYBYTES == kLinkKeyBytes);
@@ -31,14 +32,12 @@ Nonce makeNonce(uint64_t counter, uint8_t channel) {
     return n;
 }
 
-void putU64(uint8_t* p, uint64_t v) {
-    for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
-}
+// A Data packet's additional data: its first 3 bytes (kind, the counter's low 16 bits), then
+// the channel it travels on.
+using DataAd = std::array<uint8_t, 1 + kLinkCounterBytes + 1>;
 
-uint64_t getU64(const uint8_t* p) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = v << 8 | p[i];
-    return v;
+DataAd dataAd(uint64_t counter, uint8_t channel) {
+    return {uint8_t(LinkPacket::Data), uint8_t(counter), uint8_t(counter >> 8), channel};
 }
 
 // Both halves of the session key from the two shared secrets and the three public keys.
@@ -273,6 +272,17 @@ bool KnownServers::pin(const std::string& server, const LinkPublicKey& key, std:
 
 // --- replay window ---------------------------------------------------------------------------
 
+uint64_t expandLinkCounter(uint64_t highestSeen, bool anySeen, uint16_t wire) {
+    constexpr uint64_t win = uint64_t(1) << 16, half = win / 2, mask = win - 1;
+    const uint64_t expected = anySeen ? highestSeen + 1 : 0;
+    const uint64_t candidate = (expected & ~mask) | wire;
+    // RFC 9000's `candidate <= expected - half` and `candidate > expected + half`, as distances
+    // so that nothing wraps around.
+    if (candidate < expected && expected - candidate >= half && candidate <= ~uint64_t(0) - win) return candidate + win;
+    if (candidate > expected && candidate - expected > half && candidate >= win) return candidate - win;
+    return candidate;
+}
+
 bool ReplayWindow::fresh(uint64_t counter) const {
     if (!m_any || counter > m_highest) return true;
     uint64_t age = m_highest - counter;
@@ -309,16 +319,16 @@ LinkSession::LinkSession(const uint8_t* sendKey, const uint8_t* receiveKey) : m_
 bool LinkSession::seal(uint8_t channel, std::span<const uint8_t> plain, std::vector<uint8_t>& out) {
     if (!m_ready || channel >= kLinkMaxChannels) return false;
     const uint64_t counter = m_sendCounter[channel]++;
-    const uint8_t ad[2] = {uint8_t(LinkPacket::Data), channel};
-    const Nonce nonce = makeNonce(counter, channel);
+    const DataAd ad = dataAd(counter, channel);
+    const Nonce nonce = makeNonce(counter, channel);  // the whole counter, though 16 bits travel
     const size_t at = out.size();
     out.resize(at + kLinkDataOverhead + plain.size());
     uint8_t* p = out.data() + at;
-    p[0] = uint8_t(LinkPacket::Data);
-    putU64(p + 1, counter);
+    std::memcpy(p, ad.data(), kHeaderBytes);  // kind, counter's low 16 bits
     unsigned long long tagLen = 0;
-    crypto_aead_chacha20poly1305_ietf_encrypt_detached(p + 9, p + 9 + plain.size(), &tagLen, plain.data(), plain.size(),
-                                                       ad, sizeof ad, nullptr, nonce.data(), m_sendKey.data());
+    crypto_aead_chacha20poly1305_ietf_encrypt_detached(p + kHeaderBytes, p + kHeaderBytes + plain.size(), &tagLen,
+                                                       plain.data(), plain.size(), ad.data(), ad.size(), nullptr,
+                                                       nonce.data(), m_sendKey.data());
     m_counters.sealed += 1;
     return true;
 }
@@ -334,19 +344,21 @@ LinkError LinkSession::open(uint8_t channel, std::span<const uint8_t> packet, st
         m_counters.malformed += 1;
         return LinkError::Malformed;
     }
-    const uint64_t counter = getU64(packet.data() + 1);
     ReplayWindow& window = m_window[channel];
+    // An old packet may be rebuilt to another counter than it was sealed with: its nonce is then
+    // wrong and it does not open (Forged), or the counter is one seen before (Replayed).
+    const uint64_t counter = window.expand(uint16_t(packet[1] | packet[2] << 8));
     if (!window.fresh(counter)) {
         m_counters.replayed += 1;
         return LinkError::Replayed;
     }
     const size_t n = packet.size() - kLinkDataOverhead;
-    const uint8_t ad[2] = {uint8_t(LinkPacket::Data), channel};
+    const DataAd ad = dataAd(counter, channel);  // the packet's own first 3 bytes, then the channel
     const Nonce nonce = makeNonce(counter, channel);
     out.resize(n);  // reuses the caller's buffer: no allocation per packet in a steady stream
-    if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(out.data(), nullptr, packet.data() + 9, n,
-                                                           packet.data() + 9 + n, ad, sizeof ad, nonce.data(),
-                                                           m_receiveKey.data()) != 0) {
+    if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(out.data(), nullptr, packet.data() + kHeaderBytes, n,
+                                                           packet.data() + kHeaderBytes + n, ad.data(), ad.size(),
+                                                           nonce.data(), m_receiveKey.data()) != 0) {
         out.clear();
         m_counters.forged += 1;
         return LinkError::Forged;
