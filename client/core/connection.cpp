@@ -30,16 +30,15 @@ Connection::Connection(net::Transport& transport, JoinRequest request, uint64_t 
 int InputClock::advance(uint64_t nowMs) {
     if (!m_started) {
         m_started = true;
-        m_startMs = nowMs;
+        m_startMs = double(nowMs);
         m_next = 0;
     }
-    auto dueMs = [this](uint64_t n) { return m_startMs + n * 1000 / uint64_t(net::kTickRate); };
     int due = 0;
-    while (nowMs >= dueMs(m_next + uint64_t(due))) ++due;
+    while (double(nowMs) >= dueMs(m_next + uint64_t(due))) ++due;
     if (due > kMaxCatchUpTicks) {
         // A stall: send one tick now and restart the schedule from here.
         m_skipped += uint64_t(due - 1);
-        m_startMs = nowMs;
+        m_startMs = double(nowMs);
         m_next = 1;
         ++m_ticks;
         return 1;
@@ -47,6 +46,17 @@ int InputClock::advance(uint64_t nowMs) {
     m_next += uint64_t(due);
     m_ticks += uint64_t(due);
     return due;
+}
+
+void InputClock::setStretched(bool stretched) {
+    if (stretched == m_stretched) return;
+    m_stretched = stretched;
+    // The next tick keeps its time; the ones after it follow at the new pace.
+    if (m_started) {
+        m_startMs = dueMs(m_next);
+        m_next = 0;
+    }
+    m_periodMs = 1000.0 / net::kTickRate * (stretched ? kStretch : 1.0);
 }
 
 void Connection::update(uint64_t nowMs) {

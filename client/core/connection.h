@@ -57,15 +57,24 @@ struct JoinRequest {
 class InputClock {
 public:
     static constexpr int kMaxCatchUpTicks = 4;  // covers frame rates down to ~8 fps
+    static constexpr double kStretch = 16.0 / 15.0;  // a tick's length while stretched
 
     // Number of input ticks due at nowMs (0 when none). The first call starts the schedule.
     int advance(uint64_t nowMs);
+    // Stretched, ticks come 1/15 further apart (28 a second): the server holds more of this
+    // client's inputs than it needs (Connection::inputsAhead), so they go a little slower until
+    // it does not, with no tick skipped and nothing dropped (time dilation).
+    void setStretched(bool stretched);
+    bool stretched() const { return m_stretched; }
     uint64_t ticks() const { return m_ticks; }  // ticks produced so far
     uint64_t skipped() const { return m_skipped; }  // ticks dropped after stalls
 
 private:
+    double dueMs(uint64_t n) const { return m_startMs + double(n) * m_periodMs; }
     bool m_started = false;
-    uint64_t m_startMs = 0;
+    bool m_stretched = false;
+    double m_startMs = 0;
+    double m_periodMs = 1000.0 / net::kTickRate;
     uint64_t m_next = 0;      // index of the next tick in the schedule
     uint64_t m_ticks = 0;
     uint64_t m_skipped = 0;
@@ -91,6 +100,9 @@ public:
     // four before them (each input travels three times): 15 packets a second, not 30. An input
     // held for three ticks (no next tick came) leaves alone from update().
     void sendInput(const net::MoveInput& in);
+    // The server holds more of my inputs than a packet's worth beyond what its jitter needs: the
+    // input clock should run stretched (InputClock::setStretched) until it does not.
+    bool inputsAhead() const { return m_world.inputSlack() >= net::kInputTicksPerPacket; }
     // Sends a chat line. Returns false if not joined.
     bool sendChat(const std::string& text);
     // Leaves politely.

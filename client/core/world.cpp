@@ -258,6 +258,7 @@ bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs) {
     ++m_snapshotsReceived;
     m_latestTick = msg.tick;
     m_people = msg.people;
+    m_inputSlack = msg.inputSlack;
     m_clock.onSnapshot(msg.tick, nowMs);
     m_frames.push_back(std::move(msg.frame));
     trimFrames();

@@ -157,6 +157,9 @@ public:
     // Own avatar, predicted; nullopt before the first snapshot.
     std::optional<net::AvatarState> selfState() const;
     uint32_t latestTick() const { return m_latestTick; }
+    // The newest snapshot's SnapshotMsg::inputSlack: how many of my inputs the server holds
+    // beyond what it needs.
+    uint8_t inputSlack() const { return m_inputSlack; }
     // Everyone in the hall (from the newest snapshot). participants() holds only those this client
     // has been told about: the people who have come into its view, and itself.
     uint32_t peopleInHall() const { return std::max<uint32_t>(m_people, uint32_t(m_participants.size())); }
@@ -191,6 +194,7 @@ private:
     uint32_t m_latestTick = 0;
     uint32_t m_snapshotsReceived = 0;
     uint32_t m_people = 0;
+    uint8_t m_inputSlack = 0;
     uint32_t m_lateSnapshots = 0;
     PlaybackClock m_clock;
     bool m_tracking = false;                  // interpolate() has been called: keep tracks

@@ -787,6 +787,7 @@ void App::frame() {
 
     // Input, then one MoveInput per tick.
     const bool inHall = m_phase == Phase::Hall && m_conn && m_conn->state() == ConnState::Joined;
+    if (inHall) m_inputClock.setStretched(m_conn->inputsAhead());
     if (inHall && m_inspector.isOpen()) {
         m_inspector.handleInput(*m_renderer);
         m_keyForward = m_keyRight = 0;

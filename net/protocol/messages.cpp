@@ -179,6 +179,7 @@ bool serializeSnapshotHeader(S& s, SnapshotMsg& m) {
     }
     DH_SERIALIZE_U32(s, m.lastInput);
     DH_SERIALIZE_INT(s, m.people, 0, kMaxParticipants);
+    DH_SERIALIZE_INT(s, m.inputSlack, 0, kMaxInputSlack);
     return true;
 }
 }  // namespace
@@ -191,7 +192,8 @@ bool encodeSnapshotInto(const SnapshotMsg& m, const SnapshotFrame* baseline, Byt
         uint32_t t = uint32_t(MsgType::Snapshot);
         w.serializeBits(t, kTypeBits);
         // The header fields by copy; the frame is only read by the writer (no copy of the avatars).
-        SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .people = m.people, .frame = {}};
+        SnapshotMsg header{.tick = m.tick, .baselineTick = m.baselineTick, .lastInput = m.lastInput, .people = m.people,
+                           .inputSlack = m.inputSlack, .frame = {}};
         ok = serializeSnapshotHeader(w, header) && serializeSnapshotDelta(w, baseline, const_cast<SnapshotFrame&>(m.frame)) &&
              !w.failed();
     }

@@ -66,6 +66,7 @@ constexpr uint32_t kMaxEmailBytes = 254;       // RFC 5321's limit for a forward
 constexpr size_t kSessionTokenBytes = 32;
 constexpr int kInputTicksPerPacket = 2;      // an Input leaves every second tick with that tick's and the one before
 constexpr int kMaxInputsPerPacket = 6;       // ... and repeats the two packets before it: each input travels three times
+constexpr int kMaxInputSlack = 7;            // SnapshotMsg::inputSlack's largest value (3 bits)
 
 enum class MsgType : uint8_t {
     Hello,          // C->S  join request: version, name, organization, role, credentials
@@ -220,6 +221,10 @@ struct SnapshotMsg {
     uint32_t baselineTick = 0;           // 0 = full snapshot
     uint32_t lastInput = 0;              // newest input seq the server applied for the receiver
     uint16_t people = 0;                 // everyone in the hall now (the frame holds only those of interest)
+    // The receiver's inputs that waited at the server after every tick of the last half second
+    // (the least of them, at most kMaxInputSlack): more than a packet's worth means its inputs
+    // arrive ahead of need, and the client should send them a little slower (protocol 7).
+    uint8_t inputSlack = 0;
     SnapshotFrame frame;                 // reader: filled from baseline + delta
 };
 

@@ -12,6 +12,7 @@ namespace server {
 namespace {
 
 constexpr size_t kFrameHistory = 32;  // snapshots kept per client as delta baselines (~1 s)
+constexpr uint32_t kInputSlackTicks = net::kTickRate / 2;  // the window SnapshotMsg::inputSlack is the least over
 static_assert(kFrameHistory <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
 
 std::string trim(const std::string& s) {
@@ -43,6 +44,10 @@ struct EventServer::Session {
     std::deque<net::MoveInput> inputs;
     uint32_t lastInputSeq = 0;     // newest input seq received
     uint32_t lastAppliedSeq = 0;   // newest input seq applied
+    // The fewest inputs left waiting after a tick this half second, and that of the last half
+    // second (SnapshotMsg::inputSlack): the queue's depth beyond what the arrivals' jitter needs.
+    size_t inputLow = SIZE_MAX;
+    uint8_t inputSlack = 0;
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
     std::array<net::SnapshotFrame, kFrameHistory> sent{};  // by tick % kFrameHistory
     InterestClient interest;       // what this client knows of the others (interest.h)
@@ -706,6 +711,15 @@ void EventServer::runTick(const Now& now) {
             idle.yaw = a->yaw;
             m_hall.apply(s.who.id, idle, net::kTickSeconds);
         }
+        // A late packet leaves the queue deeper for good (the jitter buffer only grows while the
+        // client walks); the client learns how much deeper than needed and sends a little slower
+        // until it is not (Connection: time dilation), so nothing is dropped and others do not
+        // see it later and later.
+        s.inputLow = std::min(s.inputLow, s.inputs.size());
+        if ((m_tick + 1) % kInputSlackTicks == 0) {
+            s.inputSlack = uint8_t(std::min<size_t>(s.inputLow, net::kMaxInputSlack));
+            s.inputLow = SIZE_MAX;
+        }
     }
     m_present->update();  // after movement: who stands at which booth now
     m_stage->update(now.unixMs, m_hall.avatars());
@@ -739,6 +753,7 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     net::SnapshotMsg msg;
     msg.tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
     msg.lastInput = s.lastAppliedSeq;
+    msg.inputSlack = s.inputSlack;
     const net::SnapshotFrame* base = nullptr;
     if (s.ackedTick != 0 && msg.tick - s.ackedTick < kFrameHistory) {
         const net::SnapshotFrame& f = s.sent[s.ackedTick % kFrameHistory];

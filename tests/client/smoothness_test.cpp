@@ -94,6 +94,7 @@ struct Scene {
                 if (!p->joinedMs) p->joinedMs = now;
                 // The last 1.5 s send nothing, so every input sent has arrived when we count.
                 if (now - p->joinedMs < kInputsForMs) {
+                    p->inputs.setStretched(c.inputsAhead());
                     for (int i = p->inputs.advance(now); i > 0; --i) {
                         net::MoveInput in;
                         in.seq = c.nextInputSeq();

@@ -213,6 +213,28 @@ TEST(InputClock, AStallIsSkippedNotSentInABurst) {
     EXPECT_NEAR(double(clock.ticks() - before), 31.0, 2.0);
 }
 
+TEST(InputClock, StretchedItRunsAFifteenthSlowerAndSwitchingMovesNoTickThatIsDue) {
+    client::InputClock clock;
+    for (uint64_t t = 0; t < 1000; t += 7) clock.advance(t);
+    uint64_t before = clock.ticks();
+    clock.setStretched(true);
+    EXPECT_TRUE(clock.stretched());
+    for (uint64_t t = 1000; t < 11000; t += 7) clock.advance(t);
+    // 10 s stretched: 300 * 15/16 ticks, not 300.
+    EXPECT_NEAR(double(clock.ticks() - before), 281.25, 2.0);
+    before = clock.ticks();
+    clock.setStretched(false);
+    for (uint64_t t = 11000; t < 21000; t += 7) clock.advance(t);
+    EXPECT_NEAR(double(clock.ticks() - before), 300.0, 2.0);
+    EXPECT_EQ(clock.skipped(), 0u);
+    // Switching between two frames neither adds a tick nor takes the one already due.
+    client::InputClock a, b;
+    a.advance(0);
+    b.advance(0);
+    b.setStretched(true);
+    EXPECT_EQ(a.advance(34), b.advance(34));
+}
+
 TEST(PlaybackClock, FollowsTheServerSmoothlyUnderJitterAndLoss) {
     client::PlaybackClock clock;
     std::mt19937 rng(7);

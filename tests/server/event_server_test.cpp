@@ -362,3 +362,48 @@ TEST(EventServer, AWalkerSendsAPacketEverySecondTickAndEveryTickIsApplied) {
     EXPECT_NEAR(h.authoritative(c)->x, x0 + 31 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
     EXPECT_NEAR(c.world().selfState()->x, h.authoritative(c)->x, 0.01f);
 }
+
+// A burst of inputs (a frame hitch, a late packet) leaves the server's queue deeper for good while
+// the client walks: others would see the walker later and later and the queue would overflow.
+// The server reports the slack in every snapshot; a client whose input clock runs stretched
+// while it has some sends the queue back down, with every input applied and none dropped.
+TEST(EventServer, AClientAheadOfTheServerSlowsItsInputsUntilTheQueueIsShallowAgain) {
+    for (bool stretch : {false, true}) {
+        SCOPED_TRACE(stretch ? "stretched" : "not stretched");
+        Hall h;
+        auto& c = h.join("walker");
+        h.run(300);
+        ASSERT_EQ(c.state(), client::ConnState::Joined);
+        client::InputClock clock;
+        const net::MoveInput east{0, 0.3f, 0.0f, 1.57f, false};
+        auto walk = [&](uint64_t ms) {
+            for (uint64_t i = 0; i < ms; ++i) {
+                h.run(1);
+                if (stretch) clock.setStretched(c.inputsAhead());
+                for (int due = clock.advance(h.now); due > 0; --due) {
+                    net::MoveInput in = east;
+                    in.seq = c.nextInputSeq();
+                    c.sendInput(in);
+                }
+                c.transport().flush();
+            }
+        };
+        walk(1000);
+        EXPECT_LT(c.world().inputSlack(), net::kInputTicksPerPacket);
+        // A burst: four ticks' inputs at once.
+        for (int k = 0; k < 4; ++k) c.sendInput({c.nextInputSeq(), 0.3f, 0.0f, 1.57f, false});
+        walk(1500);
+        EXPECT_GE(c.world().inputSlack(), net::kInputTicksPerPacket);  // the server says so
+        walk(6000);
+        if (stretch) {
+            EXPECT_LT(c.world().inputSlack(), net::kInputTicksPerPacket);
+            EXPECT_FALSE(clock.stretched());
+        } else {
+            EXPECT_GE(c.world().inputSlack(), net::kInputTicksPerPacket);  // it never drains by itself
+        }
+        EXPECT_EQ(h.server.stats().inputsDropped, 0u);
+        h.run(500);
+        EXPECT_EQ(h.server.stats().inputsApplied, h.server.stats().inputsReceived);
+        EXPECT_NEAR(c.world().selfState()->x, h.authoritative(c)->x, 0.01f);
+    }
+}

@@ -48,6 +48,7 @@ struct BotSlot {
     std::unique_ptr<net::EnetTransport> transport;
     std::unique_ptr<client::Connection> conn;
     std::unique_ptr<client::Bot> bot;
+    client::InputClock clock;  // its input ticks, as the app's
     uint64_t joinedAtMs = 0;
     // At the start of the measurement window (or on joining, if later).
     uint64_t windowStartMs = 0;
@@ -219,7 +220,12 @@ int main(int argc, char** argv) {
                     b.trafficAtStart = b.transport->stats();
                 }
             }
-            if (b.bot) b.bot->tick(now);
+            // Each bot keeps its own input clock, as the app does: ticks due (more than one after
+            // this loop fell behind), stretched while the server holds its inputs ahead of need.
+            if (b.bot && b.conn->state() == client::ConnState::Joined) {
+                b.clock.setStretched(b.conn->inputsAhead());
+                for (int due = b.clock.advance(now); due > 0; --due) b.bot->tick(now);
+            }
             b.transport->flush();
         }
         if (windowOpen && now >= nextSampleMs) {
