@@ -194,8 +194,7 @@ const net::Participant* World::participant(net::ParticipantId id) const {
 }
 
 const AvatarTrack* World::track(net::ParticipantId id) const {
-    auto it = m_tracks.find(id.v);
-    return it == m_tracks.end() ? nullptr : &it->second;
+    return m_tracks.find(id.v);
 }
 
 void World::ingest(const net::SnapshotFrame& f, uint32_t prevTick) {
@@ -360,20 +359,20 @@ const std::vector<ShownAvatar>& World::interpolate(uint64_t nowMs, float frameSe
 
     const double playDt = m_lastPlay ? std::max(0.0, play - m_lastPlay) : 0.0;
     m_lastPlay = play;
-    for (auto it = m_tracks.begin(); it != m_tracks.end();) {
-        const uint16_t id = it->first;
-        AvatarTrack& t = it->second;
+    for (size_t i = 0; i < m_tracks.size();) {
+        const uint16_t id = m_tracks.at(i).first;
+        AvatarTrack& t = m_tracks.at(i).second;
         // Gone from the snapshots (out of interest, or left): hide once newer snapshots have gone
         // without it for kHideAfterTicks (longer than a far avatar's update gap, so a sparsely
         // updated one does not flicker) and playback has passed it; forget it later. While no
         // snapshots come at all, nobody is hidden.
         if (m_latestTick > t.lastSeenTick + kHideAfterTicks && play > double(t.lastSeenTick)) {
             t.drawn = false;
-            if (m_latestTick > t.lastSeenTick + kForgetTicks) it = m_tracks.erase(it);
-            else ++it;
+            if (m_latestTick > t.lastSeenTick + kForgetTicks) m_tracks.eraseAt(i);  // the last moves to i
+            else ++i;
             continue;
         }
-        ++it;
+        ++i;
         // A sparsely updated avatar runs its own clock a little further behind (see AvatarTrack).
         // 1.5 x (interval - 1): for one every 4th tick, 4.5 ticks (150 ms), enough that its samples
         // still surround the shown tick when one of its updates is lost.

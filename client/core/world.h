@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "client/core/id_map.h"
 #include "net/protocol/messages.h"
 
 namespace client {
@@ -198,7 +199,7 @@ private:
     uint32_t m_lateSnapshots = 0;
     PlaybackClock m_clock;
     bool m_tracking = false;                  // interpolate() has been called: keep tracks
-    std::map<uint16_t, AvatarTrack> m_tracks; // others, by id
+    IdMap<AvatarTrack> m_tracks;             // others, by id
     double m_lastPlay = 0;                    // playback tick of the previous frame
 
     // Own avatar: m_predicted is the newest predicted tick; it is drawn moving from m_drawFrom
@@ -212,7 +213,7 @@ private:
     float m_lastCorrection = 0;
 
     struct WalkCycle { float phase = 0, lastX = -1, lastZ = -1; };
-    std::map<uint16_t, WalkCycle> m_anim;      // per avatar, from distance travelled
+    IdMap<WalkCycle> m_anim;                  // per avatar, from distance travelled
     std::vector<ShownAvatar> m_shown;
 };
 
