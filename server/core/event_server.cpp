@@ -202,6 +202,10 @@ int EventServer::runDueTicks(const Now& now) {
     if (now.monoMs > m_nextTickMs + 1000) m_tickBaseMs = now.monoMs - uint64_t(m_tick) * 1000 / net::kTickRate;
     int ticks = 0;
     while (now.monoMs >= tickDueMs(m_tickBaseMs, m_tick)) {
+        // Catching up, each tick first takes what arrived during the one before: read once for a
+        // run of ticks, the inputs that came meanwhile would arrive as one burst after it, more
+        // than the queues hold.
+        if (ticks > 0) receive(now);
         runTick(now);
         ++ticks;
         ++m_tick;
