@@ -407,3 +407,83 @@ TEST(EventServer, AClientAheadOfTheServerSlowsItsInputsUntilTheQueueIsShallowAga
         EXPECT_NEAR(c.world().selfState()->x, h.authoritative(c)->x, 0.01f);
     }
 }
+
+namespace {
+
+// The server's end of the loopback network, but the input packets that come after hold() reach
+// the server as if sent in real time while it catches up: the k-th of them (from 0) only once the
+// server has reached tick start + 2k (a packet carries two ticks' inputs).
+class ArrivingDuringCatchUp : public net::Transport {
+public:
+    ArrivingDuringCatchUp(net::Transport& inner, const EventServer*& server) : m_inner(inner), m_server(server) {}
+    void hold() { m_holding = true; m_start = m_server->tick(); }
+
+    bool send(net::PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) override {
+        return m_inner.send(peer, channel, data);
+    }
+    void service(uint64_t nowMs, std::vector<net::TransportEvent>& out, uint32_t waitMs) override {
+        std::vector<net::TransportEvent> got;
+        m_inner.service(nowMs, got, waitMs);
+        for (auto& ev : got) {
+            if (m_holding && ev.kind == net::TransportEvent::Kind::Receive && ev.channel == net::kChannelState)
+                m_held.push_back(std::move(ev));
+            else
+                out.push_back(std::move(ev));
+        }
+        while (m_released < m_held.size() && m_server->tick() >= m_start + 2 * m_released)
+            out.push_back(std::move(m_held[m_released++]));
+    }
+    void flush() override { m_inner.flush(); }
+    void disconnect(net::PeerHandle peer, uint32_t reason) override { m_inner.disconnect(peer, reason); }
+    uint32_t roundTripMs(net::PeerHandle peer) const override { return m_inner.roundTripMs(peer); }
+    net::TransportStats stats() const override { return m_inner.stats(); }
+
+private:
+    net::Transport& m_inner;
+    const EventServer*& m_server;
+    bool m_holding = false;
+    uint32_t m_start = 0;
+    std::vector<net::TransportEvent> m_held;
+    size_t m_released = 0;
+};
+
+}  // namespace
+
+// A server that fell 20 ticks behind runs them back to back. The inputs that arrive meanwhile
+// are read before each of those ticks, not all at once after them (which would be more than a
+// queue holds: the excess dropped, the walker pulled back).
+TEST(EventServer, InputsThatArriveWhileTheServerCatchesUpAreTakenTickByTick) {
+    net::LoopbackNetwork network;
+    const EventServer* seen = nullptr;
+    ArrivingDuringCatchUp arriving(network.server(), seen);
+    EventServer server({}, testLayout(), arriving, nullptr);
+    seen = &server;
+    auto link = network.connectClient();
+    client::Connection c(*link, client::JoinRequest{"walker", "宁夏大学"}, 0);
+    uint64_t now = 0;
+    auto run = [&](uint64_t ms) {
+        for (uint64_t i = 0; i < ms; ++i) {
+            ++now;
+            server.update({.monoMs = now, .unixMs = int64_t(1717462800000 + now)});
+            c.update(now);
+        }
+    };
+    run(300);
+    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    const float x0 = server.hall().find(c.world().self())->x;
+    // The server stalls; the client walks on for 20 ticks, each of its 10 packets arriving while
+    // the server catches up.
+    arriving.hold();
+    for (int t = 0; t < 20; ++t) {
+        c.sendInput({c.nextInputSeq(), -1.0f, 0.0f, 0, false});
+        c.transport().flush();
+    }
+    now += 20 * 1000 / net::kTickRate + 1;
+    c.update(now);
+    server.update({.monoMs = now, .unixMs = int64_t(1717462800000 + now)});
+    EXPECT_EQ(server.stats().inputsReceived, 20u);
+    EXPECT_EQ(server.stats().inputsDropped, 0u);
+    run(500);
+    EXPECT_EQ(server.stats().inputsApplied, 20u);
+    EXPECT_NEAR(server.hall().find(c.world().self())->x, x0 - 20 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
+}
