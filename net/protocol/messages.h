@@ -27,10 +27,11 @@
 // what the Hello says. With neither, the Hello joins an open hall by name, organization and role as
 // typed (local demo); an empty e-mail with a password is the event's shared organizer password.
 // All of it travels inside the encrypted link (secure.h), never in clear.
-//   Input   = type:8 | ackSnapshot:32 | count:2 (1..4) | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
-//             | count x (moveX:8, moveZ:8, yaw:8, run:1)      (older seqs newest first)
+//   Input   = type:8 | ackSnapshot:32 | count:3 (1..6) | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
+//             | newest (moveX:8, moveZ:8, yaw:8, run:1) | (count-1) x (same:1 [moveX, moveZ, yaw, run])
+//             (older ones newest first; protocol 7: two ticks to a packet, each input in three)
 //   Snapshot= type:8 | tick:32 | hasBaseline:1 [age:8 = tick - baselineTick, 1..255] | lastInput:32 |
-//             people:12 | delta (snapshot.h)                                     (age: protocol 6)
+//             people:12 | inputSlack:3 | delta (snapshot.h)   (age: protocol 6; inputSlack: protocol 7)
 //
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
 // laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
