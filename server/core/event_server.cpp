@@ -1,5 +1,6 @@
 // event_server.cpp: sessions, handshake, ticks, snapshots and chat.
 #include "server/core/event_server.h"
+#include "server/core/frame_history.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +12,7 @@ namespace server {
 
 namespace {
 
-constexpr size_t kFrameHistory = 32;  // snapshots kept per client as delta baselines (~1 s)
+constexpr size_t kFrameHistory = FrameHistory::kFrames;  // snapshots kept per client as delta baselines (~1 s)
 constexpr uint32_t kInputSlackTicks = net::kTickRate / 2;  // the window SnapshotMsg::inputSlack is the least over
 static_assert(kFrameHistory <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
 
@@ -49,7 +50,7 @@ struct EventServer::Session {
     size_t inputLow = SIZE_MAX;
     uint8_t inputSlack = 0;
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
-    std::array<net::SnapshotFrame, kFrameHistory> sent{};  // by tick % kFrameHistory
+    FrameHistory sent;             // what it was sent, the baselines (frame_history.h)
     InterestClient interest;       // what this client knows of the others (interest.h)
     net::Bytes snapshot;           // this tick's snapshot packet, built (empty: none to send)
     std::vector<uint16_t> toTell;  // ... and the people in it the client must first be told of
@@ -206,7 +207,13 @@ int EventServer::runDueTicks(const Now& now) {
         // run of ticks, the inputs that came meanwhile would arrive as one burst after it, more
         // than the queues hold.
         if (ticks > 0) receive(now);
-        runTick(now);
+        // A tick with another already due after it moves everyone but builds no snapshots: they
+        // would leave with the next tick's, in the same flush, already a tick old. A server
+        // behind time spends it on catching up instead (snapshot work is most of a tick), so an
+        // overloaded hall sends fewer snapshots rather than falling further and further behind.
+        const bool last = now.monoMs < tickDueMs(m_tickBaseMs, m_tick + 1);
+        if (!last) ++m_stats.ticksWithoutSnapshots;
+        runTick(now, last);
         ++ticks;
         ++m_tick;
     }
@@ -686,7 +693,7 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
     broadcast(net::encode(line), net::kChannelEvents);
 }
 
-void EventServer::runTick(const Now& now) {
+void EventServer::runTick(const Now& now, bool snapshots) {
     m_docking->update(now.unixMs);
     // Dense by participant id: a stable order and no hash-map walk.
     for (Session* sp : m_byId) {
@@ -727,6 +734,10 @@ void EventServer::runTick(const Now& now) {
     }
     m_present->update();  // after movement: who stands at which booth now
     m_stage->update(now.unixMs, m_hall.avatars());
+    if (!snapshots) {
+        m_assets->update();
+        return;
+    }
     m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
     m_tickSessions.clear();
     for (Session* sp : m_byId)
@@ -747,8 +758,8 @@ void EventServer::runTick(const Now& now) {
 void EventServer::prefetchSnapshot(const Session& s) const {
     const uint32_t tick = m_tick + 1;
     const net::SnapshotFrame* base = nullptr;
-    if (s.ackedTick != 0 && tick - s.ackedTick < kFrameHistory) base = &s.sent[s.ackedTick % kFrameHistory];
-    Interest::prefetch(s.interest, base, s.sent[tick % kFrameHistory]);
+    if (s.ackedTick != 0 && tick - s.ackedTick < kFrameHistory) base = s.sent.find(s.ackedTick);
+    Interest::prefetch(s.interest, base, s.sent.peek(tick, s.ackedTick));
 }
 
 // Runs on a worker: touches only this session and what the tick made read-only (the hall's
@@ -759,14 +770,10 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     msg.lastInput = s.lastAppliedSeq;
     msg.inputSlack = s.inputSlack;
     const net::SnapshotFrame* base = nullptr;
-    if (s.ackedTick != 0 && msg.tick - s.ackedTick < kFrameHistory) {
-        const net::SnapshotFrame& f = s.sent[s.ackedTick % kFrameHistory];
-        if (f.tick == s.ackedTick) base = &f;
-    }
+    if (s.ackedTick != 0 && msg.tick - s.ackedTick < kFrameHistory) base = s.sent.find(s.ackedTick);
     msg.baselineTick = base ? base->tick : 0;
-    // Build the frame in its history slot (reusing its storage); the baseline is another slot.
-    net::SnapshotFrame& slot = s.sent[msg.tick % kFrameHistory];
-    slot.tick = 0;
+    // Build the frame in a history slot no baseline needs (reusing its storage).
+    net::SnapshotFrame& slot = s.sent.slotFor(msg.tick, s.ackedTick);
     m_interest.build(s.interest, s.who.id, base, msg.tick, slot, worker);
     // Tell who someone is before (or with) the first snapshot that shows them (sendSnapshot).
     // Reliable and unreliable channels may cross; the client shows an avatar without a name until
@@ -783,7 +790,7 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     bool encoded = net::encodeSnapshotInto(msg, base, s.snapshot);
     slot.avatars.swap(msg.frame.avatars);
     if (!encoded) s.snapshot.clear();
-    if (!s.snapshot.empty()) slot.tick = msg.tick;
+    if (!s.snapshot.empty()) s.sent.commit(slot, msg.tick);
 }
 
 void EventServer::sendSnapshot(Session& s) {

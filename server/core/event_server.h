@@ -80,6 +80,7 @@ struct ServerStats {
     uint64_t refusedMessages = 0;       // not allowed for the role, too large or too fast (permissions.h)
     uint64_t cutOff = 0;                // clients disconnected for flooding
     uint64_t snapshotsSent = 0;
+    uint64_t ticksWithoutSnapshots = 0; // ticks run behind time with another due after them: no snapshots
     uint64_t snapshotBytes = 0;
     uint64_t chatLines = 0;
     uint64_t avatarsInFrames = 0;       // sum over snapshots of the avatars each frame holds
@@ -147,7 +148,7 @@ private:
     void onChat(Session& s, const std::vector<uint8_t>& data, const Now& now);
     void refuse(Session& s, net::RefuseReason reason, const std::string& text);
     void notice(Session& s, net::NoticeCode code, const std::string& text);
-    void runTick(const Now& now);
+    void runTick(const Now& now, bool snapshots);
     // The snapshot stage of a tick, split in two: building (interest and encoding, one client's
     // state only, so clients are built on several threads at once) and sending (in id order).
     void buildSnapshot(Session& s, unsigned worker);

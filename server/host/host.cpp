@@ -76,6 +76,7 @@ struct Host::Impl {
                             {"inputs_applied_ratio", ratio},            {"inputs_dropped", s.inputsDropped},
                             {"avatars_in_view_mean", s.avatarsInViewMean},
                             {"snapshots_per_s", s.snapshotsPerSecond},
+                            {"ticks_without_snapshots", s.ticksWithoutSnapshots},
                             {"total_inputs_received", s.totalInputsReceived},
                             {"total_inputs_applied", s.totalInputsApplied},
                             {"interest", desc.interest},                {"uptime_ms", s.uptimeMs}};
@@ -251,6 +252,7 @@ TickStats Host::tickStats() const {
         s.inputsReceived = b.server.inputsReceived - a.server.inputsReceived;
         s.inputsApplied = b.server.inputsApplied - a.server.inputsApplied;
         s.inputsDropped = b.server.inputsDropped - a.server.inputsDropped;
+        s.ticksWithoutSnapshots = b.server.ticksWithoutSnapshots - a.server.ticksWithoutSnapshots;
         uint64_t snaps = b.server.snapshotsSent - a.server.snapshotsSent;
         s.snapshotsPerSecond = double(snaps) / secs;
         s.avatarsInViewMean = snaps ? double(b.server.avatarsInFrames - a.server.avatarsInFrames) / double(snaps) : 0;

@@ -57,6 +57,7 @@ struct TickStats {
     uint64_t inputsDropped = 0;                          // ... of which over a client's queue
     double avatarsInViewMean = 0;       // avatars per snapshot frame, in the window
     double snapshotsPerSecond = 0;
+    uint64_t ticksWithoutSnapshots = 0;                  // ticks run behind time, snapshots left to the next
     uint64_t totalInputsReceived = 0, totalInputsApplied = 0;  // since start
     uint64_t uptimeMs = 0;
 };

@@ -487,3 +487,31 @@ TEST(EventServer, InputsThatArriveWhileTheServerCatchesUpAreTakenTickByTick) {
     EXPECT_EQ(server.stats().inputsApplied, 20u);
     EXPECT_NEAR(server.hall().find(c.world().self())->x, x0 - 20 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
 }
+
+// A server behind time moves everyone every tick but builds snapshots only for the newest of a
+// run of due ticks (the others would leave in the same flush, already old): an overloaded hall
+// sends fewer snapshots instead of falling further behind.
+TEST(EventServer, CatchingUpItSendsOnlyTheNewestTicksSnapshot) {
+    Hall h;
+    auto& c = h.join("walker");
+    auto& watcher = h.join("watcher");
+    h.run(300);
+    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    const uint64_t sentBefore = h.server.stats().snapshotsSent;
+    const float x0 = h.authoritative(c)->x;
+    for (int t = 0; t < 10; ++t) c.sendInput({c.nextInputSeq(), -1.0f, 0.0f, 0, false});
+    c.transport().flush();
+    // The server stalls for ten ticks, then one update runs them all.
+    h.now += 10 * 1000 / net::kTickRate + 5;
+    const uint32_t tick0 = h.server.tick();
+    const int ran = h.server.update({.monoMs = h.now, .unixMs = int64_t(1717462800000 + h.now)});
+    EXPECT_GE(ran, 10);
+    EXPECT_EQ(h.server.stats().ticksWithoutSnapshots, uint64_t(ran - 1));
+    EXPECT_EQ(h.server.stats().snapshotsSent - sentBefore, 2u);  // one each, of the newest tick
+    EXPECT_EQ(h.server.tick(), tick0 + uint32_t(ran));
+    // Every tick moved the walker; the watcher sees where it is now.
+    EXPECT_NEAR(h.authoritative(c)->x, x0 - 10 * net::kWalkSpeed * net::kTickSeconds, 0.02f);
+    h.run(1);
+    EXPECT_EQ(watcher.world().latestTick(), h.server.tick());
+    EXPECT_EQ(h.server.stats().inputsDropped, 0u);
+}

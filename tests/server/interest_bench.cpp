@@ -5,7 +5,9 @@
 //   build/bin/interest_bench --benchmark_counters_tabular=true
 //
 // The crowd: avatars clustered around 16 booths in a 120 x 80 m hall, 30% walking at 1.4 m/s
-// (turning now and then), the rest standing; clients acknowledge every snapshot two ticks late.
+// (turning now and then), the rest standing; clients acknowledge every second snapshot two ticks
+// late (protocol 7: an input packet, which carries the ack, every second tick). The history is the
+// server's (server/core/frame_history.h) or, with history:0, a ring of 32 frames by tick % 32.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "net/protocol/messages.h"
+#include "server/core/frame_history.h"
 #include "server/core/interest.h"
 
 namespace {
@@ -63,12 +66,14 @@ struct Crowd {
 void BM_SnapshotTick(benchmark::State& state) {
     const int n = int(state.range(0));
     const bool prefetch = state.range(1) != 0;  // as the server does: the next client's state
+    const bool warm = state.range(2) != 0;      // FrameHistory, not a ring by tick
     Crowd crowd(n);
     server::Interest interest;
-    constexpr uint32_t kHistory = 8;
+    constexpr uint32_t kRing = uint32_t(server::FrameHistory::kFrames);
     struct Client {
         server::InterestClient ic;
-        net::SnapshotFrame sent[kHistory];
+        server::FrameHistory history;
+        net::SnapshotFrame ring[kRing];
     };
     std::vector<Client> clients;
     clients.resize(size_t(n));
@@ -78,20 +83,25 @@ void BM_SnapshotTick(benchmark::State& state) {
     for (auto _ : state) {
         crowd.step(1.0f / 30.0f);
         interest.update(crowd.avatars, {120, 80});
+        const uint32_t acked = tick > 3 ? (tick - 2) & ~1u : 0;
         auto baseOf = [&](Client& cl) -> const net::SnapshotFrame* {
-            const net::SnapshotFrame* base = tick > 2 ? &cl.sent[(tick - 2) % kHistory] : nullptr;
-            return base && base->tick == tick - 2 ? base : nullptr;
+            if (!acked) return nullptr;
+            if (warm) return cl.history.find(acked);
+            const net::SnapshotFrame* base = &cl.ring[acked % kRing];
+            return base->tick == acked ? base : nullptr;
+        };
+        auto slotOf = [&](Client& cl) -> const net::SnapshotFrame& {
+            return warm ? cl.history.peek(tick, acked) : cl.ring[tick % kRing];
         };
         for (int c = 0; c < n; ++c) {
             Client& cl = clients[size_t(c)];
             const net::SnapshotFrame* base = baseOf(cl);
-            net::SnapshotFrame& slot = cl.sent[tick % kHistory];
+            net::SnapshotFrame& slot = warm ? cl.history.slotFor(tick, acked) : cl.ring[tick % kRing];
             if (prefetch && c + 1 < n) {
                 Client& next = clients[size_t(c) + 1];
-                server::Interest::prefetch(next.ic, baseOf(next), next.sent[tick % kHistory]);
+                server::Interest::prefetch(next.ic, baseOf(next), slotOf(next));
             }
             interest.build(cl.ic, crowd.avatars[size_t(c)].id, base, tick, slot);
-            slot.tick = tick;
             net::SnapshotMsg msg;
             msg.tick = tick;
             msg.baselineTick = base ? base->tick : 0;
@@ -99,6 +109,8 @@ void BM_SnapshotTick(benchmark::State& state) {
             msg.frame.avatars.swap(slot.avatars);
             net::encodeSnapshotInto(msg, base, packet);  // reused, as the server does
             slot.avatars.swap(msg.frame.avatars);
+            if (warm) cl.history.commit(slot, tick);
+            else slot.tick = tick;
             bytes += packet.size();
             ++snapshots;
         }
@@ -109,10 +121,10 @@ void BM_SnapshotTick(benchmark::State& state) {
     state.counters["bytes_per_snapshot"] = double(bytes) / double(std::max<uint64_t>(snapshots, 1));
 }
 BENCHMARK(BM_SnapshotTick)
-    ->ArgsProduct({{200, 1000, 2000}, {0, 1}})
-    ->ArgNames({"clients", "prefetch"})
+    ->ArgsProduct({{200, 1000, 2000}, {0, 1}, {0, 1}})
+    ->ArgNames({"clients", "prefetch", "history"})
     ->Unit(benchmark::kMillisecond)
-    ->MinTime(3.0);
+    ->Iterations(400);  // the crowd evolves as it runs: the same ticks for every variant
 
 }  // namespace
 

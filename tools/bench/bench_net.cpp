@@ -226,6 +226,7 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
                 {"inputs_applied", num(serverStats, "inputs_applied")},
                 {"inputs_applied_ratio", num(serverStats, "inputs_applied_ratio")},
                 {"inputs_dropped", num(serverStats, "inputs_dropped")},
+                {"ticks_without_snapshots", num(serverStats, "ticks_without_snapshots")},
                 {"server_clients", num(serverStats, "clients")},
                 {"server_bytes_out_per_s", num(serverStats, "bytes_out_per_s")},
                 {"server_bytes_in_per_s", num(serverStats, "bytes_in_per_s")},
