@@ -146,6 +146,7 @@ void World::onWelcome(const net::Welcome& w, uint64_t) {
     m_frames.clear();
     m_latestTick = 0;
     m_people = 0;
+    m_inputSlack = 0;
     m_pending.clear();
     m_predicted.reset();
     m_errX = m_errZ = 0;
