@@ -12,9 +12,8 @@ namespace server {
 
 namespace {
 
-constexpr size_t kFrameHistory = FrameHistory::kFrames;  // snapshots kept per client as delta baselines (~1 s)
 constexpr uint32_t kInputSlackTicks = net::kTickRate / 2;  // the window SnapshotMsg::inputSlack is the least over
-static_assert(kFrameHistory <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
+static_assert(FrameHistory::kFrames <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -757,9 +756,7 @@ void EventServer::runTick(const Now& now, bool snapshots) {
 
 void EventServer::prefetchSnapshot(const Session& s) const {
     const uint32_t tick = m_tick + 1;
-    const net::SnapshotFrame* base = nullptr;
-    if (s.ackedTick != 0 && tick - s.ackedTick < kFrameHistory) base = s.sent.find(s.ackedTick);
-    Interest::prefetch(s.interest, base, s.sent.peek(tick, s.ackedTick));
+    Interest::prefetch(s.interest, s.sent.baseline(tick, s.ackedTick), s.sent.peek(tick, s.ackedTick));
 }
 
 // Runs on a worker: touches only this session and what the tick made read-only (the hall's
@@ -769,8 +766,7 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     msg.tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
     msg.lastInput = s.lastAppliedSeq;
     msg.inputSlack = s.inputSlack;
-    const net::SnapshotFrame* base = nullptr;
-    if (s.ackedTick != 0 && msg.tick - s.ackedTick < kFrameHistory) base = s.sent.find(s.ackedTick);
+    const net::SnapshotFrame* base = s.sent.baseline(msg.tick, s.ackedTick);
     msg.baselineTick = base ? base->tick : 0;
     // Build the frame in a history slot no baseline needs (reusing its storage).
     net::SnapshotFrame& slot = s.sent.slotFor(msg.tick, s.ackedTick);

@@ -28,6 +28,11 @@ public:
             if (m_ticks[i] == tick) return &m_frames[i];
         return nullptr;
     }
+    // The baseline for tick's snapshot: the acked frame, unless none was acked or it is kFrames
+    // ticks old (then the snapshot is coded in full, and slotFor() may reuse that frame).
+    const net::SnapshotFrame* baseline(uint32_t tick, uint32_t acked) const {
+        return acked != 0 && tick - acked < kFrames ? find(acked) : nullptr;
+    }
     // The frame slotFor(tick, acked) would hand out (to prefetch it).
     const net::SnapshotFrame& peek(uint32_t tick, uint32_t acked) const { return m_frames[pick(tick, acked)]; }
     // A frame to build tick's snapshot in (its storage reused), never the acked one while that can

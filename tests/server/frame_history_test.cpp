@@ -11,7 +11,7 @@ namespace {
 
 // Sends a snapshot at `tick` into the history as the server does; returns the frame used.
 const net::SnapshotFrame* send(FrameHistory& h, uint32_t tick, uint32_t acked) {
-    const net::SnapshotFrame* base = acked ? h.find(acked) : nullptr;
+    const net::SnapshotFrame* base = h.baseline(tick, acked);
     const net::SnapshotFrame* peeked = &h.peek(tick, acked);
     net::SnapshotFrame& f = h.slotFor(tick, acked);
     EXPECT_EQ(&f, peeked);  // what the server prefetches is what it then writes
@@ -57,6 +57,12 @@ TEST(FrameHistory, WithoutAcksItKeepsTheLastSecondAndNoMore) {
     const net::SnapshotFrame* f = send(h, 101, 50);
     EXPECT_NE(f, nullptr);
     EXPECT_EQ(h.find(50), nullptr);
+    // A frame still kept but a second old is no baseline: the snapshot goes in full, and its frame
+    // may be the one reused.
+    ASSERT_NE(h.find(70), nullptr);
+    EXPECT_EQ(h.baseline(102, 70), nullptr);
+    EXPECT_EQ(h.baseline(101, 70), h.find(70));
+    EXPECT_EQ(h.baseline(101, 0), nullptr);
 }
 
 TEST(FrameHistory, ASnapshotThatWasNotSentIsNotABaseline) {

@@ -86,7 +86,7 @@ void BM_SnapshotTick(benchmark::State& state) {
         const uint32_t acked = tick > 3 ? (tick - 2) & ~1u : 0;
         auto baseOf = [&](Client& cl) -> const net::SnapshotFrame* {
             if (!acked) return nullptr;
-            if (warm) return cl.history.find(acked);
+            if (warm) return cl.history.baseline(tick, acked);
             const net::SnapshotFrame* base = &cl.ring[acked % kRing];
             return base->tick == acked ? base : nullptr;
         };
