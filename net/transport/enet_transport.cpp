@@ -20,6 +20,7 @@
 
 #include "net/protocol/messages.h"
 #include "net/transport/block_pool.h"
+#include "net/transport/datagram_batch.h"
 
 namespace net {
 namespace {
@@ -161,6 +162,7 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetServerDesc& desc,
         return nullptr;
     }
     t->m_isServer = true;
+    t->m_batch = std::make_unique<DatagramBatch>(int(host->socket));
     t->m_serverKey = desc.key ? *desc.key : generateLinkKeyPair();
     t->m_linkKey = t->m_serverKey.publicKey;
     t->m_handshakeTimeoutMs = desc.handshakeTimeoutMs ? desc.handshakeTimeoutMs : kDefaultHandshakeTimeoutMs;
@@ -482,6 +484,7 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
     }
     if (m_isServer) expireHandshakes();
 
+    DatagramBatch::Scope batched(m_batch.get());  // a server's datagrams move in batches
     // The first call may wait; the following ones do not. Each enet_host_service call sends,
     // receives (up to 256 datagrams), sends the acknowledgements and dispatches, so looping until
     // it reports nothing both drains ENet's event queue (what enet_host_check_events would do)
@@ -656,6 +659,7 @@ void EnetTransport::deliver(PeerHandle h, uint8_t channel, std::span<const uint8
 
 void EnetTransport::flush() {
     flushBundles();
+    DatagramBatch::Scope batched(m_batch.get());
     enet_host_flush(m_host);
     collectCounters();
 }
@@ -673,6 +677,11 @@ void EnetTransport::collectCounters() const {
     m_host->totalSentData = 0;
     m_host->totalReceivedPackets = 0;
     m_host->totalReceivedData = 0;
+    if (m_batch) {
+        m_stats.sendCalls = m_batch->counters().sendCalls;
+        m_stats.receiveCalls = m_batch->counters().receiveCalls;
+        m_stats.datagramsRefused = m_batch->counters().sendDropped;
+    }
 }
 
 TransportStats EnetTransport::stats() const {

@@ -39,6 +39,8 @@ struct TransportStats {
     uint64_t bytesIn = 0, bytesOut = 0;   // payload bytes as handed to / from the transport
     uint64_t wireBytesIn = 0, wireBytesOut = 0;  // on the wire where known (UDP payload + 28 B IP/UDP)
     uint64_t datagramsIn = 0, datagramsOut = 0;  // UDP datagrams where known (ENet batches packets)
+    uint64_t sendCalls = 0, receiveCalls = 0;    // system calls that moved them, where batched (else 0)
+    uint64_t datagramsRefused = 0;               // datagrams the kernel would not send, where batched
 };
 
 // One end of a transport. A server has many peers; a client has at most one (the server).

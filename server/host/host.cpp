@@ -71,6 +71,7 @@ struct Host::Impl {
                             {"tick_simulate_ms_p50", s.simulateP50Ms}, {"tick_simulate_ms_p99", s.simulateP99Ms},
                             {"tick_send_ms_p50", s.sendP50Ms},         {"tick_send_ms_p99", s.sendP99Ms},
                             {"packets_in_per_s", s.packetsInPerSecond}, {"packets_out_per_s", s.packetsOutPerSecond},
+                            {"receive_calls_per_s", s.receiveCallsPerSecond}, {"send_calls_per_s", s.sendCallsPerSecond},
                             {"bytes_in_per_s", s.bytesInPerSecond},     {"bytes_out_per_s", s.bytesOutPerSecond},
                             {"inputs_received", s.inputsReceived},      {"inputs_applied", s.inputsApplied},
                             {"inputs_applied_ratio", ratio},            {"inputs_dropped", s.inputsDropped},
@@ -247,6 +248,8 @@ TickStats Host::tickStats() const {
         s.windowSeconds = secs;
         s.packetsInPerSecond = double(b.traffic.datagramsIn - a.traffic.datagramsIn) / secs;
         s.packetsOutPerSecond = double(b.traffic.datagramsOut - a.traffic.datagramsOut) / secs;
+        s.sendCallsPerSecond = double(b.traffic.sendCalls - a.traffic.sendCalls) / secs;
+        s.receiveCallsPerSecond = double(b.traffic.receiveCalls - a.traffic.receiveCalls) / secs;
         s.bytesInPerSecond = double(b.traffic.wireBytesIn - a.traffic.wireBytesIn) / secs;
         s.bytesOutPerSecond = double(b.traffic.wireBytesOut - a.traffic.wireBytesOut) / secs;
         s.inputsReceived = b.server.inputsReceived - a.server.inputsReceived;

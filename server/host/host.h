@@ -52,6 +52,7 @@ struct TickStats {
     double sendP50Ms = 0, sendP99Ms = 0;          // the flush: one datagram per client, in the kernel
     uint32_t clients = 0;
     double packetsInPerSecond = 0, packetsOutPerSecond = 0;
+    double sendCallsPerSecond = 0, receiveCallsPerSecond = 0;  // system calls moving those (batched)
     double bytesInPerSecond = 0, bytesOutPerSecond = 0;  // on the wire (ENet + UDP/IP headers)
     uint64_t inputsReceived = 0, inputsApplied = 0;      // in the window
     uint64_t inputsDropped = 0;                          // ... of which over a client's queue

@@ -1,0 +1,262 @@
+// datagram_batch.cpp: batched datagrams under ENet, and the program's own enet_socket_send,
+// enet_socket_receive and enet_socket_wait (datagram_batch.h).
+#include "net/transport/datagram_batch.h"
+
+#include <enet/enet.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace net {
+
+struct DatagramBatch::Impl {
+    int socket = -1;
+    DatagramBatchCounters counters;
+
+    std::array<mmsghdr, kBatchDatagrams> sendMsgs{};
+    std::array<iovec, kBatchDatagrams> sendIov{};
+    std::array<sockaddr_in, kBatchDatagrams> sendAddr{};
+    std::unique_ptr<uint8_t[]> sendBytes{new uint8_t[kBatchDatagrams * kBatchSlotBytes]};
+    size_t sendCount = 0;
+
+    std::array<mmsghdr, kBatchDatagrams> recvMsgs{};
+    std::array<iovec, kBatchDatagrams> recvIov{};
+    std::array<sockaddr_in, kBatchDatagrams> recvAddr{};
+    std::unique_ptr<uint8_t[]> recvBytes{new uint8_t[kBatchDatagrams * kBatchSlotBytes]};
+    size_t recvCount = 0, recvNext = 0;  // read ahead: [recvNext, recvCount) not yet handed out
+
+    int queue(const ENetAddress* address, const ENetBuffer* buffers, size_t bufferCount);
+    void sendQueued();
+    int receive(ENetAddress* address, ENetBuffer* buffers, size_t bufferCount);
+    bool readAhead() const { return recvNext < recvCount; }
+};
+
+namespace {
+
+thread_local DatagramBatch::Impl* t_batch = nullptr;  // the open scope's batch on this thread
+std::atomic<bool> g_interposed{false};
+
+void noteInterposed() {
+    if (!g_interposed.load(std::memory_order_relaxed)) g_interposed.store(true, std::memory_order_relaxed);
+}
+
+DatagramBatch::Impl* batchFor(ENetSocket socket) {
+    DatagramBatch::Impl* b = t_batch;
+    return b && b->socket == socket ? b : nullptr;
+}
+
+void toSockaddr(const ENetAddress& a, sockaddr_in& sin) {
+    sin = {};
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(a.port);
+    sin.sin_addr.s_addr = a.host;
+}
+
+// Copies a datagram of `length` bytes into ENet's buffers; false if they cannot hold it.
+bool scatter(const uint8_t* data, size_t length, ENetBuffer* buffers, size_t bufferCount) {
+    size_t room = 0;
+    for (size_t i = 0; i < bufferCount; ++i) room += buffers[i].dataLength;
+    if (length > room) return false;
+    for (size_t i = 0; i < bufferCount && length > 0; ++i) {
+        size_t n = std::min(length, buffers[i].dataLength);
+        std::memcpy(buffers[i].data, data, n);
+        data += n;
+        length -= n;
+    }
+    return true;
+}
+
+}  // namespace
+
+int DatagramBatch::Impl::queue(const ENetAddress* address, const ENetBuffer* buffers, size_t bufferCount) {
+    size_t length = 0;
+    for (size_t i = 0; i < bufferCount; ++i) length += buffers[i].dataLength;
+    if (length > kBatchSlotBytes) return -1;  // larger than any ENet datagram: not ENet's
+    if (sendCount == kBatchDatagrams) sendQueued();
+    const size_t k = sendCount++;
+    uint8_t* slot = sendBytes.get() + k * kBatchSlotBytes;
+    size_t at = 0;
+    for (size_t i = 0; i < bufferCount; ++i) {
+        std::memcpy(slot + at, buffers[i].data, buffers[i].dataLength);
+        at += buffers[i].dataLength;
+    }
+    sendIov[k] = {slot, length};
+    msghdr& h = sendMsgs[k].msg_hdr;
+    h = {};
+    if (address) {
+        toSockaddr(*address, sendAddr[k]);
+        h.msg_name = &sendAddr[k];
+        h.msg_namelen = sizeof(sockaddr_in);
+    }
+    h.msg_iov = &sendIov[k];
+    h.msg_iovlen = 1;
+    return int(length);  // as a send would say: ENet counts it sent
+}
+
+void DatagramBatch::Impl::sendQueued() {
+    size_t i = 0;
+    while (i < sendCount) {
+        int r = sendmmsg(socket, sendMsgs.data() + i, unsigned(sendCount - i), MSG_NOSIGNAL);
+        if (r > 0) {
+            ++counters.sendCalls;
+            counters.datagramsSent += uint64_t(r);
+            i += size_t(r);
+        } else if (r < 0 && errno == EINTR) {
+            continue;
+        } else {
+            // The first of the rest was refused (a full send buffer, an unreachable address):
+            // lost, as ENet's own send would lose it; the others still get their try.
+            ++counters.sendDropped;
+            ++i;
+        }
+    }
+    sendCount = 0;
+}
+
+int DatagramBatch::Impl::receive(ENetAddress* address, ENetBuffer* buffers, size_t bufferCount) {
+    for (;;) {
+        while (recvNext < recvCount) {
+            const size_t k = recvNext++;
+            const mmsghdr& m = recvMsgs[k];
+            const uint8_t* data = recvBytes.get() + k * kBatchSlotBytes;
+            if ((m.msg_hdr.msg_flags & MSG_TRUNC) || !scatter(data, m.msg_len, buffers, bufferCount)) {
+                ++counters.oversized;  // larger than any ENet datagram: dropped, the next is read
+                continue;
+            }
+            if (address) {
+                address->host = recvAddr[k].sin_addr.s_addr;
+                address->port = ntohs(recvAddr[k].sin_port);
+            }
+            return int(m.msg_len);
+        }
+        recvNext = recvCount = 0;
+        for (size_t k = 0; k < kBatchDatagrams; ++k) {
+            recvIov[k] = {recvBytes.get() + k * kBatchSlotBytes, kBatchSlotBytes};
+            msghdr& h = recvMsgs[k].msg_hdr;
+            h = {};
+            h.msg_name = &recvAddr[k];
+            h.msg_namelen = sizeof(sockaddr_in);
+            h.msg_iov = &recvIov[k];
+            h.msg_iovlen = 1;
+        }
+        int r = recvmmsg(socket, recvMsgs.data(), unsigned(kBatchDatagrams), MSG_DONTWAIT, nullptr);
+        if (r < 0) {
+            if (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR) return 0;
+            return -1;
+        }
+        if (r == 0) return 0;
+        ++counters.receiveCalls;
+        counters.datagramsReceived += uint64_t(r);
+        recvCount = size_t(r);
+    }
+}
+
+DatagramBatch::DatagramBatch(int socket) : m_impl(std::make_unique<Impl>()) { m_impl->socket = socket; }
+
+DatagramBatch::~DatagramBatch() {
+    if (t_batch == m_impl.get()) t_batch = nullptr;
+}
+
+void DatagramBatch::sendQueued() { m_impl->sendQueued(); }
+
+const DatagramBatchCounters& DatagramBatch::counters() const { return m_impl->counters; }
+
+bool DatagramBatch::interposed() { return g_interposed.load(std::memory_order_relaxed); }
+
+DatagramBatch::Scope::Scope(DatagramBatch* batch) : m_batch(batch), m_previous(nullptr) {
+    if (!m_batch) return;
+    m_previous = t_batch;
+    t_batch = m_batch->m_impl.get();
+}
+
+DatagramBatch::Scope::~Scope() {
+    if (!m_batch) return;
+    m_batch->m_impl->sendQueued();
+    t_batch = m_previous;
+}
+
+}  // namespace net
+
+// --- ENet's socket functions, replaced (see datagram_batch.h) ---------------------------------
+// Outside a batch these do what ENet 1.3's unix.c does, with one difference: a datagram too large
+// for ENet's buffer is skipped and the next one read, where ENet's would fail the whole service.
+
+extern "C" {
+
+__attribute__((visibility("default"))) int enet_socket_send(ENetSocket socket, const ENetAddress* address,
+                                                            const ENetBuffer* buffers, size_t bufferCount) {
+    net::noteInterposed();
+    if (net::DatagramBatch::Impl* b = net::batchFor(socket)) return b->queue(address, buffers, bufferCount);
+    msghdr h{};
+    sockaddr_in sin{};
+    if (address) {
+        net::toSockaddr(*address, sin);
+        h.msg_name = &sin;
+        h.msg_namelen = sizeof sin;
+    }
+    h.msg_iov = reinterpret_cast<iovec*>(const_cast<ENetBuffer*>(buffers));  // ENetBuffer is an iovec
+    h.msg_iovlen = bufferCount;
+    ssize_t sent = sendmsg(socket, &h, MSG_NOSIGNAL);
+    if (sent < 0) return errno == EWOULDBLOCK ? 0 : -1;
+    return int(sent);
+}
+
+__attribute__((visibility("default"))) int enet_socket_receive(ENetSocket socket, ENetAddress* address,
+                                                               ENetBuffer* buffers, size_t bufferCount) {
+    net::noteInterposed();
+    if (net::DatagramBatch::Impl* b = net::batchFor(socket)) return b->receive(address, buffers, bufferCount);
+    for (;;) {
+        msghdr h{};
+        sockaddr_in sin{};
+        h.msg_name = &sin;
+        h.msg_namelen = sizeof sin;
+        h.msg_iov = reinterpret_cast<iovec*>(buffers);
+        h.msg_iovlen = bufferCount;
+        ssize_t n = recvmsg(socket, &h, MSG_NOSIGNAL);
+        if (n < 0) return errno == EWOULDBLOCK ? 0 : -1;
+        if (h.msg_flags & MSG_TRUNC) continue;
+        if (address) {
+            address->host = sin.sin_addr.s_addr;
+            address->port = ntohs(sin.sin_port);
+        }
+        return int(n);
+    }
+}
+
+__attribute__((visibility("default"))) int enet_socket_wait(ENetSocket socket, enet_uint32* condition,
+                                                            enet_uint32 timeout) {
+    net::noteInterposed();
+    if (net::DatagramBatch::Impl* b = net::batchFor(socket)) {
+        b->sendQueued();  // nothing queued waits while ENet sleeps
+        if ((*condition & ENET_SOCKET_WAIT_RECEIVE) && b->readAhead()) {
+            *condition = ENET_SOCKET_WAIT_RECEIVE;
+            return 0;
+        }
+    }
+    pollfd p{};
+    p.fd = socket;
+    if (*condition & ENET_SOCKET_WAIT_SEND) p.events |= POLLOUT;
+    if (*condition & ENET_SOCKET_WAIT_RECEIVE) p.events |= POLLIN;
+    int n = poll(&p, 1, int(timeout));
+    if (n < 0) {
+        if (errno == EINTR && (*condition & ENET_SOCKET_WAIT_INTERRUPT)) {
+            *condition = ENET_SOCKET_WAIT_INTERRUPT;
+            return 0;
+        }
+        return -1;
+    }
+    *condition = ENET_SOCKET_WAIT_NONE;
+    if (n == 0) return 0;
+    if (p.revents & POLLOUT) *condition |= ENET_SOCKET_WAIT_SEND;
+    if (p.revents & POLLIN) *condition |= ENET_SOCKET_WAIT_RECEIVE;
+    return 0;
+}
+
+}  // extern "C"
