@@ -403,10 +403,16 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
         if (e.rank <= 1 && spent + e.extra <= nearBudget) { e.sent = true; spent += e.extra; }
     }
     // Phase B: everyone left, by accumulated priority, up to the whole budget.
+    bool any = false;
     for (uint64_t key : keys) {
         auto& e = entries[size_t(key & 0xFFFFFFFFu)];
         if (!e.sent && spent + e.extra <= budget) { e.sent = true; spent += e.extra; }
+        any |= e.sent;
     }
+    // When what must be carried fills the budget (many changed since an old ack, a client whose
+    // acks stalled), the one waiting longest goes anyway: one avatar's bits over the budget a
+    // tick, so nobody starves, newcomers next to the client included.
+    if (!any && !keys.empty()) entries[size_t(keys.front() & 0xFFFFFFFFu)].sent = true;
 
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
     // grows once to the frame's size and then keeps its capacity.

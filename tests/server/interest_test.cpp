@@ -210,6 +210,35 @@ TEST(Interest, LeavingAndWanderingOffAreToldApart) {
     EXPECT_TRUE(has(link.clientHas[t - 1], 1));
 }
 
+// Acks stop (a client whose input stalls) while everyone around keeps moving: every frame must
+// carry, against the old baseline, every change it has told since, until that fills the budget.
+// Someone who then steps up next to the client still gets into its view within a few ticks (one
+// avatar over the budget a tick), where before they waited for the next ack, however long.
+TEST(Interest, WhenAcksStallANewcomerNextToTheClientStillGetsIn) {
+    Interest interest;  // the default budget: 128 bytes
+    Link link;
+    auto hall = [](uint32_t tick, bool newcomer) {
+        std::vector<AvatarState> v;
+        v.push_back(at(1, 45.0f, 30.0f));
+        for (uint16_t i = 0; i < 60; ++i)
+            v.push_back(at(uint16_t(2 + i), 40.0f + float(i % 10) + 0.01f * float(tick), 25.0f + float(i / 10) * 2.0f));
+        if (newcomer) v.push_back(at(500, 46.0f, 30.5f));
+        return v;
+    };
+    uint32_t frozen = 0, seenAt = 0;
+    for (uint32_t t = 1; t <= 90 && !seenAt; ++t) {
+        auto avs = hall(t, t >= 60);
+        interest.update(avs, kHall);
+        if (t == 40) frozen = link.acked;
+        const SnapshotFrame& f = link.step(interest, {1}, t);
+        if (t >= 40) link.acked = frozen;  // no ack since tick 40
+        if (t > 45 && t < 60) { EXPECT_GE(link.lastPacketBytes, interest.desc().byteBudget - 4) << "tick " << t; }
+        if (t >= 60 && has(f, 500)) seenAt = t;
+    }
+    ASSERT_NE(seenAt, 0u) << "the newcomer never got in";
+    EXPECT_LE(seenAt, 60u + interest.desc().stillRefreshTicks + 2);
+}
+
 TEST(Interest, ALostAckFallsBackWithoutDroppingKnownAvatars) {
     // Acks stall (snapshots lost upstream): frames are coded against an old baseline, and the
     // client that decodes any of them still knows everyone it knew.
