@@ -157,8 +157,9 @@ void Connection::onPacket(const std::vector<uint8_t>& data, uint64_t nowMs) {
         }
         case net::MsgType::Snapshot:
             if (m_state == ConnState::Joined) {
-                ok = m_world.onSnapshotPacket(data, nowMs);
-                if (ok) ++m_stats.snapshots;
+                uint32_t taken = 0;
+                ok = m_world.onSnapshotPacket(data, nowMs, &taken);
+                m_stats.snapshots += taken;
             }
             break;
         case net::MsgType::PresenceJoin: {

@@ -81,7 +81,7 @@ private:
 };
 
 struct ConnectionStats {
-    uint64_t snapshots = 0;
+    uint64_t snapshots = 0;     // ticks' snapshots taken in (a packet carries one or two)
     uint64_t malformed = 0;
     uint64_t inputsSent = 0;    // ticks of input (predicted and sent, alone or with the next)
     uint64_t inputPackets = 0;  // packets that carried them

@@ -233,42 +233,60 @@ void World::ingest(const net::SnapshotFrame& f, uint32_t prevTick) {
     }
 }
 
-bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs) {
-    net::SnapshotMsg msg;
-    msg.frame.avatars.swap(m_spareAvatars);  // decoded into a dropped frame's storage
-    const bool decoded = net::decodeSnapshot(packet, msg, [this](uint32_t t) { return frame(t); });
-    if (!decoded || frame(msg.tick)) {  // malformed (or its baseline gone), or a duplicate
+bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs, uint32_t* taken) {
+    // One snapshot, or two ticks' (protocol 8): the second coded against the first, so it decodes
+    // only after it. Only the newest sets the clock and reconciles: the older one was held a tick
+    // at the server, so its arrival says nothing about the link.
+    if (taken) *taken = 0;
+    while (!packet.empty()) {
+        size_t used = 0;
+        net::SnapshotMsg msg;
+        msg.frame.avatars.swap(m_spareAvatars);  // decoded into a dropped frame's storage
+        const bool decoded = net::decodeSnapshot(packet, msg, [this](uint32_t t) { return frame(t); }, &used);
+        if (!decoded) {  // malformed, or its baseline gone
+            m_spareAvatars.swap(msg.frame.avatars);
+            return false;
+        }
+        packet = packet.subspan(used);
+        onSnapshot(msg, nowMs, packet.empty());
+        if (taken) ++*taken;
+    }
+    return true;
+}
+
+void World::onSnapshot(net::SnapshotMsg& msg, uint64_t nowMs, bool newestInPacket) {
+    if (frame(msg.tick)) {  // a duplicate
         m_spareAvatars.swap(msg.frame.avatars);
-        return decoded;
+        return;
     }
     if (msg.tick < m_latestTick) {
         // Late (reordered): too old for the clock or reconciliation, but it can fill histories.
         ++m_lateSnapshots;
         if (m_latestTick - msg.tick >= kKeptFrames) {
             m_spareAvatars.swap(msg.frame.avatars);
-            return true;
+            return;
         }
         auto it = std::lower_bound(m_frames.begin(), m_frames.end(), msg.tick,
                                    [](const net::SnapshotFrame& x, uint32_t tick) { return x.tick < tick; });
         if (m_tracking) ingest(msg.frame, it == m_frames.begin() ? 0 : (it - 1)->tick);
         m_frames.insert(it, std::move(msg.frame));
         trimFrames();
-        return true;
+        return;
     }
     ++m_snapshotsReceived;
     m_latestTick = msg.tick;
     m_people = msg.people;
     m_inputSlack = msg.inputSlack;
-    m_clock.onSnapshot(msg.tick, nowMs);
+    if (newestInPacket) m_clock.onSnapshot(msg.tick, nowMs);
     m_frames.push_back(std::move(msg.frame));
     trimFrames();
     if (m_tracking) ingest(m_frames.back(), m_frames.size() > 1 ? m_frames[m_frames.size() - 2].tick : 0);
+    if (!newestInPacket) return;  // the next one reconciles
 
     const auto& avs = m_frames.back().avatars;
     auto it = std::lower_bound(avs.begin(), avs.end(), m_self.v,
                                [](const net::AvatarState& a, uint16_t v) { return a.id.v < v; });
     if (it != avs.end() && it->id == m_self) reconcile(*it, msg.lastInput);
-    return true;
 }
 
 void World::trimFrames() {

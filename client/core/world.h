@@ -130,9 +130,11 @@ public:
     void onPresenceLeave(net::ParticipantId id);
     void onChatLine(const net::ChatLine& line);      // duplicates (same id) are ignored
     void onNotice(const net::Notice& n);
-    // Decodes a snapshot packet against kept baselines. False: malformed or baseline missing.
-    // A duplicate is ignored; a late one (older than the newest) only fills avatar histories.
-    bool onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs);
+    // Decodes a snapshot packet (one snapshot or two, protocol 8) against kept baselines. False:
+    // malformed or baseline missing. A duplicate is ignored; a late one (older than the newest)
+    // only fills avatar histories.
+    // `taken` (if given) gets how many of its snapshots decoded.
+    bool onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs, uint32_t* taken = nullptr);
 
     // --- own avatar ------------------------------------------------------------------------
     // Applies one tick of own input locally (prediction) and remembers it for replay. nowMs is
@@ -173,10 +175,13 @@ public:
     // Largest correction reconciliation had to make (metres), for tests and stats.
     float lastCorrection() const { return m_lastCorrection; }
 
-private:
+    // The decoded frame of `tick` while kept (the newest kKeptFrames: the baselines); null if not.
     const net::SnapshotFrame* frame(uint32_t tick) const;
+
+private:
     void ingest(const net::SnapshotFrame& f, uint32_t prevTick);  // prevTick: the received frame before f
     void trimFrames();  // keeps the newest kKeptFrames
+    void onSnapshot(net::SnapshotMsg& msg, uint64_t nowMs, bool newestInPacket);  // one decoded snapshot
     void reconcile(const net::AvatarState& server, uint32_t lastInput);
     void drawSelf(uint64_t nowMs, float frameSeconds, ShownAvatar& out);
 

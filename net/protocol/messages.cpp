@@ -209,7 +209,7 @@ Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline) {
 }
 
 bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
-                        const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx) {
+                        const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx, size_t* used) {
     if (packet.empty() || packet.size() > kMaxMessageBytes) return false;
     ReadStream r(packet.data(), packet.size());
     uint32_t t = 0;
@@ -224,7 +224,8 @@ bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
     // Decoded into out's storage (a client passes the same message every time, so no snapshot
     // allocates once warm). On failure out keeps its header and storage, its avatars emptied.
     m.frame.avatars.swap(out.frame.avatars);
-    bool ok = base != &out.frame && serializeSnapshotDelta(r, base, m.frame) && consumedExactly(r);
+    bool ok = base != &out.frame && serializeSnapshotDelta(r, base, m.frame) &&
+              (used ? r.align() : consumedExactly(r));
     if (!ok) {
         m.frame.avatars.clear();
         m.frame.avatars.swap(out.frame.avatars);
@@ -232,6 +233,7 @@ bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
     }
     m.frame.tick = m.tick;
     out = std::move(m);
+    if (used) *used = packet.size() - r.bytesRemaining();
     return true;
 }
 

@@ -5,7 +5,8 @@
 //   1 kChannelEvents    reliable ordered      everything else: handshake, presence, chat, notices
 //   2 kChannelAssets    reliable              asset transfer and uploads, chunked (asset_msgs.h)
 //
-// Every ENet packet carries exactly one message. Layout, bit-packed little-endian (serialize.h):
+// Every ENet packet carries exactly one message, except that a snapshot packet may carry two
+// snapshots (protocol 8, below). Layout, bit-packed little-endian (serialize.h):
 //
 //   +--------+---------------------------------------------------------------+
 //   | type:8 | body: the message's serialize(), strings byte-aligned          |
@@ -33,6 +34,13 @@
 //   Snapshot= type:8 | tick:32 | hasBaseline:1 [age:8 = tick - baselineTick, 1..255] | lastInput:32 |
 //             people:12 | inputSlack:3 | delta (snapshot.h)   (age: protocol 6; inputSlack: protocol 7)
 //
+// Snapshots two ticks to a packet (protocol 8): a server holds a client's snapshot of one tick
+// and sends it with the next tick's, which is coded against it, in one packet: the two messages
+// back to back, the second from the byte after the first. Clients take turns (by id), so each
+// tick half of them get a packet. Every tick's state still reaches every client (nearby people
+// every tick); the datagrams, seals and ENet packets a second halve on both sides, and the older
+// state arrives a tick later, well inside the ~100 ms the view interpolates behind.
+//
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
 // laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
 //
@@ -55,7 +63,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 7;
+constexpr uint16_t kProtocolVersion = 8;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -451,13 +459,20 @@ bool decode(std::span<const uint8_t> packet, Notice& out);
 // Snapshot: `baselineFor(tick)` returns the frame for a baseline tick the receiver kept, or
 // nullptr; a delta against a baseline the receiver no longer has fails to decode. The avatars are
 // decoded into out.frame's storage (its capacity reused); on failure they are left empty.
-template <typename F> bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor);
+//
+// With `used` given, the snapshot may be followed by more bytes (the next snapshot of a packet
+// that carries two): *used is set to the bytes this one took, padding included (the padding must
+// be zero). Without it, trailing bytes are malformed.
+template <typename F>
+bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor, size_t* used = nullptr);
 bool decodeSnapshotWith(std::span<const uint8_t> packet, SnapshotMsg& out,
-                        const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx);
+                        const SnapshotFrame* (*lookup)(void*, uint32_t), void* ctx, size_t* used = nullptr);
 
-template <typename F> bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor) {
+template <typename F>
+bool decodeSnapshot(std::span<const uint8_t> packet, SnapshotMsg& out, F&& baselineFor, size_t* used) {
     return decodeSnapshotWith(packet, out,
-        [](void* ctx, uint32_t tick) -> const SnapshotFrame* { return (*static_cast<F*>(ctx))(tick); }, &baselineFor);
+        [](void* ctx, uint32_t tick) -> const SnapshotFrame* { return (*static_cast<F*>(ctx))(tick); }, &baselineFor,
+        used);
 }
 
 }  // namespace net

@@ -52,6 +52,9 @@ struct EventServer::Session {
     FrameHistory sent;             // what it was sent, the baselines (frame_history.h)
     InterestClient interest;       // what this client knows of the others (interest.h)
     net::Bytes snapshot;           // this tick's snapshot packet, built (empty: none to send)
+    uint8_t snapshotFrames = 0;    // ... the ticks it carries (two: the held one and this tick's)
+    net::Bytes held;               // a snapshot held for the next tick's packet (protocol 8) ...
+    uint32_t heldTick = 0;         // ... and its tick (0: none held)
     std::vector<uint16_t> toTell;  // ... and the people in it the client must first be told of
     struct Bucket {
         double tokens = 0;
@@ -766,11 +769,24 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     msg.tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
     msg.lastInput = s.lastAppliedSeq;
     msg.inputSlack = s.inputSlack;
-    const net::SnapshotFrame* base = s.sent.baseline(msg.tick, s.ackedTick);
+    // Two ticks to a packet (protocol 8): on every other tick (clients take turns by id) the
+    // snapshot is held, and the next built one is coded against it and sent with it. A held one
+    // waits for the next tick that builds snapshots, whichever that is.
+    //
+    // The one sent with a held one is coded against it (a tick's change: cheap) but budgeted as if
+    // against the acknowledged baseline, like the held one: whatever it refreshes, the next held
+    // snapshot must carry against that baseline until an ack comes. Budgeted against the held
+    // frame it would refresh half again as many movers, and the next held one would carry them
+    // all, far over its budget (measured: 286 B where the budget is 128).
+    const net::SnapshotFrame* held = s.heldTick ? s.sent.find(s.heldTick) : nullptr;
+    const bool hold = getenv("NOPAIR") == nullptr && !held && m_desc.interest.enabled && (msg.tick & 1u) != (s.who.id.v & 1u);
+    const net::SnapshotFrame* acked = s.sent.baseline(msg.tick, s.ackedTick);
+    const net::SnapshotFrame* base = held ? held : acked;
     msg.baselineTick = base ? base->tick : 0;
-    // Build the frame in a history slot no baseline needs (reusing its storage).
+    // Build the frame in a history slot no baseline needs (reusing its storage); the held frame
+    // is newer than any ack, so it is not handed out.
     net::SnapshotFrame& slot = s.sent.slotFor(msg.tick, s.ackedTick);
-    m_interest.build(s.interest, s.who.id, base, msg.tick, slot, worker);
+    m_interest.build(s.interest, s.who.id, acked, msg.tick, slot, worker);
     // Tell who someone is before (or with) the first snapshot that shows them (sendSnapshot).
     // Reliable and unreliable channels may cross; the client shows an avatar without a name until
     // it knows.
@@ -783,17 +799,38 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     msg.people = uint16_t(m_joinedCount);
     msg.frame.tick = msg.tick;
     msg.frame.avatars.swap(slot.avatars);
-    bool encoded = net::encodeSnapshotInto(msg, base, s.snapshot);
+    net::Bytes& into = hold ? s.held : s.snapshot;
+    bool encoded = net::encodeSnapshotInto(msg, base, into);
     slot.avatars.swap(msg.frame.avatars);
-    if (!encoded) s.snapshot.clear();
-    if (!s.snapshot.empty()) s.sent.commit(slot, msg.tick);
+    s.snapshotFrames = 0;
+    if (!encoded) into.clear();
+    if (into.empty()) {
+        s.snapshot.clear();
+        s.held.clear();
+        s.heldTick = 0;
+        return;
+    }
+    s.sent.commit(slot, msg.tick);
+    if (hold) {
+        s.heldTick = msg.tick;
+        s.snapshot.clear();
+        return;
+    }
+    s.snapshotFrames = 1;
+    if (held) {  // the held one first: the client decodes this one against it
+        s.held.insert(s.held.end(), s.snapshot.begin(), s.snapshot.end());
+        s.held.swap(s.snapshot);
+        s.held.clear();
+        s.heldTick = 0;
+        s.snapshotFrames = 2;
+    }
 }
 
 void EventServer::sendSnapshot(Session& s) {
     for (uint16_t id : s.toTell) m_transport.send(s.peer, net::kChannelEvents, m_byId[id]->presence);
     s.toTell.clear();
     if (s.snapshot.empty()) return;
-    ++m_stats.snapshotsSent;
+    m_stats.snapshotsSent += s.snapshotFrames;
     m_stats.snapshotBytes += s.snapshot.size();
     m_transport.send(s.peer, net::kChannelState, s.snapshot);
 }

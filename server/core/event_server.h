@@ -79,9 +79,9 @@ struct ServerStats {
     uint64_t failedLogins = 0;          // wrong passwords, unknown e-mails, dead tokens
     uint64_t refusedMessages = 0;       // not allowed for the role, too large or too fast (permissions.h)
     uint64_t cutOff = 0;                // clients disconnected for flooding
-    uint64_t snapshotsSent = 0;
+    uint64_t snapshotsSent = 0;         // ticks' snapshots sent (a packet carries one or two)
     uint64_t ticksWithoutSnapshots = 0; // ticks run behind time with another due after them: no snapshots
-    uint64_t snapshotBytes = 0;
+    uint64_t snapshotBytes = 0;         // their packets' bytes
     uint64_t chatLines = 0;
     uint64_t avatarsInFrames = 0;       // sum over snapshots of the avatars each frame holds
     uint64_t avatarsRefreshed = 0;      // sum over snapshots of the avatars sent with new state

@@ -54,6 +54,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             return &baseline;
         };
     };
+    // As the first of a packet of two (protocol 8): it reads a prefix of the packet, and the rest
+    // decodes (or not) against it, never past the end.
+    {
+        net::SnapshotMsg first;
+        size_t used = 0;
+        if (net::decodeSnapshot(deltaPacket, first, lookup(), &used)) {
+            FUZZ_CHECK(used > 0 && used <= deltaPacket.size());
+            checkFrame(first.frame);
+            const std::span<const uint8_t> rest = deltaPacket.subspan(used);
+            net::SnapshotMsg second;
+            size_t used2 = 0;
+            if (!rest.empty() &&
+                net::decodeSnapshot(rest, second,
+                                    [&](uint32_t t) -> const net::SnapshotFrame* { return t == first.tick ? &first.frame : nullptr; },
+                                    &used2)) {
+                FUZZ_CHECK(used2 > 0 && used2 <= rest.size());
+                checkFrame(second.frame);
+            }
+        }
+    }
+
     net::SnapshotMsg delta;
     if (!net::decodeSnapshot(deltaPacket, delta, lookup())) return 0;
     checkFrame(delta.frame);

@@ -184,6 +184,11 @@ void snapshotSeeds(const fs::path& dir) {
     write(dir, "delta_added_far", pair(fullA, snapshot(more, &a)));
     write(dir, "delta_to_empty", pair(fullA, snapshot(none, &a)));
     write(dir, "delta_unchanged", pair(fullA, snapshot(net::SnapshotFrame{105, a.avatars}, &a)));
+    // Two ticks in one packet (protocol 8): the second coded against the first.
+    net::SnapshotFrame next = frame(102, 16, 0.41f);
+    Bytes two = snapshot(moved, &a), second = snapshot(next, &moved);
+    two.insert(two.end(), second.begin(), second.end());
+    write(dir, "two_ticks", pair(fullA, two));
 }
 
 void eventSeeds(const fs::path& dir, const fs::path& source) {

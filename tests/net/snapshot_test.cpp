@@ -253,3 +253,57 @@ TEST(Snapshot, DecodingReusesTheMessagesStorageAndAFailureLeavesItEmpty) {
     self.frame = base;
     EXPECT_FALSE(decodeSnapshot(b, self, [&](uint32_t) -> const SnapshotFrame* { return &self.frame; }));
 }
+
+// Protocol 8: a packet may carry two snapshots, the second coded against the first. Each is read
+// in turn; a lone snapshot with bytes after it is still malformed, and so is a second part that
+// is cut short.
+TEST(Snapshot, TwoTicksInOnePacketDecodeInTurn) {
+    SnapshotFrame base = makeFrame(100, 40, 3), first = base, second;
+    first.tick = 104;
+    for (auto& a : first.avatars) a.x = std::min(a.x + 0.13f, 99.0f);
+    first.avatars.erase(first.avatars.begin() + 5);
+    second = first;
+    second.tick = 105;
+    for (size_t i = 0; i < second.avatars.size(); i += 2) second.avatars[i].z = std::min(second.avatars[i].z + 0.04f, 99.0f);
+    for (auto* f : {&base, &first, &second})
+        for (auto& a : f->avatars) a = quantized(a);
+
+    SnapshotMsg m1{.tick = 104, .baselineTick = 100, .lastInput = 9, .people = 41, .inputSlack = 0, .frame = first};
+    SnapshotMsg m2{.tick = 105, .baselineTick = 104, .lastInput = 10, .people = 41, .inputSlack = 1, .frame = second};
+    Bytes a = encodeSnapshot(m1, &base), b = encodeSnapshot(m2, &first);
+    ASSERT_FALSE(a.empty());
+    ASSERT_FALSE(b.empty());
+    EXPECT_LT(b.size(), a.size());  // a tick's change costs less than four ticks'
+    Bytes packet = a;
+    packet.insert(packet.end(), b.begin(), b.end());
+
+    auto lookup = [&](const SnapshotFrame* f) {
+        return [f](uint32_t t) -> const SnapshotFrame* { return f && f->tick == t ? f : nullptr; };
+    };
+    SnapshotMsg out1, out2;
+    size_t used = 0;
+    ASSERT_TRUE(decodeSnapshot(packet, out1, lookup(&base), &used));
+    EXPECT_EQ(used, a.size());
+    EXPECT_EQ(out1.tick, 104u);
+    expectSame(out1.frame, first);
+    std::span<const uint8_t> rest(packet.data() + used, packet.size() - used);
+    size_t used2 = 0;
+    ASSERT_TRUE(decodeSnapshot(rest, out2, lookup(&out1.frame), &used2));
+    EXPECT_EQ(used2, rest.size());
+    EXPECT_EQ(out2.tick, 105u);
+    EXPECT_EQ(out2.lastInput, 10u);
+    EXPECT_EQ(out2.inputSlack, 1u);
+    expectSame(out2.frame, second);
+    // The second needs the first: without it, it does not decode.
+    SnapshotMsg lost;
+    EXPECT_FALSE(decodeSnapshot(rest, lost, lookup(&base), &used2));
+
+    // Read as a single snapshot, the pair is malformed (trailing bytes).
+    SnapshotMsg single;
+    EXPECT_FALSE(decodeSnapshot(packet, single, lookup(&base)));
+    // Cut inside the second: the first still reads, the second does not.
+    Bytes cut(packet.begin(), packet.end() - 2);
+    SnapshotMsg c1, c2;
+    ASSERT_TRUE(decodeSnapshot(cut, c1, lookup(&base), &used));
+    EXPECT_FALSE(decodeSnapshot(std::span<const uint8_t>(cut).subspan(used), c2, lookup(&c1.frame), &used2));
+}

@@ -363,6 +363,46 @@ TEST(EventServer, AWalkerSendsAPacketEverySecondTickAndEveryTickIsApplied) {
     EXPECT_NEAR(c.world().selfState()->x, h.authoritative(c)->x, 0.01f);
 }
 
+// Snapshots come two ticks to a packet (protocol 8), clients taking turns: each client receives
+// every tick's snapshot in half as many packets, and a walker seen by another moves in the other's
+// view every tick, not every second one.
+TEST(EventServer, EveryTicksSnapshotArrivesInHalfAsManyPackets) {
+    Hall h;
+    auto& walker = h.join("王磊");
+    auto& watcher = h.join("Li Na");
+    h.run(600);
+    ASSERT_EQ(walker.state(), client::ConnState::Joined);
+    ASSERT_EQ(watcher.state(), client::ConnState::Joined);
+    ASSERT_NE(walker.world().self().v % 2, watcher.world().self().v % 2);  // one of each turn
+    const net::MoveInput east{0, 1.0f, 0.0f, 1.57f, false};
+    watcher.world().interpolate(h.now, 0.0f);  // the watcher keeps tracks from now on
+    h.run(300, &east);  // presence and the first snapshots are behind us
+    std::vector<uint64_t> snaps, packets;
+    for (size_t i = 0; i < 2; ++i) {
+        snaps.push_back(h.conns[i]->stats().snapshots);
+        packets.push_back(h.transports[i]->stats().packetsIn);
+    }
+    const uint64_t sent = h.server.stats().snapshotsSent;
+    h.run(1980, &east);  // 60 ticks
+    for (size_t i = 0; i < 2; ++i) {
+        SCOPED_TRACE(i);
+        const uint64_t got = h.conns[i]->stats().snapshots - snaps[i];
+        const uint64_t in = h.transports[i]->stats().packetsIn - packets[i];
+        EXPECT_NEAR(double(got), 60.0, 1.0);
+        EXPECT_NEAR(double(in), 30.0, 1.0);
+        // Every one of the last 20 ticks is a frame the client holds.
+        const uint32_t latest = h.conns[i]->world().latestTick();
+        for (uint32_t t = latest - 19; t <= latest; ++t) EXPECT_NE(h.conns[i]->world().frame(t), nullptr) << "tick " << t;
+    }
+    EXPECT_NEAR(double(h.server.stats().snapshotsSent - sent), 120.0, 2.0);
+    // The watcher's track of the walker has a sample for every tick: it moved every tick.
+    const client::AvatarTrack* track = watcher.world().track(walker.world().self());
+    ASSERT_NE(track, nullptr);
+    ASSERT_GE(track->samples.size(), 10u);
+    for (size_t k = track->samples.size() - 10; k + 1 < track->samples.size(); ++k)
+        EXPECT_EQ(track->samples[k + 1].tick, track->samples[k].tick + 1);
+}
+
 // A burst of inputs (a frame hitch, a late packet) leaves the server's queue deeper for good while
 // the client walks: others would see the walker later and later and the queue would overflow.
 // The server reports the slack in every snapshot; a client whose input clock runs stretched
