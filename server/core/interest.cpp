@@ -410,9 +410,16 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
         any |= e.sent;
     }
     // When what must be carried fills the budget (many changed since an old ack, a client whose
-    // acks stalled), the one waiting longest goes anyway: one avatar's bits over the budget a
-    // tick, so nobody starves, newcomers next to the client included.
-    if (!any && !keys.empty()) entries[size_t(keys.front() & 0xFFFFFFFFu)].sent = true;
+    // acks stalled), the newcomer waiting longest goes anyway: one avatar over the budget a tick,
+    // so someone who steps up next to the client is not left out of its view until acks resume.
+    // (Those already in view are shown, only stale, meanwhile; refreshing them over the budget
+    // would add to what every later frame must carry.)
+    if (!any)
+        for (uint64_t key : keys)
+            if (auto& e = entries[size_t(key & 0xFFFFFFFFu)]; !e.inFrame) {
+                e.sent = true;
+                break;
+            }
 
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
     // grows once to the frame's size and then keeps its capacity.
