@@ -184,9 +184,11 @@ void World::onNotice(const net::Notice& n) {
 }
 
 const net::SnapshotFrame* World::frame(uint32_t tick) const {
-    for (const auto& f : m_frames)
-        if (f.tick == tick) return &f;
-    return nullptr;
+    // Ascending by tick: a binary search, and a new tick (newer than all) costs one comparison.
+    if (m_frames.empty() || tick > m_frames.back().tick) return nullptr;
+    auto it = std::lower_bound(m_frames.begin(), m_frames.end(), tick,
+                               [](const net::SnapshotFrame& f, uint32_t t) { return f.tick < t; });
+    return it != m_frames.end() && it->tick == tick ? &*it : nullptr;
 }
 
 const net::Participant* World::participant(net::ParticipantId id) const {
@@ -229,7 +231,9 @@ void World::ingest(const net::SnapshotFrame& f, uint32_t prevTick) {
             if (gap <= kMaxUpdateGapTicks) t.interval += (float(gap) - t.interval) * 0.2f;
         }
         it = s.insert(it, AvatarSample{tick, a.x, a.z, a.yaw, a.anim});
-        if (s.size() > kTrackSamples) s.erase(s.begin());
+        // Trimmed to the newest kTrackSamples once twice that many gathered: one move of the
+        // samples per kTrackSamples new ones instead of one per sample.
+        if (s.size() >= 2 * kTrackSamples) s.erase(s.begin(), s.end() - long(kTrackSamples));
     }
 }
 
