@@ -779,7 +779,7 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     // frame it would refresh half again as many movers, and the next held one would carry them
     // all, far over its budget (measured: 286 B where the budget is 128).
     const net::SnapshotFrame* held = s.heldTick ? s.sent.find(s.heldTick) : nullptr;
-    const bool hold = getenv("NOPAIR") == nullptr && !held && m_desc.interest.enabled && (msg.tick & 1u) != (s.who.id.v & 1u);
+    const bool hold = !held && m_desc.interest.enabled && (msg.tick & 1u) != (s.who.id.v & 1u);
     const net::SnapshotFrame* acked = s.sent.baseline(msg.tick, s.ackedTick);
     const net::SnapshotFrame* base = held ? held : acked;
     msg.baselineTick = base ? base->tick : 0;
