@@ -259,7 +259,10 @@ void AssetService::onJoin(net::ParticipantId id, const std::string& org, net::Ro
     m_link.send(id, net::encodeAsset(net::AssetList{.replace = true, .refs = m_refs}));
 }
 
-void AssetService::onLeave(net::ParticipantId id) { m_clients.erase(id.v); }
+void AssetService::onLeave(net::ParticipantId id) {
+    m_clients.erase(id.v);
+    m_sending.erase(id.v);
+}
 
 void AssetService::error(net::ParticipantId to, const net::AssetHash& h, net::AssetErrorCode code,
                          const std::string& text) {
@@ -304,6 +307,7 @@ bool AssetService::onMessage(net::ParticipantId from, net::MsgType type, std::sp
                 return true;
             }
             c.queue.push_back({it->second, req.offset});
+            m_sending.insert(c.id.v);
             return true;
         }
         case net::MsgType::AssetAck: {
@@ -493,27 +497,34 @@ bool AssetService::sendChunk(Client& c) {
 }
 
 void AssetService::update() {
-    if (m_clients.empty()) return;
-    // Round-robin from a rotating first client, one chunk each per round, until the tick's
-    // budget is spent or every window is full.
+    if (m_sending.empty()) return;
+    // Round-robin over the clients with downloads queued, from a rotating first one, one chunk
+    // each per round, until the tick's budget is spent or every window is full.
     int64_t budget = m_desc.tickBudgetBytes;
-    auto first = m_clients.lower_bound(m_nextFirst);
-    if (first == m_clients.end()) first = m_clients.begin();
-    m_nextFirst = uint16_t(std::next(first) == m_clients.end() ? 0 : std::next(first)->first);
+    auto first = m_sending.lower_bound(m_nextFirst);
+    if (first == m_sending.end()) first = m_sending.begin();
+    m_nextFirst = std::next(first) == m_sending.end() ? 0 : *std::next(first);
+    m_idle.clear();
     bool progress = true;
     while (budget > 0 && progress) {
         progress = false;
         auto it = first;
-        for (size_t i = 0; i < m_clients.size() && budget > 0; ++i) {
-            Client& c = *it->second;
-            const uint64_t before = m_stats.bytesSent;
-            if (sendChunk(c)) {
-                budget -= int64_t(m_stats.bytesSent - before);
-                progress = true;
+        for (size_t i = 0; i < m_sending.size() && budget > 0; ++i) {
+            auto c = m_clients.find(*it);
+            if (c == m_clients.end()) {
+                m_idle.push_back(*it);
+            } else {
+                const uint64_t before = m_stats.bytesSent;
+                if (sendChunk(*c->second)) {
+                    budget -= int64_t(m_stats.bytesSent - before);
+                    progress = true;
+                }
+                if (c->second->queue.empty()) m_idle.push_back(*it);
             }
-            if (++it == m_clients.end()) it = m_clients.begin();
+            if (++it == m_sending.end()) it = m_sending.begin();
         }
     }
+    for (uint16_t id : m_idle) m_sending.erase(id);  // nothing left queued (a request adds it again)
 }
 
 }  // namespace server

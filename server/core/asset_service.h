@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -171,8 +172,11 @@ private:
     };
     std::map<std::pair<net::AssetHash, uint32_t>, CachedChunk> m_cache;  // (file, chunk index)
     uint64_t m_useClock = 0;
-    std::map<uint16_t, std::unique_ptr<Client>> m_clients;  // by participant id (ordered: fair rotation)
-    uint16_t m_nextFirst = 0;  // the rotation's starting client id
+    std::map<uint16_t, std::unique_ptr<Client>> m_clients;  // by participant id
+    std::set<uint16_t> m_sending;  // clients with downloads queued, ordered: the rotation walks only
+                                   // these, not a crowd of 2,000 every tick
+    std::vector<uint16_t> m_idle;  // scratch: those found with nothing queued
+    uint16_t m_nextFirst = 0;      // the rotation's starting client id
     AssetServiceStats m_stats;
 };
 
