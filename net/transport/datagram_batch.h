@@ -2,15 +2,17 @@
 // recvmmsg), underneath ENet.
 //
 // Why: ENet makes one sendmsg per peer it has something for and one recvmsg per datagram. A hall
-// of 2,000 at 30 Hz is 60,000 snapshots out and 30,000 inputs in a second, and on a virtual
-// machine each system call's entry alone costs about a microsecond (a null syscall measures
-// ~1.0 us here, sendto ~3 us; sendmmsg ~1.3 us a datagram). Batched, the kernel's per-datagram
-// work stays and the per-call work is paid once per up to kBatchDatagrams datagrams.
+// of 2,000 at 30 Hz sends 30,000 snapshot packets a second (two ticks each) and reads 30,000
+// input packets, and on a virtual machine each system call's entry alone costs about a
+// microsecond (a null syscall measures ~1.0 us here, sendto ~3 us; sendmmsg ~1.3 us a datagram).
+// Batched, the kernel's per-datagram work stays and the per-call work is paid once per up to
+// kBatchDatagrams datagrams.
 //
 // How: ENet 1.3 has no socket hooks, but its protocol code calls its own enet_socket_send,
 // enet_socket_receive and enet_socket_wait through the shared library's PLT, so definitions in
 // the program replace them (ELF symbol interposition, the way a program may replace malloc).
-// datagram_batch.cpp defines the three. Outside a batch they do exactly what ENet's unix.c does;
+// datagram_batch.cpp defines the three. Outside a batch they do what ENet's unix.c does (except
+// that a datagram too large for ENet's buffer is skipped, where ENet's would fail the service);
 // inside one (a scope opened by the transport that owns the socket, on the thread servicing it):
 //   - send copies the datagram into the batch and reports it sent; the batch leaves with one
 //     sendmmsg when it is full, when the scope closes, or before ENet would wait on the socket;
