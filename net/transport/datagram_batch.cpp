@@ -35,6 +35,7 @@ struct DatagramBatch::Impl {
     int queue(const ENetAddress* address, const ENetBuffer* buffers, size_t bufferCount);
     void sendQueued();
     int receive(ENetAddress* address, ENetBuffer* buffers, size_t bufferCount);
+    void prepareReceive();
     bool readAhead() const { return recvNext < recvCount; }
 };
 
@@ -136,16 +137,10 @@ int DatagramBatch::Impl::receive(ENetAddress* address, ENetBuffer* buffers, size
             }
             return int(m.msg_len);
         }
+        // The headers are set up once (prepareReceive); a read rewrites only the address length
+        // of the slots it filled.
+        for (size_t k = 0; k < recvCount; ++k) recvMsgs[k].msg_hdr.msg_namelen = sizeof(sockaddr_in);
         recvNext = recvCount = 0;
-        for (size_t k = 0; k < kBatchDatagrams; ++k) {
-            recvIov[k] = {recvBytes.get() + k * kBatchSlotBytes, kBatchSlotBytes};
-            msghdr& h = recvMsgs[k].msg_hdr;
-            h = {};
-            h.msg_name = &recvAddr[k];
-            h.msg_namelen = sizeof(sockaddr_in);
-            h.msg_iov = &recvIov[k];
-            h.msg_iovlen = 1;
-        }
         int r = recvmmsg(socket, recvMsgs.data(), unsigned(kBatchDatagrams), MSG_DONTWAIT, nullptr);
         if (r < 0) {
             if (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR) return 0;
@@ -158,7 +153,22 @@ int DatagramBatch::Impl::receive(ENetAddress* address, ENetBuffer* buffers, size
     }
 }
 
-DatagramBatch::DatagramBatch(int socket) : m_impl(std::make_unique<Impl>()) { m_impl->socket = socket; }
+void DatagramBatch::Impl::prepareReceive() {
+    for (size_t k = 0; k < kBatchDatagrams; ++k) {
+        recvIov[k] = {recvBytes.get() + k * kBatchSlotBytes, kBatchSlotBytes};
+        msghdr& h = recvMsgs[k].msg_hdr;
+        h = {};
+        h.msg_name = &recvAddr[k];
+        h.msg_namelen = sizeof(sockaddr_in);
+        h.msg_iov = &recvIov[k];
+        h.msg_iovlen = 1;
+    }
+}
+
+DatagramBatch::DatagramBatch(int socket) : m_impl(std::make_unique<Impl>()) {
+    m_impl->socket = socket;
+    m_impl->prepareReceive();
+}
 
 DatagramBatch::~DatagramBatch() {
     if (t_batch == m_impl.get()) t_batch = nullptr;
