@@ -34,6 +34,7 @@ private:
     void linger(uint64_t nowMs);  // idle for a while, so about movingShare of the time is walking
     float lingerMeanSeconds(float walkedSeconds) const;  // after a walk that long
     float typicalWalkSeconds() const;
+    float walkSecondsFrom(net::Vec2 p) const;  // to a booth, on average
 
     Connection& m_conn;
     BotDesc m_desc;
@@ -41,6 +42,7 @@ private:
     Pilot m_pilot;
     uint64_t m_idleUntilMs = 0;
     uint64_t m_walkStartMs = 0;     // when the current (or last) walk began
+    uint64_t m_walkUntilMs = 0;     // the first walk ends here (0: where it arrives)
     bool m_started = false;
     uint32_t m_chatsSent = 0;
 };
