@@ -52,9 +52,10 @@ struct EventServer::Session {
     FrameHistory sent;             // what it was sent, the baselines (frame_history.h)
     InterestClient interest;       // what this client knows of the others (interest.h)
     net::Bytes snapshot;           // this tick's snapshot packet, built (empty: none to send)
-    uint8_t snapshotFrames = 0;    // ... the ticks it carries (two: the held one and this tick's)
-    net::Bytes held;               // a snapshot held for the next tick's packet (protocol 8) ...
-    uint32_t heldTick = 0;         // ... and its tick (0: none held)
+    uint8_t snapshotFrames = 0;    // ... the ticks it carries (two: the tick before's and this one's)
+    net::Bytes second;             // scratch: the packet's second snapshot, coded
+    uint32_t builtTick = 0;        // the newest tick a snapshot packet carried (0: none yet)
+    uint32_t appliedBefore = 0;    // lastAppliedSeq before this tick's inputs (the tick before's)
     std::vector<uint16_t> toTell;  // ... and the people in it the client must first be told of
     struct Bucket {
         double tokens = 0;
@@ -697,10 +698,14 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
 
 void EventServer::runTick(const Now& now, bool snapshots) {
     m_docking->update(now.unixMs);
+    // Where everyone stood before this tick: the tick before's state, for packets that carry both.
+    m_previous.assign(m_hall.avatars().begin(), m_hall.avatars().end());
+    m_previousTick = m_tick;
     // Dense by participant id: a stable order and no hash-map walk.
     for (Session* sp : m_byId) {
         if (!sp) continue;
         Session& s = *sp;
+        s.appliedBefore = s.lastAppliedSeq;
         // Inputs come two ticks to a packet (Connection::sendInput), so a late packet leaves a
         // tick without input and the queue a tick deeper from then on (a jitter buffer). An input
         // that only stands still takes no tick of its own when another waits behind it, so the
@@ -740,10 +745,16 @@ void EventServer::runTick(const Now& now, bool snapshots) {
         m_assets->update();
         return;
     }
-    m_interest.update(m_hall.avatars(), m_hall.layout().hallSize);
+    m_interest.update(m_hall.avatars(), m_hall.layout().hallSize, m_previous);
+    // Two ticks to a packet (protocol 8): with interest on, a client is built on every other tick
+    // (its id's parity), both ticks from one build; one that missed its turn (a tick without
+    // snapshots while catching up, or just joined) is built on the next tick that has them.
+    const uint32_t tick = m_tick + 1;
     m_tickSessions.clear();
     for (Session* sp : m_byId)
-        if (sp && !sp->closing) m_tickSessions.push_back(sp);
+        if (sp && !sp->closing &&
+            (!m_desc.interest.enabled || (tick & 1u) == (sp->who.id.v & 1u) || sp->builtTick + 2 < tick))
+            m_tickSessions.push_back(sp);
     m_workers->parallelFor(m_tickSessions.size(), 32, [this](size_t begin, size_t end, unsigned worker) {
         for (size_t i = begin; i < end; ++i) {
             if (i + 1 < end) prefetchSnapshot(*m_tickSessions[i + 1]);  // memory, not work: see Interest::prefetch
@@ -763,67 +774,72 @@ void EventServer::prefetchSnapshot(const Session& s) const {
 }
 
 // Runs on a worker: touches only this session and what the tick made read-only (the hall's
-// avatars, the interest grid, the sessions by id).
+// avatars, the tick before's, the interest grid, the sessions by id).
 void EventServer::buildSnapshot(Session& s, unsigned worker) {
+    const uint32_t tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
     net::SnapshotMsg msg;
-    msg.tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
-    msg.lastInput = s.lastAppliedSeq;
     msg.inputSlack = s.inputSlack;
-    // Two ticks to a packet (protocol 8): on every other tick (clients take turns by id) the
-    // snapshot is held, and the next built one is coded against it and sent with it. A held one
-    // waits for the next tick that builds snapshots, whichever that is.
-    //
-    // The one sent with a held one is coded against it (a tick's change: cheap) but budgeted as if
-    // against the acknowledged baseline, like the held one: whatever it refreshes, the next held
-    // snapshot must carry against that baseline until an ack comes. Budgeted against the held
-    // frame it would refresh half again as many movers, and the next held one would carry them
-    // all, far over its budget (measured: 286 B where the budget is 128).
-    const net::SnapshotFrame* held = s.heldTick ? s.sent.find(s.heldTick) : nullptr;
-    const bool hold = !held && m_desc.interest.enabled && (msg.tick & 1u) != (s.who.id.v & 1u);
-    const net::SnapshotFrame* acked = s.sent.baseline(msg.tick, s.ackedTick);
-    const net::SnapshotFrame* base = held ? held : acked;
-    msg.baselineTick = base ? base->tick : 0;
-    // Build the frame in a history slot no baseline needs (reusing its storage); the held frame
-    // is newer than any ack, so it is not handed out.
-    net::SnapshotFrame& slot = s.sent.slotFor(msg.tick, s.ackedTick);
-    m_interest.build(s.interest, s.who.id, acked, msg.tick, slot, worker);
+    msg.people = uint16_t(m_joinedCount);
+    // Two ticks to a packet (protocol 8): on its turn (every other tick) a client is sent the tick
+    // before's snapshot, coded against its acknowledged baseline, and this tick's, coded against
+    // that one (a tick's moves: cheap). Both come from one interest build, budgeted against the
+    // acknowledged baseline: whatever the pair refreshes, the next pair must carry against that
+    // baseline until an ack comes. After a missed turn (or on joining) only this tick's is sent:
+    // the one before is older than what the client has, or would be.
+    const bool pair = m_desc.interest.enabled && s.builtTick != 0 && s.builtTick + 2 == tick &&
+                      m_previousTick + 1 == tick;
+    const net::SnapshotFrame* acked = s.sent.baseline(tick, s.ackedTick);
+    // Build the frames in history slots no baseline needs (reusing their storage).
+    net::SnapshotFrame& slot = s.sent.slotFor(tick, s.ackedTick);
+    net::SnapshotFrame* before = pair ? &s.sent.slotFor(tick - 1, s.ackedTick, &slot) : nullptr;
+    m_interest.build(s.interest, s.who.id, acked, tick, slot, worker, before);
     // Tell who someone is before (or with) the first snapshot that shows them (sendSnapshot).
     // Reliable and unreliable channels may cross; the client shows an avatar without a name until
-    // it knows.
+    // it knows. (The tick before's frame holds no one this tick's does not.)
     s.toTell.clear();
     for (const net::AvatarState& a : slot.avatars) {
         if (s.told.test(a.id.v) || !m_byId[a.id.v]) continue;
         s.toTell.push_back(a.id.v);
         s.told.set(a.id.v);
     }
-    msg.people = uint16_t(m_joinedCount);
-    msg.frame.tick = msg.tick;
-    msg.frame.avatars.swap(slot.avatars);
-    net::Bytes& into = hold ? s.held : s.snapshot;
-    bool encoded = net::encodeSnapshotInto(msg, base, into);
-    slot.avatars.swap(msg.frame.avatars);
     s.snapshotFrames = 0;
-    if (!encoded) into.clear();
-    if (into.empty()) {
-        s.snapshot.clear();
-        s.held.clear();
-        s.heldTick = 0;
-        return;
-    }
-    s.sent.commit(slot, msg.tick);
-    if (hold) {
-        s.heldTick = msg.tick;
-        s.snapshot.clear();
-        return;
-    }
-    s.snapshotFrames = 1;
-    if (held) {  // the held one first: the client decodes this one against it
-        s.held.insert(s.held.end(), s.snapshot.begin(), s.snapshot.end());
-        s.held.swap(s.snapshot);
-        s.held.clear();
-        s.heldTick = 0;
+    s.snapshot.clear();
+    s.builtTick = tick;
+    // Codes `frame` as `tick` against `base` into `into`; the frame's avatars are lent to the message.
+    auto encode = [&msg](net::SnapshotFrame& frame, uint32_t at, const net::SnapshotFrame* base, net::Bytes& into) {
+        msg.tick = at;
+        msg.baselineTick = base ? base->tick : 0;
+        msg.frame.tick = at;
+        msg.frame.avatars.swap(frame.avatars);
+        const bool ok = net::encodeSnapshotInto(msg, base, into);
+        frame.avatars.swap(msg.frame.avatars);
+        return ok && !into.empty();
+    };
+    if (before) {
+        msg.lastInput = s.appliedBefore;
+        if (!encode(*before, tick - 1, acked, s.snapshot)) {
+            s.snapshot.clear();
+            return;
+        }
+        s.sent.commit(*before, tick - 1);
+        msg.lastInput = s.lastAppliedSeq;
+        // The one before first: the client decodes this tick's against it.
+        if (!encode(slot, tick, before, s.second)) {
+            s.snapshot.clear();
+            return;
+        }
+        s.snapshot.insert(s.snapshot.end(), s.second.begin(), s.second.end());
+        s.sent.commit(slot, tick);
         s.snapshotFrames = 2;
+        return;
     }
+    msg.lastInput = s.lastAppliedSeq;
+    if (!encode(slot, tick, acked, s.snapshot)) {
+        s.snapshot.clear();
+        return;
+    }
+    s.sent.commit(slot, tick);
+    s.snapshotFrames = 1;
 }
 
 void EventServer::sendSnapshot(Session& s) {

@@ -36,9 +36,10 @@ public:
     // The frame slotFor(tick, acked) would hand out (to prefetch it).
     const net::SnapshotFrame& peek(uint32_t tick, uint32_t acked) const { return m_frames[pick(tick, acked)]; }
     // A frame to build tick's snapshot in (its storage reused), never the acked one while that can
-    // still be a baseline. It is not found until commit().
-    net::SnapshotFrame& slotFor(uint32_t tick, uint32_t acked) {
-        const size_t i = pick(tick, acked);
+    // still be a baseline, nor `besides` (a slot taken for the same packet). It is not found until
+    // commit().
+    net::SnapshotFrame& slotFor(uint32_t tick, uint32_t acked, const net::SnapshotFrame* besides = nullptr) {
+        const size_t i = pick(tick, acked, besides ? size_t(besides - m_frames.data()) : kFrames);
         m_ticks[i] = 0;
         m_frames[i].tick = 0;
         return m_frames[i];
@@ -50,11 +51,12 @@ public:
     }
 
 private:
-    size_t pick(uint32_t tick, uint32_t acked) const {
+    size_t pick(uint32_t tick, uint32_t acked, size_t besides = kFrames) const {
         // Dead: empty, older than the acked frame, or too old to be a baseline. The most recently
         // written dead one; if none is dead (nothing acked for kFrames ticks), the oldest.
-        size_t best = kFrames, oldest = 0;
+        size_t best = kFrames, oldest = besides == 0 ? 1 : 0;
         for (size_t i = 0; i < kFrames; ++i) {
+            if (i == besides) continue;
             const uint32_t t = m_ticks[i];
             const bool dead = t == 0 || t < acked || tick - t >= kFrames;
             if (dead && (best == kFrames || t > m_ticks[best])) best = i;

@@ -58,7 +58,10 @@ template <typename T> void growTo(std::vector<T>& v, size_t n) {
 
 uint32_t avatarDeltaBits(const net::AvatarState* base, const net::AvatarState& cur) { return deltaBits(base, cur); }
 
-Interest::Interest(const InterestDesc& desc) : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1) { setWorkers(1); }
+Interest::Interest(const InterestDesc& desc)
+    : m_desc(desc), m_byId(size_t(net::kMaxParticipants) + 1, -1), m_prevById(size_t(net::kMaxParticipants) + 1, -1) {
+    setWorkers(1);
+}
 
 void Interest::setWorkers(unsigned n) {
     m_work.resize(std::max(1u, n));
@@ -99,17 +102,23 @@ void Interest::setAlwaysRelevant(std::span<const net::ParticipantId> ids) {
     m_always.erase(std::unique(m_always.begin(), m_always.end()), m_always.end());
 }
 
-void Interest::update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize) {
+void Interest::update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize,
+                      std::span<const net::AvatarState> previous) {
     m_naiveStats = {};
     for (Work& w : m_work) w.stats = {};
-    // The previous span may have changed under us (it is the caller's vector): reset by our own list.
-    for (uint16_t id : m_indexedIds) m_byId[id] = -1;
-    m_indexedIds.clear();
+    // The previous spans may have changed under us (they are the caller's vectors): reset by our own lists.
+    auto index = [](std::span<const net::AvatarState> list, std::vector<int32_t>& byId, std::vector<uint16_t>& ids) {
+        for (uint16_t id : ids) byId[id] = -1;
+        ids.clear();
+        for (size_t i = 0; i < list.size(); ++i) {
+            byId[list[i].id.v] = int32_t(i);
+            ids.push_back(list[i].id.v);
+        }
+    };
     m_avatars = avatars;
-    for (size_t i = 0; i < avatars.size(); ++i) {
-        m_byId[avatars[i].id.v] = int32_t(i);
-        m_indexedIds.push_back(avatars[i].id.v);
-    }
+    index(avatars, m_byId, m_indexedIds);
+    m_previous = previous;
+    index(previous, m_prevById, m_prevIndexedIds);
     if (!m_desc.enabled) return;
 
     const float cell = std::max(0.5f, m_desc.cellSize);
@@ -131,11 +140,13 @@ void Interest::update(std::span<const net::AvatarState> avatars, net::Vec2 hallS
 }
 
 void Interest::build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
-                     net::SnapshotFrame& out, unsigned worker) {
+                     net::SnapshotFrame& out, unsigned worker, net::SnapshotFrame* before) {
     out.avatars.clear();
+    if (before) before->avatars.clear();
     Work& w = m_work[std::min<size_t>(worker, m_work.size() - 1)];
     if (!m_desc.enabled) {
         out.avatars.assign(m_avatars.begin(), m_avatars.end());
+        if (before) before->avatars.assign(m_previous.begin(), m_previous.end());
         w.stats.avatarsInFrames += out.avatars.size();
         return;
     }
@@ -156,7 +167,7 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
         selectInterest(w, client, self, me, tick);
     }
     else keepInterest(client, tick);
-    fillBudget(w, client, base, out);
+    fillBudget(w, client, base, out, before);
 }
 
 // Between refreshes: the kept set accrues priority; whoever left the hall is dropped.
@@ -332,7 +343,8 @@ void Interest::capFrame(Work& wk, InterestClient& client) const {
     keys.clear();
 }
 
-void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) const {
+void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out,
+                          net::SnapshotFrame* before) const {
     auto& baseOf = wk.baseOf;
     auto& keys = wk.keys;
     auto& stats = wk.stats;
@@ -424,6 +436,7 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
     // grows once to the frame's size and then keeps its capacity.
     growTo(out.avatars, entries.size());
+    if (before) growTo(before->avatars, entries.size());
     size_t w = 0;
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
@@ -431,9 +444,17 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
             const net::AvatarState& cur = current(e);  // HallSim keeps states quantized
             if (!e.inFrame || !(e.last.x == cur.x && e.last.z == cur.z && e.last.yaw == cur.yaw && e.last.anim == cur.anim))
                 ++stats.avatarsRefreshed;
+            if (before) {
+                // A tick earlier: where it stood then; one who was not in the hall yet is only in `out`.
+                const int32_t p = m_prevById[e.id];
+                if (p >= 0) before->avatars.push_back(m_previous[size_t(p)]);
+                else if (e.inFrame) before->avatars.push_back(e.last);
+            }
             e.last = cur;
             e.inFrame = true;
             e.priority = 0;
+        } else if (before && e.inFrame) {
+            before->avatars.push_back(e.last);
         }
         if (e.inFrame) out.avatars.push_back(e.last);
         if (w != i) entries[w] = e;

@@ -50,9 +50,12 @@ struct InterestDesc {
     float nearShare = 0.8f;       // share of the budget the full-rate avatars may take first
     float nearDistance = 6.0f;    // priority weight is 1 up to here, then falls as (d0/d)^2
     uint32_t forgetTicks = 60;    // out of interest this long: removed from the client's frame
-    uint32_t refreshTicks = 3;    // the interest set is recomputed every this many ticks (staggered
-                                  // over clients); in between, priorities accrue on the kept set
-    uint32_t stillRefreshTicks = 6;  // ... and every this many for a client standing still (most of
+    uint32_t refreshTicks = 4;    // the interest set is recomputed every this many ticks (staggered
+                                  // over clients by id); in between, priorities accrue on the kept
+                                  // set. Even: a client sent two ticks a packet is built on every
+                                  // other tick (its id's parity), and an even period keeps its
+                                  // refreshes on those ticks.
+    uint32_t stillRefreshTicks = 8;  // ... and every this many for a client standing still (most of
                                      // a crowd at booths): only others' moves can change its set
 };
 
@@ -97,18 +100,26 @@ public:
     const std::vector<uint16_t>& alwaysRelevant() const { return m_always; }
 
     // Once per tick, before build(): buckets the avatars (sorted by id, as HallSim keeps them).
-    // The span is kept until the next update(); the avatars must not change in between.
-    void update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize);
+    // `previous` is where they stood a tick before (sorted by id; empty if unknown), for build()'s
+    // `before`. The spans are kept until the next update(); they must not change in between.
+    void update(std::span<const net::AvatarState> avatars, net::Vec2 hallSize,
+                std::span<const net::AvatarState> previous = {});
 
     // Builds the frame for one client. `self` is its participant id; `base` the baseline the
     // snapshot will be coded against (nullptr: full). `out.avatars` is replaced (its capacity is
     // reused); `out.tick` is left alone. `tick` is the snapshot's tick.
     //
+    // `before` (optional) receives the frame of the tick before, for a packet that carries two
+    // ticks (protocol 8) from one build: the same avatars, those refreshed now at where they stood
+    // a tick earlier (update()'s `previous`; one who was not there yet is left out), the others
+    // with the state they carry in `out`. It is budgeted with `out`: against `base` it costs
+    // about what `out` does, and `out` against it only the tick's moves.
+    //
     // Between update()s, builds for different clients may run at once on up to workers() threads,
     // each passing its own `worker` index (its scratch and stats): they only read what update()
     // made.
     void build(InterestClient& client, net::ParticipantId self, const net::SnapshotFrame* base, uint32_t tick,
-               net::SnapshotFrame& out, unsigned worker = 0);
+               net::SnapshotFrame& out, unsigned worker = 0, net::SnapshotFrame* before = nullptr);
     void setWorkers(unsigned n);  // scratch for n concurrent builders (at least 1)
 
     // Asks the memory system for what build() will read and write for this client (its entries,
@@ -138,12 +149,16 @@ private:
     void selectInterest(Work& w, InterestClient& client, net::ParticipantId self, const net::AvatarState* me, uint32_t tick) const;
     void keepInterest(InterestClient& client, uint32_t tick) const;
     void capFrame(Work& w, InterestClient& client) const;
-    void fillBudget(Work& w, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out) const;
+    void fillBudget(Work& w, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out,
+                    net::SnapshotFrame* before) const;
 
     InterestDesc m_desc;
     std::span<const net::AvatarState> m_avatars;
     std::vector<int32_t> m_byId;          // participant id -> index in m_avatars, -1 = absent
     std::vector<uint16_t> m_indexedIds;   // the ids set in m_byId
+    std::span<const net::AvatarState> m_previous;  // a tick earlier (update())
+    std::vector<int32_t> m_prevById;      // participant id -> index in m_previous, -1 = absent
+    std::vector<uint16_t> m_prevIndexedIds;
     int m_cols = 0, m_rows = 0;
     std::vector<uint32_t> m_cellStart;    // m_cols * m_rows + 1 prefix sums
     std::vector<uint16_t> m_cellItems;    // avatar indices, bucketed by cell

@@ -85,7 +85,7 @@ std::vector<AvatarState> crowd(uint32_t tick) {
 TEST(Interest, NearbyEveryTickFarAtALowerRateNobodyStarves) {
     // This crowd sways in lockstep with a 2-tick period, so a still client recomputing every even
     // number of ticks would only ever see one phase of the set's edge: recompute every 3 here.
-    Interest interest({.maxKnown = 96, .fullRate = 64, .byteBudget = 400, .stillRefreshTicks = 3});
+    Interest interest({.maxKnown = 96, .fullRate = 64, .byteBudget = 400, .refreshTicks = 3, .stillRefreshTicks = 3});
     Link link;
     std::map<uint16_t, int> refreshed;  // times the client saw an avatar's new state
     std::map<uint16_t, AvatarState> truth;
@@ -122,6 +122,73 @@ TEST(Interest, NearbyEveryTickFarAtALowerRateNobodyStarves) {
     EXPECT_LT(farSum / farSeen, 0.8 * kTicks) << "far ones are not at a lower rate";
     // Beyond the interest set: never told.
     EXPECT_EQ(refreshed[byDist.back().second], 0);
+}
+
+// Two ticks to a packet from one build: the tick before's frame holds the same people, those
+// refreshed now at where they stood a tick earlier, the rest as carried; someone who only just
+// arrived is only in this tick's. Both decode in turn, the second against the first.
+TEST(Interest, OneBuildGivesThisTicksFrameAndTheTickBefores) {
+    Interest interest({.refreshTicks = 1});  // the newcomer is in the set at once
+    Link link;
+    for (uint32_t t = 1; t <= 20; ++t) {
+        auto avs = crowd(t);
+        interest.update(avs, kHall);
+        link.step(interest, {1}, t);
+    }
+    std::vector<AvatarState> previous = crowd(20), now = crowd(21);
+    now.push_back(at(600, 46.0f, 30.0f));  // steps in next to the client this tick
+    interest.update(now, kHall, previous);
+    const SnapshotFrame& acked = link.serverSent[20];
+    SnapshotFrame before, cur;
+    interest.build(link.state, {1}, &acked, 21, cur, 0, &before);
+    before.tick = 20 + 1000;  // labels of the wire (any two in order); the states are what is checked
+    cur.tick = before.tick + 1;
+    ASSERT_TRUE(has(cur, 600));
+    EXPECT_FALSE(has(before, 600)) << "not in the hall a tick ago";
+    ASSERT_EQ(before.avatars.size() + 1, cur.avatars.size());
+    size_t moved = 0;
+    for (size_t i = 0, j = 0; j < cur.avatars.size(); ++j) {
+        if (cur.avatars[j].id.v == 600) continue;
+        const AvatarState &b = before.avatars[i++], &c = cur.avatars[j];
+        ASSERT_EQ(b.id, c.id);
+        const AvatarState* was = nullptr;
+        for (const auto& a : previous)
+            if (a.id == c.id) was = &a;
+        ASSERT_NE(was, nullptr);
+        const AvatarState* is = nullptr;
+        for (const auto& a : now)
+            if (a.id == c.id) is = &a;
+        if (c.x == is->x && c.z == is->z && (c.x != was->x || c.z != was->z)) {
+            // Refreshed now: a tick ago it stood where it stood a tick ago.
+            EXPECT_EQ(b.x, was->x) << "id " << c.id.v;
+            EXPECT_EQ(b.z, was->z) << "id " << c.id.v;
+            ++moved;
+        } else {
+            EXPECT_EQ(b.x, c.x) << "carried alike, id " << c.id.v;
+            EXPECT_EQ(b.z, c.z) << "carried alike, id " << c.id.v;
+        }
+    }
+    EXPECT_GT(moved, 10u) << "the near ones are refreshed every tick";
+    // On the wire: the tick before's against the acked baseline, this tick's against it.
+    net::SnapshotMsg m0{.tick = 21, .baselineTick = 20, .lastInput = 0, .frame = before};
+    m0.frame.tick = 21;
+    net::Bytes p0 = net::encodeSnapshot(m0, &acked);
+    before.tick = 21;
+    net::SnapshotMsg m1{.tick = 22, .baselineTick = 21, .lastInput = 0, .frame = cur};
+    m1.frame.tick = 22;
+    net::Bytes p1 = net::encodeSnapshot(m1, &before);
+    ASSERT_FALSE(p0.empty());
+    ASSERT_FALSE(p1.empty());
+    EXPECT_LE(p0.size(), interest.desc().byteBudget + 8u);
+    net::SnapshotMsg got0, got1;
+    ASSERT_TRUE(net::decodeSnapshot(p0, got0, [&](uint32_t t) -> const SnapshotFrame* { return t == 20 ? &link.clientHas[20] : nullptr; }));
+    ASSERT_TRUE(net::decodeSnapshot(p1, got1, [&](uint32_t t) -> const SnapshotFrame* { return t == 21 ? &got0.frame : nullptr; }));
+    EXPECT_EQ(got0.frame.avatars.size(), before.avatars.size());
+    ASSERT_EQ(got1.frame.avatars.size(), cur.avatars.size());
+    for (size_t j = 0; j < cur.avatars.size(); ++j) {
+        EXPECT_EQ(got1.frame.avatars[j].id, cur.avatars[j].id);
+        EXPECT_NEAR(got1.frame.avatars[j].x, cur.avatars[j].x, 0.006f);
+    }
 }
 
 TEST(Interest, SnapshotsStayWithinTheByteBudget) {
@@ -169,9 +236,10 @@ TEST(Interest, StagePeopleAreAlwaysInEveryonesInterest) {
         ASSERT_TRUE(has(f, 300) && has(f, 301)) << "tick " << t;
         EXPECT_NEAR(find(f, 300)->x, 85.0f + float(t % 3) * 0.1f, 0.011f) << "stage state is current, tick " << t;
     }
-    // Without the hook they are out of reach.
+    // Without the hook they are out of reach: out of the set when the client's set is next
+    // recomputed (a still client's: within stillRefreshTicks), forgotten forgetTicks after.
     interest.setAlwaysRelevant({});
-    for (uint32_t t = 61; t <= 61 + interest.desc().forgetTicks + 2; ++t) {
+    for (uint32_t t = 61; t <= 61 + interest.desc().stillRefreshTicks + interest.desc().forgetTicks + 2; ++t) {
         auto avs = crowd(t);
         interest.update(avs, kHall);
         link.step(interest, {1}, t);
