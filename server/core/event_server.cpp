@@ -768,9 +768,15 @@ void EventServer::runTick(const Now& now, bool snapshots) {
     m_stats.avatarsRefreshed += is.avatarsRefreshed;
 }
 
+bool EventServer::pairsAt(const Session& s, uint32_t tick) const {
+    return m_desc.interest.enabled && s.builtTick != 0 && s.builtTick + 2 == tick && m_previousTick + 1 == tick;
+}
+
 void EventServer::prefetchSnapshot(const Session& s) const {
     const uint32_t tick = m_tick + 1;
-    Interest::prefetch(s.interest, s.sent.baseline(tick, s.ackedTick), s.sent.peek(tick, s.ackedTick));
+    const net::SnapshotFrame& slot = s.sent.peek(tick, s.ackedTick);
+    Interest::prefetch(s.interest, s.sent.baseline(tick, s.ackedTick), slot,
+                       pairsAt(s, tick) ? &s.sent.peek(tick - 1, s.ackedTick, &slot) : nullptr);
 }
 
 // Runs on a worker: touches only this session and what the tick made read-only (the hall's
@@ -786,8 +792,7 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
     // acknowledged baseline: whatever the pair refreshes, the next pair must carry against that
     // baseline until an ack comes. After a missed turn (or on joining) only this tick's is sent:
     // the one before is older than what the client has, or would be.
-    const bool pair = m_desc.interest.enabled && s.builtTick != 0 && s.builtTick + 2 == tick &&
-                      m_previousTick + 1 == tick;
+    const bool pair = pairsAt(s, tick);
     const net::SnapshotFrame* acked = s.sent.baseline(tick, s.ackedTick);
     // Build the frames in history slots no baseline needs (reusing their storage).
     net::SnapshotFrame& slot = s.sent.slotFor(tick, s.ackedTick);

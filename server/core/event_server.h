@@ -153,6 +153,7 @@ private:
     // state only, so clients are built on several threads at once) and sending (in id order).
     void buildSnapshot(Session& s, unsigned worker);
     void prefetchSnapshot(const Session& s) const;
+    bool pairsAt(const Session& s, uint32_t tick) const;  // its packet at `tick` carries the tick before's too
     void sendSnapshot(Session& s);
     void broadcast(const net::Bytes& packet, uint8_t channel, const Session* except = nullptr);
     // The joined participant's session unless it is leaving; nullptr otherwise.

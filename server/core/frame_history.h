@@ -34,7 +34,9 @@ public:
         return acked != 0 && tick - acked < kFrames ? find(acked) : nullptr;
     }
     // The frame slotFor(tick, acked) would hand out (to prefetch it).
-    const net::SnapshotFrame& peek(uint32_t tick, uint32_t acked) const { return m_frames[pick(tick, acked)]; }
+    const net::SnapshotFrame& peek(uint32_t tick, uint32_t acked, const net::SnapshotFrame* besides = nullptr) const {
+        return m_frames[pick(tick, acked, besides ? size_t(besides - m_frames.data()) : kFrames)];
+    }
     // A frame to build tick's snapshot in (its storage reused), never the acked one while that can
     // still be a baseline, nor `besides` (a slot taken for the same packet). It is not found until
     // commit().

@@ -78,10 +78,12 @@ void prefetchRange(const void* p, size_t bytes, bool forWrite) {
 }
 }  // namespace
 
-void Interest::prefetch(const InterestClient& client, const net::SnapshotFrame* base, const net::SnapshotFrame& out) {
+void Interest::prefetch(const InterestClient& client, const net::SnapshotFrame* base, const net::SnapshotFrame& out,
+                        const net::SnapshotFrame* before) {
     prefetchRange(client.entries.data(), client.entries.size() * sizeof(InterestClient::Entry), true);
     if (base) prefetchRange(base->avatars.data(), base->avatars.size() * sizeof(net::AvatarState), false);
     prefetchRange(out.avatars.data(), out.avatars.capacity() * sizeof(net::AvatarState), true);
+    if (before) prefetchRange(before->avatars.data(), before->avatars.capacity() * sizeof(net::AvatarState), true);
 }
 
 InterestStats Interest::stats() const {

@@ -126,7 +126,8 @@ public:
     // the baseline, the history slot). A crowd's per-client state is far larger than the caches
     // and each client's is touched once a tick, so a loop that prefetches the next client while
     // building this one waits for memory far less. No effect on results.
-    static void prefetch(const InterestClient& client, const net::SnapshotFrame* base, const net::SnapshotFrame& out);
+    static void prefetch(const InterestClient& client, const net::SnapshotFrame* base, const net::SnapshotFrame& out,
+                         const net::SnapshotFrame* before = nullptr);
     unsigned workers() const { return unsigned(m_work.size()); }
 
     // Summed over workers since the last update().
