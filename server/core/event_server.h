@@ -192,6 +192,7 @@ private:
     LoginThrottle m_accountThrottle;
     LoginThrottle m_addressThrottle;
     std::vector<Session*> m_signIns;    // sessions whose e-mail + password Hello waits for its turn
+    std::vector<Session*> m_handshaking;  // connected, neither joined nor closing (as of the last receive)
     std::unordered_map<uint64_t, Session*> m_passwordChecks;  // by ticket: handed to the worker
     uint64_t m_nextTicket = 0;
     std::vector<PasswordWorker::Result> m_checked;
