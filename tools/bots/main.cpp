@@ -232,7 +232,10 @@ int main(int argc, char** argv) {
             nextSampleMs = now + 1000;
             for (auto& b : bots) {
                 if (!b.joinedAtMs || b.conn->state() != client::ConnState::Joined) continue;
-                b.viewSum += double(b.conn->world().interpolate(now, 0.0f).size());  // others in the frame + self
+                // Those in the newest frame, self included. (Not interpolate(): that would start
+                // keeping every avatar's track, a drawing client's work a bot has no use for.)
+                const net::SnapshotFrame* f = b.conn->world().frame(b.conn->world().latestTick());
+                b.viewSum += f ? double(f->avatars.size()) : 0.0;
                 b.walkingSamples += b.bot && b.bot->walking();
                 ++b.viewSamples;
             }
