@@ -239,7 +239,7 @@ void World::ingest(const net::SnapshotFrame& f, uint32_t prevTick) {
 
 bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs, uint32_t* taken) {
     // One snapshot, or two ticks' (protocol 8): the second coded against the first, so it decodes
-    // only after it. Only the newest sets the clock and reconciles: the older one was held a tick
+    // only after it. Only the newest sets the clock and reconciles: the older one waited a tick
     // at the server, so its arrival says nothing about the link.
     if (taken) *taken = 0;
     while (!packet.empty()) {

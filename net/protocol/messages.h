@@ -34,9 +34,9 @@
 //   Snapshot= type:8 | tick:32 | hasBaseline:1 [age:8 = tick - baselineTick, 1..255] | lastInput:32 |
 //             people:12 | inputSlack:3 | delta (snapshot.h)   (age: protocol 6; inputSlack: protocol 7)
 //
-// Snapshots two ticks to a packet (protocol 8): a server holds a client's snapshot of one tick
-// and sends it with the next tick's, which is coded against it, in one packet: the two messages
-// back to back, the second from the byte after the first. Clients take turns (by id), so each
+// Snapshots two ticks to a packet (protocol 8): a server sends a client the previous tick's
+// snapshot with this tick's, which is coded against it, in one packet: the two messages back to
+// back, the second from the byte after the first. Clients take turns (by id), so each
 // tick half of them get a packet. Every tick's state still reaches every client (nearby people
 // every tick); the datagrams, seals and ENet packets a second halve on both sides, and the older
 // state arrives a tick later, well inside the ~100 ms the view interpolates behind.
