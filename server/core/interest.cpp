@@ -149,7 +149,7 @@ void Interest::build(InterestClient& client, net::ParticipantId self, const net:
     if (!m_desc.enabled) {
         out.avatars.assign(m_avatars.begin(), m_avatars.end());
         if (before) before->avatars.assign(m_previous.begin(), m_previous.end());
-        w.stats.avatarsInFrames += out.avatars.size();
+        w.stats.avatarsInFrames += out.avatars.size() + (before ? before->avatars.size() : 0);
         return;
     }
 
@@ -463,7 +463,7 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
         ++w;
     }
     entries.resize(w);
-    stats.avatarsInFrames += out.avatars.size();
+    stats.avatarsInFrames += out.avatars.size() + (before ? before->avatars.size() : 0);  // per frame sent
 }
 
 }  // namespace server

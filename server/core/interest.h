@@ -83,7 +83,7 @@ struct InterestClient {
 
 // Per-tick figures, summed over clients (for stats and tests).
 struct InterestStats {
-    uint64_t avatarsInFrames = 0;   // sum of frame sizes
+    uint64_t avatarsInFrames = 0;   // sum of frame sizes (a build's `before` frame included)
     uint64_t avatarsRefreshed = 0;  // entries whose state went out changed
     uint64_t overBudget = 0;        // snapshots where carried state alone exceeded the budget
 };

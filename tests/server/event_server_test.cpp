@@ -383,6 +383,7 @@ TEST(EventServer, EveryTicksSnapshotArrivesInHalfAsManyPackets) {
         packets.push_back(h.transports[i]->stats().packetsIn);
     }
     const uint64_t sent = h.server.stats().snapshotsSent;
+    const uint64_t inFrames = h.server.stats().avatarsInFrames;
     h.run(1980, &east);  // 60 ticks
     for (size_t i = 0; i < 2; ++i) {
         SCOPED_TRACE(i);
@@ -395,6 +396,8 @@ TEST(EventServer, EveryTicksSnapshotArrivesInHalfAsManyPackets) {
         for (uint32_t t = latest - 19; t <= latest; ++t) EXPECT_NE(h.conns[i]->world().frame(t), nullptr) << "tick " << t;
     }
     EXPECT_NEAR(double(h.server.stats().snapshotsSent - sent), 120.0, 2.0);
+    // The stats count both frames of a packet: each shows both people.
+    EXPECT_NEAR(double(h.server.stats().avatarsInFrames - inFrames) / double(h.server.stats().snapshotsSent - sent), 2.0, 0.05);
     // The watcher's track of the walker has a sample for every tick: it moved every tick.
     const client::AvatarTrack* track = watcher.world().track(walker.world().self());
     ASSERT_NE(track, nullptr);
