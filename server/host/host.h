@@ -50,6 +50,8 @@ struct TickStats {
     double receiveP50Ms = 0, receiveP99Ms = 0;    // ... its parts: what arrived since the last tick
     double simulateP50Ms = 0, simulateP99Ms = 0;  // movement, services, snapshots built and sealed
     double sendP50Ms = 0, sendP99Ms = 0;          // the flush: one datagram per client, in the kernel
+    double idleReceiveMsPerTick = 0;    // reading the socket between ticks, per tick (not in the above)
+    double cpuShare = 0;                // the process's CPU time per second of the window (all threads)
     uint32_t clients = 0;
     double packetsInPerSecond = 0, packetsOutPerSecond = 0;
     double sendCallsPerSecond = 0, receiveCallsPerSecond = 0;  // system calls moving those (batched)

@@ -2,10 +2,16 @@
 // snapshots and sees the people standing next to it; a full hall refuses in words, not a timeout.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "client/core/bot.h"
 #include "client/core/connection.h"
@@ -22,11 +28,11 @@ uint64_t monoMs() {
 const std::string kEvent = std::string(DOCKHALL_SOURCE_DIR) + "/assets/events/sample.json";
 
 struct RunningServer {
-    explicit RunningServer(uint16_t maxParticipants) {
+    explicit RunningServer(uint16_t maxParticipants, std::string statsJsonPath = {}) {
         std::string error;
         host = std::make_unique<server::Host>();
         ok = host->start({.bindAddress = "127.0.0.1", .port = 0, .eventPath = kEvent, .dbPath = ":memory:",
-                          .maxParticipants = maxParticipants},
+                          .maxParticipants = maxParticipants, .statsJsonPath = statsJsonPath, .statsWindowSeconds = 3},
                          error);
         EXPECT_TRUE(ok) << error;
         if (ok) thread = std::thread([this] { host->run(stop); });
@@ -77,7 +83,10 @@ void tickAll(std::vector<BotClient>& bots, uint64_t now) {
 }
 
 TEST(CrowdEnet, TwoHundredBotsReceiveSnapshotsAndSeeTheirNeighbours) {
-    RunningServer server(400);
+    const std::filesystem::path statsPath =
+        std::filesystem::temp_directory_path() / ("dockhall-crowd-stats-" + std::to_string(::getpid()) + ".json");
+    std::filesystem::remove(statsPath);
+    RunningServer server(400, statsPath.string());
     ASSERT_TRUE(server.ok);
     const int kBots = 200;
     auto bots = makeBots(server.host->port(), kBots, 0.3f);
@@ -139,6 +148,27 @@ TEST(CrowdEnet, TwoHundredBotsReceiveSnapshotsAndSeeTheirNeighbours) {
     }
     EXPECT_GT(checked, kBots);  // the spawn spiral and booths keep people close together
     EXPECT_EQ(missing, 0) << "of " << checked << " neighbour pairs";
+
+    // --stats-json: what the server measured over its last window (written again on exit).
+    server.stop = true;
+    server.thread.join();
+    std::ifstream in(statsPath);
+    ASSERT_TRUE(in) << statsPath;
+    const nlohmann::json stats = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_TRUE(stats.is_object());
+    EXPECT_EQ(stats.value("clients", 0), kBots);
+    EXPECT_GT(stats.value("ticks", 0), 30);
+    EXPECT_GT(stats.value("tick_ms_p50", 0.0), 0.0);
+    EXPECT_GE(stats.value("tick_ms_p99", 0.0), stats.value("tick_ms_p50", 0.0));
+    EXPECT_GT(stats.value("inputs_received", 0), 0);
+    EXPECT_GT(stats.value("packets_out_per_s", 0.0), 0.0);
+    EXPECT_GT(stats.value("bytes_in_per_s", 0.0), 0.0);
+    // The process's CPU time a second (all threads) and the reading done between ticks, which
+    // the tick's own times leave out.
+    EXPECT_GT(stats.value("cpu_share", 0.0), 0.0);
+    EXPECT_LT(stats.value("cpu_share", 99.0), double(std::thread::hardware_concurrency()) + 0.5);
+    EXPECT_GE(stats.value("idle_receive_ms_per_tick", -1.0), 0.0);
+    std::filesystem::remove(statsPath);
 }
 
 TEST(CrowdEnet, AFullHallRefusesInWordsNotByTimeout) {
