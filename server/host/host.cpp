@@ -228,7 +228,7 @@ void Host::run(const std::atomic<bool>& stop) {
         // kPreReadMs before the tick, so the tick starts with only the last moments' arrivals to
         // read: a burst of inputs (thousands of clients sending at once) is then read in the
         // time before the tick instead of delaying its snapshots (measured at 2,000 clients: the
-        // slowest ticks were those whose read met ~1,700 packets, 10-15 ms of it).
+        // slowest ticks were those whose read met ~1,700 messages, 10-15 ms of it).
         constexpr uint64_t kPreReadMs = 2;
         uint64_t after = monoMs();
         uint64_t due = m->server->nextTickMs();
