@@ -711,7 +711,6 @@ void EventServer::runTick(const Now& now, bool snapshots) {
     m_docking->update(now.unixMs);
     // Where everyone stood before this tick: the tick before's state, for packets that carry both.
     m_previous.assign(m_hall.avatars().begin(), m_hall.avatars().end());
-    m_previousTick = m_tick;
     // Dense by participant id: a stable order and no hash-map walk.
     for (Session* sp : m_byId) {
         if (!sp) continue;
@@ -780,7 +779,7 @@ void EventServer::runTick(const Now& now, bool snapshots) {
 }
 
 bool EventServer::pairsAt(const Session& s, uint32_t tick) const {
-    return m_desc.interest.enabled && s.builtTick != 0 && s.builtTick + 2 == tick && m_previousTick + 1 == tick;
+    return m_desc.interest.enabled && s.builtTick != 0 && s.builtTick + 2 == tick;
 }
 
 void EventServer::prefetchSnapshot(const Session& s) const {

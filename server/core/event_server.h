@@ -181,8 +181,7 @@ private:
     std::vector<net::TransportEvent> m_events;
     std::vector<net::PeerHandle> m_peersScratch;
     std::vector<Session*> m_tickSessions;  // the tick's snapshot receivers, in id order
-    std::vector<net::AvatarState> m_previous;  // the avatars as the tick before left them ...
-    uint32_t m_previousTick = 0;               // ... labelled as that tick's snapshot would be
+    std::vector<net::AvatarState> m_previous;  // the avatars as the tick before left them (set as each tick starts)
     std::unique_ptr<WorkerPool> m_workers;  // builds snapshots (ServerDesc::snapshotThreads)
     std::unique_ptr<DockLink> m_dockLink;
     std::unique_ptr<DockingService> m_docking;
