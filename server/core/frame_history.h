@@ -35,13 +35,13 @@ public:
     }
     // The frame slotFor(tick, acked) would hand out (to prefetch it).
     const net::SnapshotFrame& peek(uint32_t tick, uint32_t acked, const net::SnapshotFrame* besides = nullptr) const {
-        return m_frames[pick(tick, acked, besides ? size_t(besides - m_frames.data()) : kFrames)];
+        return m_frames[pick(tick, acked, indexOf(besides))];
     }
     // A frame to build tick's snapshot in (its storage reused), never the acked one while that can
     // still be a baseline, nor `besides` (a slot taken for the same packet). It is not found until
     // commit().
     net::SnapshotFrame& slotFor(uint32_t tick, uint32_t acked, const net::SnapshotFrame* besides = nullptr) {
-        const size_t i = pick(tick, acked, besides ? size_t(besides - m_frames.data()) : kFrames);
+        const size_t i = pick(tick, acked, indexOf(besides));
         m_ticks[i] = 0;
         m_frames[i].tick = 0;
         return m_frames[i];
@@ -53,6 +53,7 @@ public:
     }
 
 private:
+    size_t indexOf(const net::SnapshotFrame* f) const { return f ? size_t(f - m_frames.data()) : kFrames; }  // kFrames: none
     size_t pick(uint32_t tick, uint32_t acked, size_t besides = kFrames) const {
         // Dead: empty, older than the acked frame, or too old to be a baseline. The most recently
         // written dead one; if none is dead (nothing acked for kFrames ticks), the oldest.
