@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
     app.add_option("--snapshot-threads", desc.snapshotThreads,
                    "threads that build the clients' snapshots each tick, the tick's own included (0 = one per core, at most 8)")
         ->check(CLI::Range(0, 8))->capture_default_str();
+    app.add_option("--tick-read-packets", desc.tickReadPackets,
+                   "packets a due tick reads before it runs; a burst beyond waits until its snapshots have left (0 = no limit)")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     desc.interest = !noInterest;
     if (!registration.empty()) {

@@ -457,7 +457,7 @@ std::string EnetTransport::peerAddress(PeerHandle peer) const {
 
 // --- pumping ---------------------------------------------------------------------------------
 
-void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out, uint32_t waitMs) {
+bool EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out, uint32_t waitMs, size_t maxEvents) {
     if (!m_pending.empty()) {
         for (TransportEvent& e : m_pending) out.push_back(std::move(e));
         m_pending.clear();
@@ -488,11 +488,15 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
     // The first call may wait; the following ones do not. Each enet_host_service call sends,
     // receives (up to 256 datagrams), sends the acknowledgements and dispatches, so looping until
     // it reports nothing both drains ENet's event queue (what enet_host_check_events would do)
-    // and empties the socket within one service().
+    // and empties the socket within one service(), unless maxEvents stops it first: then what
+    // ENet has read stays queued in it (and what the batch has read, in the batch) for the next
+    // call, in order.
     flushBundles();
+    const size_t limit = std::clamp<size_t>(maxEvents, 1, kMaxEventsPerService);
+    size_t n = 0;
     ENetEvent ev;
     int r = enet_host_service(m_host, &ev, waitMs);
-    for (size_t n = 0; r > 0 && n < kMaxEventsPerService; ++n) {
+    while (r > 0) {
         switch (ev.type) {
         case ENET_EVENT_TYPE_CONNECT:
             onConnect(ev.peer, out);
@@ -524,9 +528,11 @@ void EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
         case ENET_EVENT_TYPE_NONE:
             break;
         }
+        if (++n == limit) break;  // before asking for the next: an event taken would be lost
         r = enet_host_service(m_host, &ev, 0);
     }
     collectCounters();
+    return n == limit;
 }
 
 void EnetTransport::onConnect(_ENetPeer* peer, std::vector<TransportEvent>& out) {

@@ -111,7 +111,8 @@ public:
     // One ENet packet, reference counted by ENet, queued for each peer: no copy per peer.
     size_t sendToMany(std::span<const PeerHandle> peers, uint8_t channel, std::span<const uint8_t> data) override;
     // Waits up to waitMs for the first event, then takes every event ready without waiting.
-    void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0) override;
+    bool service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0,
+                 size_t maxEvents = kAllEvents) override;
     void flush() override;
     // Graceful: queued packets go first, then the peer gets Disconnect{reason}; this side gets
     // Disconnect{0} once the peer acknowledges (or times out).

@@ -252,16 +252,23 @@ public:
     }
 
     // Hands the deliveries due at nowMs to one end (all links for the server, one for a client).
-    void service(Side side, uint32_t clientLink, uint64_t nowMs, std::vector<TransportEvent>& out) {
+    // At most maxEvents of them; returns true if it stopped there with more due.
+    bool service(Side side, uint32_t clientLink, uint64_t nowMs, std::vector<TransportEvent>& out, size_t maxEvents) {
         advance(nowMs);
         Inbox* inbox = &m_serverInbox;
         if (side == kClientSide) {
             Link* link = find(clientLink);
-            if (!link) return;
+            if (!link) return false;
             inbox = &link->clientInbox;
         }
         std::vector<uint32_t> closedLinks;
+        size_t delivered = 0;
+        bool cut = false;
         while (inbox->due(m_nowMs)) {
+            if (delivered == maxEvents) {
+                cut = true;
+                break;
+            }
             Delivery d = inbox->pop();
             Link* link = find(d.link);
             if (!link) continue;
@@ -304,12 +311,14 @@ public:
                 break;
             }
             out.push_back(std::move(ev));
+            ++delivered;
         }
         for (uint32_t id : closedLinks) {
             if (Link* link = find(id); link && link->ends[kServerSide].closed)
                 m_serverHandles.erase(link->ends[kServerSide].handle.v);
             collect(id);
         }
+        return cut;
     }
 
     // --- lookups ----------------------------------------------------------------------------
@@ -431,8 +440,8 @@ public:
     bool send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) override {
         return m_hub->send(m_hub->linkOfServerHandle(peer), kServerSide, channel, data);
     }
-    void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t /*waitMs*/) override {
-        m_hub->service(kServerSide, 0, nowMs, out);
+    bool service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t /*waitMs*/, size_t maxEvents) override {
+        return m_hub->service(kServerSide, 0, nowMs, out, maxEvents);
     }
     void flush() override {}
     void disconnect(PeerHandle peer, uint32_t reason) override {
@@ -463,8 +472,8 @@ bool LoopbackClient::send(PeerHandle peer, uint8_t channel, std::span<const uint
     return m_hub->send(link, kClientSide, channel, data);
 }
 
-void LoopbackClient::service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t /*waitMs*/) {
-    m_hub->service(kClientSide, m_link, nowMs, out);
+bool LoopbackClient::service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t /*waitMs*/, size_t maxEvents) {
+    return m_hub->service(kClientSide, m_link, nowMs, out, maxEvents);
 }
 
 void LoopbackClient::disconnect(PeerHandle peer, uint32_t reason) {

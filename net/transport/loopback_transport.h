@@ -80,7 +80,8 @@ public:
     LoopbackClient& operator=(const LoopbackClient&) = delete;
 
     bool send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) override;
-    void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0) override;
+    bool service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0,
+                 size_t maxEvents = kAllEvents) override;
     void flush() override {}
     void disconnect(PeerHandle peer, uint32_t reason = 0) override;
     uint32_t roundTripMs(PeerHandle peer) const override;

@@ -46,6 +46,8 @@ struct TransportStats {
 // One end of a transport. A server has many peers; a client has at most one (the server).
 class Transport {
 public:
+    static constexpr size_t kAllEvents = SIZE_MAX;
+
     virtual ~Transport() = default;
 
     // Queues a packet. Returns false if the peer is unknown or the packet cannot be queued.
@@ -59,8 +61,12 @@ public:
         return n;
     }
 
-    // Delivers due events into `out` (appended). For ENet, waits up to `waitMs` for the first one.
-    virtual void service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0) = 0;
+    // Delivers due events into `out` (appended), at most about `maxEvents` of them (a packet that
+    // unpacks into several messages counts once); the rest wait, in order, for the next call.
+    // Returns true if it stopped there with more perhaps waiting. For ENet, waits up to `waitMs`
+    // for the first one.
+    virtual bool service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0,
+                         size_t maxEvents = kAllEvents) = 0;
 
     // Sends whatever is queued now (ENet batches until flushed or serviced).
     virtual void flush() = 0;

@@ -149,7 +149,10 @@ EventServer::~EventServer() = default;
 int EventServer::update(const Now& now) {
     receive(now);
     const int ticks = runDueTicks(now);
-    if (ticks) flush();
+    if (ticks) {
+        flush();
+        if (m_readLeft) receive(now);  // no tick due now: the rest of the burst
+    }
     return ticks;
 }
 
@@ -164,7 +167,9 @@ void EventServer::receive(const Now& now) {
     const uint64_t due = tickDueMs(m_tickBaseMs, m_tick);
     m_ticksDue = now.monoMs >= due ? uint32_t(std::min<uint64_t>(30, 1 + (now.monoMs - due) * net::kTickRate / 1000)) : 0;
     m_events.clear();
-    m_transport.service(now.monoMs, m_events, 0);
+    const size_t limit = m_ticksDue && m_desc.tickReadPackets ? m_desc.tickReadPackets : net::Transport::kAllEvents;
+    m_readLeft = m_transport.service(now.monoMs, m_events, 0, limit);
+    m_stats.readsCut += m_readLeft;
     for (auto& ev : m_events) {
         switch (ev.kind) {
             case net::TransportEvent::Kind::Connect: onConnect(ev.peer, now); break;

@@ -56,6 +56,8 @@ struct ServerDesc {
     uint32_t maxQueuedInputs = 10;      // inputs buffered per client beyond the ticks now due; older ones are dropped
                                         // (two ticks come to a packet: a 20 fps client on a lossy, jittery link needs ~7)
     unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
+    uint32_t tickReadPackets = 256;     // a due tick reads at most this many packets first; a burst beyond
+                                        // is read once its snapshots have left (0: no limit)
     InterestDesc interest;              // who hears about whom (interest.h); .enabled = false: everyone, every tick
     DockingDesc docking;                // board, meetings, cards, visits (docking_service.h)
     StageDesc stage;                    // keys, ceremonies, announcements, moderation (stage_service.h)
@@ -81,6 +83,7 @@ struct ServerStats {
     uint64_t cutOff = 0;                // clients disconnected for flooding
     uint64_t snapshotsSent = 0;         // ticks' snapshots sent (a packet carries one or two)
     uint64_t ticksWithoutSnapshots = 0; // ticks run behind time with another due after them: no snapshots
+    uint64_t readsCut = 0;              // tick reads that stopped at tickReadPackets (the rest read after the tick)
     uint64_t snapshotBytes = 0;         // their packets' bytes
     uint64_t chatLines = 0;
     uint64_t avatarsInFrames = 0;       // sum over snapshots of the avatars each frame holds
@@ -94,10 +97,16 @@ public:
     ~EventServer();
 
     // Services the transport and runs due ticks. Returns the number of ticks run. The same as
-    // receive(), runDueTicks() and, when a tick ran, flush(): a host that times the three apart
-    // calls them itself.
+    // receive(), runDueTicks() and, when a tick ran, flush() and, if that tick's read left packets
+    // waiting (readLeft()), receive() again: a host that times them apart calls them itself.
+    //
+    // With a tick due, receive() reads at most tickReadPackets packets: a burst (thousands of
+    // clients sending at once) then waits until the tick's snapshots have left, rather than
+    // delaying them for everyone; the inputs in it are a tick later, which each client's input
+    // queue absorbs.
     int update(const Now& now);
     void receive(const Now& now);      // packets, finished password checks, sign-ins, handshake timeouts
+    bool readLeft() const { return m_readLeft; }  // the last receive() stopped at tickReadPackets
     int runDueTicks(const Now& now);   // movement, services, snapshots built and queued
     void flush();                      // everything queued leaves (one datagram per client at least)
 
@@ -174,6 +183,7 @@ private:
     uint32_t m_tick = 0;
     uint64_t m_nextTickMs = 0;
     uint32_t m_ticksDue = 0;    // at the last receive(): ticks due and not yet run
+    bool m_readLeft = false;    // the last receive() stopped at tickReadPackets
     uint64_t m_tickBaseMs = 0;  // tick n is due at m_tickBaseMs + n * 1000 / kTickRate
     bool m_started = false;
     uint32_t m_lastChatId = 0;

@@ -29,6 +29,7 @@ struct HostDesc {
     uint32_t statsWindowSeconds = 10;   // tick percentiles and rates cover this recent window
     bool interest = true;               // false: naive full broadcast (every avatar, every tick)
     unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
+    uint32_t tickReadPackets = 256;     // ServerDesc::tickReadPackets (0: no limit)
     std::optional<net::LinkKeyPair> linkKey;  // the encrypted link's long-term key; none = one for this run
     // A rehearsal: the event's clock starts at this local time ("2024-06-04 10:50", in the event's
     // zone) when the server starts, and runs at real speed from there, so meeting reminders, calls
@@ -61,6 +62,7 @@ struct TickStats {
     double avatarsInViewMean = 0;       // avatars per snapshot frame, in the window
     double snapshotsPerSecond = 0;
     uint64_t ticksWithoutSnapshots = 0;                  // ticks run behind time, snapshots left to the next
+    uint64_t readsCut = 0;              // tick reads that stopped at the tick's packet budget, rest read after
     uint64_t totalInputsReceived = 0, totalInputsApplied = 0;  // since start
     uint64_t uptimeMs = 0;
 };

@@ -454,6 +454,40 @@ TEST_F(EnetTransportTest, ReliablePacketsArriveInOrderOnChannelOne) {
     EXPECT_EQ(countKind(c1, Kind::Receive), 0u);
 }
 
+// A server that reads only so much before its tick (ServerDesc::tickReadPackets) gets exactly
+// that many; the rest wait where they were read (in ENet, in the batch, in the socket) and come
+// with the next service, in order, none lost or repeated.
+TEST_F(EnetTransportTest, AServiceStopsAtMaxEventsAndTheRestWaitInOrder) {
+    constexpr uint32_t kEach = 10;
+    for (uint32_t i = 0; i < kEach; ++i) {
+        ASSERT_TRUE(m_c1->send(m_c1->serverPeer(), kChannelState, word(i)));
+        ASSERT_TRUE(m_c2->send(m_c2->serverPeer(), kChannelState, word(100 + i)));
+        m_c1->flush();  // a datagram each, as inputs leave
+        m_c2->flush();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // all in the server's socket
+    EXPECT_TRUE(m_server->service(0, server.events, 0, 4));
+    EXPECT_EQ(server.events.size(), 4u);
+    int calls = 1;
+    while (countKind(server, Kind::Receive) < 2 * kEach && calls < 100) {
+        const size_t before = server.events.size();
+        const bool cut = m_server->service(0, server.events, 0, 4);
+        EXPECT_LE(server.events.size() - before, 4u);
+        EXPECT_EQ(cut, server.events.size() - before == 4u);
+        ++calls;
+    }
+    ASSERT_EQ(countKind(server, Kind::Receive), 2 * kEach);
+    EXPECT_GE(calls, 5);
+    uint32_t next1 = 0, next2 = 100;
+    for (const auto* e : ofKind(server.events, Kind::Receive)) {
+        if (e->peer == h1) EXPECT_EQ(wordOf(e->data), next1++);
+        else EXPECT_EQ(wordOf(e->data), next2++);
+    }
+    EXPECT_EQ(next1, kEach);
+    EXPECT_EQ(next2, 100 + kEach);
+    EXPECT_FALSE(m_server->service(0, server.events, 0, 4));  // nothing left
+}
+
 TEST_F(EnetTransportTest, HundredKilobyteUnreliablePacketArrivesWhole) {
     const std::vector<uint8_t> big = pattern(100 * 1024, 11);
     ASSERT_TRUE(m_server->send(h2, kChannelState, big));

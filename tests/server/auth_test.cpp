@@ -48,7 +48,9 @@ class OneAddress final : public net::Transport {
 public:
     explicit OneAddress(net::Transport& inner) : m_inner(inner) {}
     bool send(net::PeerHandle p, uint8_t ch, std::span<const uint8_t> d) override { return m_inner.send(p, ch, d); }
-    void service(uint64_t now, std::vector<net::TransportEvent>& out, uint32_t wait) override { m_inner.service(now, out, wait); }
+    bool service(uint64_t now, std::vector<net::TransportEvent>& out, uint32_t wait, size_t max) override {
+        return m_inner.service(now, out, wait, max);
+    }
     void flush() override { m_inner.flush(); }
     void disconnect(net::PeerHandle p, uint32_t reason) override { m_inner.disconnect(p, reason); }
     uint32_t roundTripMs(net::PeerHandle p) const override { return m_inner.roundTripMs(p); }

@@ -406,6 +406,42 @@ TEST(EventServer, EveryTicksSnapshotArrivesInHalfAsManyPackets) {
         EXPECT_EQ(track->samples[k + 1].tick, track->samples[k].tick + 1);
 }
 
+// A burst of packets just before a tick (thousands of clients sending at once) is read only up to
+// the tick's budget before the tick runs, so it cannot hold up everyone's snapshots; the rest is
+// read right after they have left, in the same update, and moves on the next tick: none lost.
+TEST(EventServer, ABurstJustBeforeATickWaitsUntilItsSnapshotsHaveLeft) {
+    ServerDesc desc;
+    desc.tickReadPackets = 4;
+    Hall h(desc);
+    for (int i = 0; i < 10; ++i) h.join("walker " + std::to_string(i));
+    h.run(600);
+    for (auto& c : h.conns) ASSERT_EQ(c->state(), client::ConnState::Joined);
+    const uint64_t due = h.server.nextTickMs();
+    ASSERT_GT(due, h.now);
+    h.run(due - 1 - h.now);
+    const ServerStats before = h.server.stats();
+    const net::MoveInput east{0, 1.0f, 0.0f, 1.57f, false};
+    for (auto& c : h.conns) {  // each a packet of two ticks' inputs
+        for (int k = 0; k < 2; ++k) {
+            net::MoveInput in = east;
+            in.seq = c->nextInputSeq();
+            c->sendInput(in);
+        }
+        c->transport().flush();
+    }
+    h.now = due;
+    ASSERT_EQ(h.server.update({.monoMs = h.now, .unixMs = int64_t(1717462800000 + h.now)}), 1);
+    const ServerStats& after = h.server.stats();
+    EXPECT_EQ(after.readsCut - before.readsCut, 1u);
+    EXPECT_EQ(after.inputsReceived - before.inputsReceived, 20u);  // all of it read in this update
+    EXPECT_EQ(after.inputsApplied - before.inputsApplied, 4u);     // the tick moved the four it read
+    EXPECT_GT(after.snapshotsSent, before.snapshotsSent);         // and its snapshots left
+    h.run(100);
+    EXPECT_EQ(h.server.stats().inputsApplied - before.inputsApplied, 20u);
+    EXPECT_EQ(h.server.stats().inputsDropped, 0u);
+    for (auto& c : h.conns) EXPECT_GT(h.authoritative(*c)->x, 0.0f);
+}
+
 // A burst of inputs (a frame hitch, a late packet) leaves the server's queue deeper for good while
 // the client walks: others would see the walker later and later and the queue would overflow.
 // The server reports the slack in every snapshot; a client whose input clock runs stretched
@@ -464,9 +500,9 @@ public:
     bool send(net::PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) override {
         return m_inner.send(peer, channel, data);
     }
-    void service(uint64_t nowMs, std::vector<net::TransportEvent>& out, uint32_t waitMs) override {
+    bool service(uint64_t nowMs, std::vector<net::TransportEvent>& out, uint32_t waitMs, size_t maxEvents) override {
         std::vector<net::TransportEvent> got;
-        m_inner.service(nowMs, got, waitMs);
+        const bool cut = m_inner.service(nowMs, got, waitMs, maxEvents);
         for (auto& ev : got) {
             if (m_holding && ev.kind == net::TransportEvent::Kind::Receive && ev.channel == net::kChannelState)
                 m_held.push_back(std::move(ev));
@@ -475,6 +511,7 @@ public:
         }
         while (m_released < m_held.size() && m_server->tick() >= m_start + 2 * m_released)
             out.push_back(std::move(m_held[m_released++]));
+        return cut;
     }
     void flush() override { m_inner.flush(); }
     void disconnect(net::PeerHandle peer, uint32_t reason) override { m_inner.disconnect(peer, reason); }

@@ -221,6 +221,7 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
                 {"tick_receive_ms_p99", num(serverStats, "tick_receive_ms_p99")},
                 {"idle_receive_ms_per_tick", num(serverStats, "idle_receive_ms_per_tick")},
                 {"server_cpu_share", num(serverStats, "cpu_share")},
+                {"tick_reads_cut", num(serverStats, "tick_reads_cut")},
                 {"tick_simulate_ms_p50", num(serverStats, "tick_simulate_ms_p50")},
                 {"tick_simulate_ms_p99", num(serverStats, "tick_simulate_ms_p99")},
                 {"tick_send_ms_p50", num(serverStats, "tick_send_ms_p50")},
