@@ -136,7 +136,7 @@ public:
 private:
     struct Candidate { uint16_t id; float dist2; };
     // One builder's scratch (all reused from client to client, so a build does not allocate).
-    struct Work {
+    struct alignas(64) Work {  // one per thread: no cache line shared between two threads' scratch
         std::vector<Candidate> cand;
         std::vector<InterestClient::Entry> merged;
         std::vector<uint32_t> order;        // fill cursors, then candidate ranks
