@@ -39,9 +39,22 @@ struct DatagramBatch::Impl {
     bool readAhead() const { return recvNext < recvCount; }
 };
 
+struct ReadAhead::Impl {
+    int socket = -1;
+    ReadAheadCounters counters;
+    bool drained = false;   // a read came up short: the socket was empty (until the scope ends)
+    bool pending = false;   // a second datagram, read with the first, not yet handed out
+    size_t length = 0;
+    sockaddr_in from{};
+    std::unique_ptr<uint8_t[]> bytes{new uint8_t[kBatchSlotBytes]};
+
+    int receive(ENetAddress* address, ENetBuffer* buffers, size_t bufferCount);
+};
+
 namespace {
 
 thread_local DatagramBatch::Impl* t_batch = nullptr;  // the open scope's batch on this thread
+thread_local ReadAhead::Impl* t_readAhead = nullptr;  // the open scope's read-ahead on this thread
 std::atomic<bool> g_interposed{false};
 
 void noteInterposed() {
@@ -51,6 +64,17 @@ void noteInterposed() {
 DatagramBatch::Impl* batchFor(ENetSocket socket) {
     DatagramBatch::Impl* b = t_batch;
     return b && b->socket == socket ? b : nullptr;
+}
+
+ReadAhead::Impl* readAheadFor(ENetSocket socket) {
+    ReadAhead::Impl* r = t_readAhead;
+    return r && r->socket == socket ? r : nullptr;
+}
+
+void toAddress(const sockaddr_in& sin, ENetAddress* address) {
+    if (!address) return;
+    address->host = sin.sin_addr.s_addr;
+    address->port = ntohs(sin.sin_port);
 }
 
 void toSockaddr(const ENetAddress& a, sockaddr_in& sin) {
@@ -165,6 +189,76 @@ void DatagramBatch::Impl::prepareReceive() {
     }
 }
 
+int ReadAhead::Impl::receive(ENetAddress* address, ENetBuffer* buffers, size_t bufferCount) {
+    for (;;) {
+        if (pending) {
+            pending = false;
+            if (scatter(bytes.get(), length, buffers, bufferCount)) {
+                toAddress(from, address);
+                return int(length);
+            }
+            ++counters.oversized;  // larger than ENet's buffer: skipped, as a plain read would
+        }
+        if (drained) return 0;
+        // The first datagram straight into ENet's buffers (an ENetBuffer is an iovec), a second
+        // into ours.
+        sockaddr_in first{};
+        iovec second{bytes.get(), kBatchSlotBytes};
+        mmsghdr m[2]{};
+        m[0].msg_hdr.msg_name = &first;
+        m[0].msg_hdr.msg_namelen = sizeof first;
+        m[0].msg_hdr.msg_iov = reinterpret_cast<iovec*>(buffers);
+        m[0].msg_hdr.msg_iovlen = bufferCount;
+        m[1].msg_hdr.msg_name = &from;
+        m[1].msg_hdr.msg_namelen = sizeof from;
+        m[1].msg_hdr.msg_iov = &second;
+        m[1].msg_hdr.msg_iovlen = 1;
+        int r = recvmmsg(socket, m, 2, MSG_DONTWAIT, nullptr);
+        if (r < 0) {
+            if (errno == EWOULDBLOCK || errno == EAGAIN) {
+                drained = true;
+                return 0;
+            }
+            return errno == EINTR ? 0 : -1;
+        }
+        if (r == 0) return 0;
+        ++counters.receiveCalls;
+        counters.datagramsReceived += uint64_t(r);
+        if (r < 2) drained = true;  // nothing behind the first
+        if (r == 2) {
+            pending = !(m[1].msg_hdr.msg_flags & MSG_TRUNC);
+            if (!pending) ++counters.oversized;
+            length = m[1].msg_len;
+        }
+        if (m[0].msg_hdr.msg_flags & MSG_TRUNC) {
+            ++counters.oversized;
+            continue;  // the next one, if any
+        }
+        toAddress(first, address);
+        return int(m[0].msg_len);
+    }
+}
+
+ReadAhead::ReadAhead(int socket) : m_impl(std::make_unique<Impl>()) { m_impl->socket = socket; }
+
+ReadAhead::~ReadAhead() {
+    if (t_readAhead == m_impl.get()) t_readAhead = nullptr;
+}
+
+const ReadAheadCounters& ReadAhead::counters() const { return m_impl->counters; }
+
+ReadAhead::Scope::Scope(ReadAhead* readAhead) : m_readAhead(readAhead), m_previous(nullptr) {
+    if (!m_readAhead) return;
+    m_previous = t_readAhead;
+    m_readAhead->m_impl->drained = false;  // a new service: read the socket again
+    t_readAhead = m_readAhead->m_impl.get();
+}
+
+ReadAhead::Scope::~Scope() {
+    if (!m_readAhead) return;
+    t_readAhead = m_previous;
+}
+
 DatagramBatch::DatagramBatch(int socket) : m_impl(std::make_unique<Impl>()) {
     m_impl->socket = socket;
     m_impl->prepareReceive();
@@ -222,6 +316,7 @@ __attribute__((visibility("default"))) int enet_socket_receive(ENetSocket socket
                                                                ENetBuffer* buffers, size_t bufferCount) {
     net::noteInterposed();
     if (net::DatagramBatch::Impl* b = net::batchFor(socket)) return b->receive(address, buffers, bufferCount);
+    if (net::ReadAhead::Impl* r = net::readAheadFor(socket)) return r->receive(address, buffers, bufferCount);
     for (;;) {
         msghdr h{};
         sockaddr_in sin{};
@@ -249,6 +344,13 @@ __attribute__((visibility("default"))) int enet_socket_wait(ENetSocket socket, e
             *condition = ENET_SOCKET_WAIT_RECEIVE;
             return 0;
         }
+    }
+    if (net::ReadAhead::Impl* r = net::readAheadFor(socket); r && (*condition & ENET_SOCKET_WAIT_RECEIVE)) {
+        if (r->pending) {
+            *condition = ENET_SOCKET_WAIT_RECEIVE;
+            return 0;
+        }
+        r->drained = false;  // what the wait finds is read by the read after it
     }
     pollfd p{};
     p.fd = socket;

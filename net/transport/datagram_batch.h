@@ -20,7 +20,8 @@
 //   - wait answers "readable" at once while datagrams read ahead are still waiting.
 // Order per socket is kept both ways. A datagram the kernel refuses (a full send buffer) is lost
 // as ENet's own send would lose it, and counted. Only a server transport batches (kBatchDatagrams
-// slots of 4 KiB each way); clients keep ENet's single calls.
+// slots of 4 KiB each way); a client sends with ENet's single calls and reads one datagram ahead
+// (ReadAhead, below).
 //
 // interposed() says whether ENet really calls these definitions (a linker or an ENet built
 // otherwise could bypass them; everything still works, one call per datagram); the transport
@@ -70,6 +71,45 @@ public:
 
     // True once ENet has been seen calling the replaced functions in this process.
     static bool interposed();
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+// A client's reads, two datagrams to a call. ENet reads until the socket says it is empty, so a
+// client that wakes for one datagram makes two calls, the second only to hear "nothing more"
+// (thousands of bots in one process: a third of their system calls). Each read here asks for two
+// (recvmmsg): the second, if there is one, waits here for ENet's next read; if there is none the
+// socket was empty, and the reads that follow within the same scope answer "nothing more" without
+// asking again. What arrives meanwhile is read by the next scope (the next service) or, when ENet
+// waits on the socket, by the read after the wait. Order is kept; nothing read is dropped.
+struct ReadAheadCounters {
+    uint64_t receiveCalls = 0, datagramsReceived = 0, oversized = 0;
+};
+
+class ReadAhead {
+public:
+    struct Impl;
+
+    explicit ReadAhead(int socket);
+    ~ReadAhead();
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+
+    // While a Scope lives, this thread's ENet reads of the socket go through the read-ahead
+    // (nullptr: none). Does not nest with a DatagramBatch::Scope of the same socket.
+    class Scope {
+    public:
+        explicit Scope(ReadAhead* readAhead);
+        ~Scope();
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+    private:
+        ReadAhead* m_readAhead;
+        Impl* m_previous;
+    };
+
+    const ReadAheadCounters& counters() const;
 
 private:
     std::unique_ptr<Impl> m_impl;

@@ -197,6 +197,7 @@ std::unique_ptr<EnetTransport> EnetTransport::connect(const EnetClientDesc& desc
     setSocketBuffers(host, desc.socketRecvBuffer ? desc.socketRecvBuffer : kDefaultClientSocketBuffer,
                      desc.socketSendBuffer ? desc.socketSendBuffer : kDefaultClientSocketBuffer);
     std::unique_ptr<EnetTransport> t(new EnetTransport(host));  // from here its destructor cleans up
+    t->m_readAhead = std::make_unique<ReadAhead>(int(host->socket));
     if (!linkCryptoInit()) {
         setError(error, "libsodium cannot start (no entropy source)");
         return nullptr;
@@ -485,6 +486,7 @@ bool EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
     if (m_isServer) expireHandshakes();
 
     DatagramBatch::Scope batched(m_batch.get());  // a server's datagrams move in batches
+    ReadAhead::Scope readAhead(m_readAhead.get());  // a client reads two at a time
     // The first call may wait; the following ones do not. Each enet_host_service call sends,
     // receives (up to 256 datagrams), sends the acknowledgements and dispatches, so looping until
     // it reports nothing both drains ENet's event queue (what enet_host_check_events would do)
@@ -688,6 +690,7 @@ void EnetTransport::collectCounters() const {
         m_stats.receiveCalls = m_batch->counters().receiveCalls;
         m_stats.datagramsRefused = m_batch->counters().sendDropped;
     }
+    if (m_readAhead) m_stats.receiveCalls = m_readAhead->counters().receiveCalls;
 }
 
 TransportStats EnetTransport::stats() const {

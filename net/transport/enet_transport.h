@@ -32,7 +32,8 @@
 // checks the server's key against EnetClientDesc::serverKey, or pins it on first use in a
 // known-servers file; a refusal is a Disconnect whose reason linkErrorFromReason() explains.
 //
-// A server's datagrams go out and come in batches, one system call for many (datagram_batch.h).
+// A server's datagrams go out and come in batches, one system call for many; a client reads two
+// datagrams to a call (datagram_batch.h).
 //
 // This header does not include <enet/enet.h>; the ENet types are forward-declared as ENet
 // declares them. Not thread-safe: use one EnetTransport from one thread.
@@ -57,6 +58,7 @@ struct _ENetPacket;
 namespace net {
 
 class DatagramBatch;
+class ReadAhead;
 
 constexpr uint32_t kEnetMaxPeers = 4095;  // ENET_PROTOCOL_MAXIMUM_PEER_ID
 constexpr size_t kEnetBundleBytes = 16 * 1024;  // a reliable bundle is sent when it reaches this
@@ -176,6 +178,7 @@ private:
     };
     _ENetHost* m_host = nullptr;                       // owned (enet_host_destroy)
     std::unique_ptr<DatagramBatch> m_batch;            // server: datagrams in batches (datagram_batch.h)
+    std::unique_ptr<ReadAhead> m_readAhead;            // client: reads two datagrams to a call (datagram_batch.h)
     std::unordered_map<uint32_t, Bundles> m_bundles;   // handle -> queued reliable messages
     std::vector<uint32_t> m_bundled;                   // handles with something queued
     std::unordered_map<uint32_t, _ENetPeer*> m_peers;  // handle -> peer; peers belong to m_host

@@ -39,7 +39,8 @@ struct TransportStats {
     uint64_t bytesIn = 0, bytesOut = 0;   // payload bytes as handed to / from the transport
     uint64_t wireBytesIn = 0, wireBytesOut = 0;  // on the wire where known (UDP payload + 28 B IP/UDP)
     uint64_t datagramsIn = 0, datagramsOut = 0;  // UDP datagrams where known (ENet batches packets)
-    uint64_t sendCalls = 0, receiveCalls = 0;    // system calls that moved them, where batched (else 0)
+    uint64_t sendCalls = 0, receiveCalls = 0;    // system calls that moved them, where counted (else 0):
+                                                 // a server's batches both ways, a client's reads
     uint64_t datagramsRefused = 0;               // datagrams the kernel would not send, where batched
 };
 

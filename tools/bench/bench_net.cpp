@@ -183,7 +183,7 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
     kids.killAll();
 
     int connected = 0, refused = 0, lost = 0;
-    double join = 0, joinP50 = 0, joinP95 = 0, downP50 = 0, downP95 = 0, upP95 = 0, downMean = 0, view = 0, snaps = 0, inputsPerSec = 0, inputPackets = 0, walking = 0;
+    double join = 0, joinP50 = 0, joinP95 = 0, downP50 = 0, downP95 = 0, upP95 = 0, downMean = 0, view = 0, snaps = 0, inputsPerSec = 0, inputPackets = 0, walking = 0, botsCpu = 0;
     for (const auto& path : botJson) {
         auto j = readJson(path);
         if (!j) return Json{{"error", "no report from dockhall-bots: " + path.string()}};
@@ -203,6 +203,7 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
         inputsPerSec += num(*j, "inputs_per_second_mean") / double(botJson.size());
         inputPackets += num(*j, "input_packets_per_second_mean") / double(botJson.size());
         walking += num(*j, "walking_share") / double(botJson.size());
+        botsCpu += num(*j, "cpu_share");  // the processes' together
     }
     return Json{{"mode", interest ? "interest" : "full_broadcast"},
                 {"clients", o.clients},
@@ -245,7 +246,8 @@ Json runOnce(const NetOptions& o, bool interest, const fs::path& tmp) {
                 {"snapshots_per_second_mean", snaps},
                 {"bot_inputs_per_second_mean", inputsPerSec},
                 {"bot_input_packets_per_second_mean", inputPackets},
-                {"bot_walking_share", walking}};
+                {"bot_walking_share", walking},
+                {"bots_cpu_share", botsCpu}};
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 // reliable resends and timeouts still happen. Figures are measured over a window that starts
 // after --warmup seconds (the join storm), so a benchmark sees the steady state.
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +60,13 @@ struct BotSlot {
     double viewSum = 0;        // avatars in the newest frame, sampled once a second
     uint32_t viewSamples = 0;
 };
+
+// The process's CPU time (all threads, user and system), in seconds.
+double cpuSeconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 double mean(const std::vector<double>& v) {
     if (v.empty()) return 0;
@@ -178,6 +186,8 @@ int main(int argc, char** argv) {
     const uint64_t endMs = start + uint64_t(seconds * 1000.0);
     const uint64_t windowMs = start + uint64_t(std::min(warmup, seconds) * 1000.0);
     bool windowOpen = false;
+    uint64_t windowOpenedMs = 0;
+    double cpuAtWindow = 0;
     uint64_t nextTickMs = start;
     uint64_t nextSampleMs = windowMs;
     uint32_t tickCount = 0;
@@ -195,6 +205,8 @@ int main(int argc, char** argv) {
         }
         if (!windowOpen && now >= windowMs) {
             windowOpen = true;
+            windowOpenedMs = now;
+            cpuAtWindow = cpuSeconds();
             for (auto& b : bots) {
                 if (!b.joinedAtMs) continue;
                 b.windowStartMs = now;
@@ -252,6 +264,8 @@ int main(int argc, char** argv) {
     uint32_t chats = 0;
     std::string refusal;
     const uint64_t endNow = monoMs();
+    // CPU seconds a second over the window: how much of the machine the load itself takes.
+    const double cpuShare = windowOpen ? (cpuSeconds() - cpuAtWindow) / std::max(0.001, double(endNow - windowOpenedMs) / 1000.0) : 0.0;
     for (auto& b : bots) {
         if (!b.conn) { ++lost; continue; }
         switch (b.conn->state()) {
@@ -295,6 +309,7 @@ int main(int argc, char** argv) {
                         {"up_kbps_per_client_p95", percentile(upKbps, 0.95)},
                         {"avatars_in_view_mean", mean(inView)},
                         {"walking_share", mean(walkingShare)},
+                        {"cpu_share", cpuShare},
                         {"participants_seen_mean", mean(seen)},
                         {"chat_lines_sent", chats}};
     if (!refusal.empty()) j["refusal"] = refusal;
