@@ -262,6 +262,7 @@ public:
             inbox = &link->clientInbox;
         }
         std::vector<uint32_t> closedLinks;
+        maxEvents = std::max<size_t>(1, maxEvents);  // as ENet's: at least one
         size_t delivered = 0;
         bool cut = false;
         while (inbox->due(m_nowMs)) {

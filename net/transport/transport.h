@@ -62,8 +62,9 @@ public:
         return n;
     }
 
-    // Delivers due events into `out` (appended), at most about `maxEvents` of them (a packet that
-    // unpacks into several messages counts once); the rest wait, in order, for the next call.
+    // Delivers due events into `out` (appended), at most about `maxEvents` of them (at least one;
+    // a packet that unpacks into several messages counts once); the rest wait, in order, for the
+    // next call.
     // Returns true if it stopped there with more perhaps waiting. For ENet, waits up to `waitMs`
     // for the first one.
     virtual bool service(uint64_t nowMs, std::vector<TransportEvent>& out, uint32_t waitMs = 0,

@@ -169,7 +169,7 @@ void EventServer::receive(const Now& now) {
     m_events.clear();
     const size_t limit = m_ticksDue && m_desc.tickReadPackets ? m_desc.tickReadPackets : net::Transport::kAllEvents;
     m_readLeft = m_transport.service(now.monoMs, m_events, 0, limit);
-    m_stats.readsCut += m_readLeft;
+    m_stats.readsCut += m_readLeft && limit != net::Transport::kAllEvents;
     for (auto& ev : m_events) {
         switch (ev.kind) {
             case net::TransportEvent::Kind::Connect: onConnect(ev.peer, now); break;

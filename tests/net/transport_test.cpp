@@ -121,6 +121,29 @@ TEST(LoopbackTransport, ConnectAndPacketsFollowLatencyOnFakeClock) {
     EXPECT_EQ(ss.wireBytesIn, 8u + 2 * kLoopbackWireOverheadBytes);
 }
 
+// A service that may deliver only so many (a server's read before its tick) delivers at least one
+// and says when it stopped with more due; the rest come next time, in order.
+TEST(LoopbackTransport, AServiceStopsAtMaxEventsAndSaysSo) {
+    LoopbackNetwork net;
+    Transport& server = net.server();
+    auto client = net.connectClient();
+    std::vector<TransportEvent> sv, cv;
+    server.service(0, sv);
+    client->service(0, cv);
+    ASSERT_EQ(sv.size(), 1u);
+    sv.clear();
+    for (uint32_t i = 0; i < 5; ++i) ASSERT_TRUE(client->send(client->serverHandle(), kChannelEvents, word(i)));
+    EXPECT_TRUE(server.service(1, sv, 0, 0));  // none asked: one anyway
+    EXPECT_EQ(sv.size(), 1u);
+    EXPECT_TRUE(server.service(1, sv, 0, 2));
+    EXPECT_EQ(sv.size(), 3u);
+    EXPECT_FALSE(server.service(1, sv, 0, 2));  // the last two: nothing more due
+    ASSERT_EQ(sv.size(), 5u);
+    for (uint32_t i = 0; i < 5; ++i) EXPECT_EQ(wordOf(sv[i].data), i);
+    EXPECT_FALSE(server.service(2, sv, 0, 2));
+    EXPECT_EQ(sv.size(), 5u);
+}
+
 TEST(LoopbackTransport, ReliableChannelsKeepOrderUnderJitterAndLoss) {
     LoopbackNetwork net({.lossPercent = 20, .latencyMs = 30, .jitterMs = 80, .seed = 7});
     Transport& server = net.server();
