@@ -41,7 +41,7 @@ struct DatagramBatch::Impl {
 
 struct ReadAhead::Impl {
     int socket = -1;
-    ReadAheadCounters counters;
+    DatagramBatchCounters counters;  // the receiving half
     bool drained = false;   // a read came up short: the socket was empty (until the scope ends)
     bool pending = false;   // a second datagram, read with the first, not yet handed out
     size_t length = 0;
@@ -155,10 +155,7 @@ int DatagramBatch::Impl::receive(ENetAddress* address, ENetBuffer* buffers, size
                 ++counters.oversized;  // larger than any ENet datagram: dropped, the next is read
                 continue;
             }
-            if (address) {
-                address->host = recvAddr[k].sin_addr.s_addr;
-                address->port = ntohs(recvAddr[k].sin_port);
-            }
+            toAddress(recvAddr[k], address);
             return int(m.msg_len);
         }
         // The headers are set up once (prepareReceive); a read rewrites only the address length
@@ -245,7 +242,7 @@ ReadAhead::~ReadAhead() {
     if (t_readAhead == m_impl.get()) t_readAhead = nullptr;
 }
 
-const ReadAheadCounters& ReadAhead::counters() const { return m_impl->counters; }
+const DatagramBatchCounters& ReadAhead::counters() const { return m_impl->counters; }
 
 ReadAhead::Scope::Scope(ReadAhead* readAhead) : m_readAhead(readAhead), m_previous(nullptr) {
     if (!m_readAhead) return;
@@ -327,10 +324,7 @@ __attribute__((visibility("default"))) int enet_socket_receive(ENetSocket socket
         ssize_t n = recvmsg(socket, &h, MSG_NOSIGNAL);
         if (n < 0) return errno == EWOULDBLOCK ? 0 : -1;
         if (h.msg_flags & MSG_TRUNC) continue;
-        if (address) {
-            address->host = sin.sin_addr.s_addr;
-            address->port = ntohs(sin.sin_port);
-        }
+        net::toAddress(sin, address);
         return int(n);
     }
 }

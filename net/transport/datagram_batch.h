@@ -83,10 +83,6 @@ private:
 // socket was empty, and the reads that follow within the same scope answer "nothing more" without
 // asking again. What arrives meanwhile is read by the next scope (the next service) or, when ENet
 // waits on the socket, by the read after the wait. Order is kept; nothing read is dropped.
-struct ReadAheadCounters {
-    uint64_t receiveCalls = 0, datagramsReceived = 0, oversized = 0;
-};
-
 class ReadAhead {
 public:
     struct Impl;
@@ -109,7 +105,7 @@ public:
         Impl* m_previous;
     };
 
-    const ReadAheadCounters& counters() const;
+    const DatagramBatchCounters& counters() const;  // the receiving half (it sends nothing)
 
 private:
     std::unique_ptr<Impl> m_impl;
