@@ -14,6 +14,8 @@
 // Bits are packed little-endian into 32-bit words; strings and byte blocks are byte aligned.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -24,11 +26,7 @@
 namespace net {
 
 // Number of bits needed to hold values in [0, range].
-constexpr int bitsRequired(uint64_t range) {
-    int bits = 0;
-    while (range) { ++bits; range >>= 1; }
-    return bits;
-}
+constexpr int bitsRequired(uint64_t range) { return int(std::bit_width(range)); }
 static_assert(bitsRequired(0) == 0 && bitsRequired(1) == 1 && bitsRequired(255) == 8 && bitsRequired(256) == 9);
 
 // Writes bits into a growing byte buffer.
@@ -41,18 +39,16 @@ public:
     WriteStream() = default;
     // Writes into `reuse` (cleared; its capacity is kept), so a caller that encodes every tick
     // does not allocate; take the bytes back with takeBytes().
-    explicit WriteStream(std::vector<uint8_t>&& reuse) : m_bytes(std::move(reuse)) { m_bytes.clear(); }
+    explicit WriteStream(std::vector<uint8_t>&& reuse) : m_bytes(std::move(reuse)) { m_bytes.resize(m_bytes.capacity()); }
 
-    bool serializeBits(uint32_t& value, int bits) {
+    [[gnu::always_inline]] bool serializeBits(uint32_t& value, int bits) {
         if (bits == 0) return true;
         uint64_t v = bits == 32 ? value : (value & ((1u << bits) - 1u));
         m_scratch |= v << m_scratchBits;
         m_scratchBits += bits;
         // A word at a time (little-endian, as the byte order of the stream): fewer appends.
         if (m_scratchBits >= 32) {
-            size_t n = m_bytes.size();
-            m_bytes.resize(n + 4);
-            uint8_t* p = m_bytes.data() + n;
+            uint8_t* p = room(4);
             p[0] = uint8_t(m_scratch);
             p[1] = uint8_t(m_scratch >> 8);
             p[2] = uint8_t(m_scratch >> 16);
@@ -62,12 +58,12 @@ public:
         }
         return true;
     }
-    bool serializeInt(int64_t& value, int64_t lo, int64_t hi) {
+    [[gnu::always_inline]] bool serializeInt(int64_t& value, int64_t lo, int64_t hi) {
         if (value < lo || value > hi) return fail();  // writer bug or bad state: refuse, never clamp silently
         uint64_t rel = uint64_t(value - lo);
         return serializeWide(rel, bitsRequired(uint64_t(hi - lo)));
     }
-    bool serializeWide(uint64_t& value, int bits) {
+    [[gnu::always_inline]] bool serializeWide(uint64_t& value, int bits) {
         while (bits > 0) {
             int n = bits > 32 ? 32 : bits;
             uint32_t part = uint32_t(value & (n == 32 ? 0xffffffffull : ((1ull << n) - 1)));
@@ -80,7 +76,7 @@ public:
     bool align() {
         if (m_scratchBits & 7) { uint32_t zero = 0; serializeBits(zero, 8 - (m_scratchBits & 7)); }
         while (m_scratchBits >= 8) {  // whole pending bytes out
-            m_bytes.push_back(uint8_t(m_scratch & 0xff));
+            *room(1) = uint8_t(m_scratch & 0xff);
             m_scratch >>= 8;
             m_scratchBits -= 8;
         }
@@ -88,19 +84,35 @@ public:
     }
     bool serializeBytes(uint8_t* data, size_t n) {
         align();
-        m_bytes.insert(m_bytes.end(), data, data + n);
+        if (n) std::memcpy(room(n), data, n);
         return true;
     }
     bool failed() const { return m_failed; }
     // Flushes pending bits and returns the bytes written.
-    const std::vector<uint8_t>& finish() { align(); return m_bytes; }
+    const std::vector<uint8_t>& finish() { align(); m_bytes.resize(m_used); return m_bytes; }
     // Flushes pending bits and hands over the buffer (the stream is left empty).
-    std::vector<uint8_t> takeBytes() { align(); m_scratch = 0; m_scratchBits = 0; return std::move(m_bytes); }
-    size_t bitsWritten() const { return m_bytes.size() * 8 + size_t(m_scratchBits); }
+    std::vector<uint8_t> takeBytes() {
+        align();
+        m_bytes.resize(m_used);
+        m_used = 0;
+        m_scratch = 0;
+        m_scratchBits = 0;
+        return std::move(m_bytes);
+    }
+    size_t bitsWritten() const { return m_used * 8 + size_t(m_scratchBits); }
 
 private:
     bool fail() { m_failed = true; return false; }
-    std::vector<uint8_t> m_bytes;
+    // The next n bytes of the buffer, which is kept sized ahead of what is written (m_used), so a
+    // word written costs a store, not a vector resize that zero-fills it first.
+    uint8_t* room(size_t n) {
+        if (m_used + n > m_bytes.size()) m_bytes.resize(std::max({m_used + n, m_bytes.size() * 2, size_t(64)}));
+        uint8_t* p = m_bytes.data() + m_used;
+        m_used += n;
+        return p;
+    }
+    std::vector<uint8_t> m_bytes;   // [0, m_used) written; the rest is room
+    size_t m_used = 0;
     uint64_t m_scratch = 0;
     int m_scratchBits = 0;
     bool m_failed = false;

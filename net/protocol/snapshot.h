@@ -39,10 +39,13 @@ struct SnapshotFrame {
     std::vector<AvatarState> avatars;  // sorted by id, ids unique
 };
 
+// Rounds half up to whole centimetres, clamped to [0, kMaxCentimetres]; NaN gives 0. Once per
+// coordinate per avatar per client on the server: the clamps come first, so truncation is the
+// floor (no libm call).
 inline int64_t toCentimetres(float metres) {
-    double c = std::floor(double(metres) * 100.0 + 0.5);
-    if (c < 0) c = 0;
-    if (c > double(kMaxCentimetres)) c = double(kMaxCentimetres);
+    const double c = double(metres) * 100.0 + 0.5;
+    if (!(c >= 1.0)) return 0;  // below 1 (floor 0 or less) or NaN
+    if (c >= double(kMaxCentimetres + 1)) return kMaxCentimetres;
     return int64_t(c);
 }
 inline int64_t toYawStep(float yaw) {

@@ -82,8 +82,11 @@ void Interest::prefetch(const InterestClient& client, const net::SnapshotFrame* 
                         const net::SnapshotFrame* before) {
     prefetchRange(client.entries.data(), client.entries.size() * sizeof(InterestClient::Entry), true);
     if (base) prefetchRange(base->avatars.data(), base->avatars.size() * sizeof(net::AvatarState), false);
-    prefetchRange(out.avatars.data(), out.avatars.capacity() * sizeof(net::AvatarState), true);
-    if (before) prefetchRange(before->avatars.data(), before->avatars.capacity() * sizeof(net::AvatarState), true);
+    // The frames are written up to the entries' count (fillBudget), not their whole capacity.
+    const size_t frameBytes = client.entries.size() * sizeof(net::AvatarState);
+    prefetchRange(out.avatars.data(), std::min(out.avatars.capacity() * sizeof(net::AvatarState), frameBytes), true);
+    if (before)
+        prefetchRange(before->avatars.data(), std::min(before->avatars.capacity() * sizeof(net::AvatarState), frameBytes), true);
 }
 
 InterestStats Interest::stats() const {
@@ -348,16 +351,21 @@ void Interest::capFrame(Work& wk, InterestClient& client) const {
 void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotFrame* base, net::SnapshotFrame& out,
                           net::SnapshotFrame* before) const {
     auto& baseOf = wk.baseOf;
+    auto& curOf = wk.curOf;
     auto& keys = wk.keys;
     auto& stats = wk.stats;
     auto& entries = client.entries;
     // 3. Costs against the baseline, then selection by priority within the budget.
     baseOf.resize(entries.size());
+    curOf.resize(entries.size());
     int64_t budget = int64_t(m_desc.byteBudget) * 8 - int64_t(kSnapshotHeaderBits);
     {
         size_t bi = 0;
         const auto* bav = base ? &base->avatars : nullptr;
         for (size_t i = 0; i < entries.size(); ++i) {
+            // Where each entry stands now, looked up once (every entry is in the hall: those who
+            // left were dropped by the selection); the loops below read it two or three times.
+            curOf[i] = &m_avatars[size_t(m_byId[entries[i].id])];
             baseOf[i] = nullptr;
             if (!bav) continue;
             while (bi < bav->size() && (*bav)[bi].id.v < entries[i].id) { budget -= kIdGapBits; ++bi; }  // removed
@@ -365,7 +373,6 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
         }
         if (bav) budget -= int64_t(kIdGapBits) * int64_t(bav->size() - bi);
     }
-    auto current = [&](const InterestClient::Entry& e) -> const net::AvatarState& { return m_avatars[size_t(m_byId[e.id])]; };
     // Mandatory: the carried state of frame entries; self and stage refreshed; and, so nothing
     // flickers out, entries the client got after its baseline, refreshed.
     keys.clear();
@@ -374,7 +381,7 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
         if (!e.interested) {
             if (e.inFrame) budget -= deltaBits(baseOf[i], e.last);  // carried, stale
         } else if (e.rank == 0 || (e.inFrame && !baseOf[i])) {
-            budget -= deltaBits(baseOf[i], current(e));
+            budget -= deltaBits(baseOf[i], *curOf[i]);
             e.sent = true;
         } else {
             e.carried = uint16_t(e.inFrame ? deltaBits(baseOf[i], e.last) : 0);  // < 100 bits
@@ -395,7 +402,7 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
     for (uint64_t key : keys) {
         size_t i = size_t(key & 0xFFFFFFFFu);
         auto& e = entries[i];
-        e.extra = int32_t(int64_t(deltaBits(baseOf[i], current(e))) - int64_t(e.carried));
+        e.extra = int32_t(int64_t(deltaBits(baseOf[i], *curOf[i])) - int64_t(e.carried));
         if (e.extra <= 0) {
             e.sent = true;
             continue;
@@ -437,32 +444,41 @@ void Interest::fillBudget(Work& wk, InterestClient& client, const net::SnapshotF
 
     // 4. Commit and emit the frame (entries are sorted by id, so the frame is too). A history slot
     // grows once to the frame's size and then keeps its capacity.
+    // Both frames are sized to the most they can hold and written through pointers (a push_back
+    // per avatar was a call each), then cut to what was written.
     growTo(out.avatars, entries.size());
-    if (before) growTo(before->avatars, entries.size());
-    size_t w = 0;
+    out.avatars.resize(entries.size());
+    net::AvatarState* const outBegin = out.avatars.data();
+    net::AvatarState* o = outBegin;
+    net::AvatarState* beforeBegin = nullptr;
+    net::AvatarState* b = nullptr;
+    if (before) {
+        growTo(before->avatars, entries.size());
+        before->avatars.resize(entries.size());
+        beforeBegin = b = before->avatars.data();
+    }
     for (size_t i = 0; i < entries.size(); ++i) {
         auto& e = entries[i];
         if (e.sent) {
-            const net::AvatarState& cur = current(e);  // HallSim keeps states quantized
+            const net::AvatarState& cur = *curOf[i];  // HallSim keeps states quantized
             if (!e.inFrame || !(e.last.x == cur.x && e.last.z == cur.z && e.last.yaw == cur.yaw && e.last.anim == cur.anim))
                 ++stats.avatarsRefreshed;
-            if (before) {
+            if (b) {
                 // A tick earlier: where it stood then; one who was not in the hall yet is only in `out`.
                 const int32_t p = m_prevById[e.id];
-                if (p >= 0) before->avatars.push_back(m_previous[size_t(p)]);
-                else if (e.inFrame) before->avatars.push_back(e.last);
+                if (p >= 0) *b++ = m_previous[size_t(p)];
+                else if (e.inFrame) *b++ = e.last;
             }
             e.last = cur;
             e.inFrame = true;
             e.priority = 0;
-        } else if (before && e.inFrame) {
-            before->avatars.push_back(e.last);
+        } else if (b && e.inFrame) {
+            *b++ = e.last;
         }
-        if (e.inFrame) out.avatars.push_back(e.last);
-        if (w != i) entries[w] = e;
-        ++w;
+        if (e.inFrame) *o++ = e.last;
     }
-    entries.resize(w);
+    out.avatars.resize(size_t(o - outBegin));
+    if (before) before->avatars.resize(size_t(b - beforeBegin));
     stats.avatarsInFrames += out.avatars.size() + (before ? before->avatars.size() : 0);  // per frame sent
 }
 

@@ -143,6 +143,7 @@ private:
         std::vector<int32_t> slot;          // by id: candidate index + 1, -1 taken, 0 none
         std::vector<uint32_t> newIds;       // candidates the client did not track
         std::vector<const net::AvatarState*> baseOf;  // baseline state per entry
+        std::vector<const net::AvatarState*> curOf;   // current state per entry
         std::vector<uint64_t> keys;         // (priority, entry) sort keys
         InterestStats stats;
     };

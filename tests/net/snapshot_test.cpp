@@ -1,7 +1,9 @@
 // Snapshot delta codec: every field survives a delta round trip when changed alone; additions,
 // removals, large moves and a missing baseline behave; deltas are much smaller than full frames.
 #include <gtest/gtest.h>
-
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "net/protocol/messages.h"
@@ -159,6 +161,33 @@ TEST(Snapshot, QuantizationIsCentimetresAndFineYaw) {
     EXPECT_NEAR(q.x, 12.35f, 1e-4f);
     EXPECT_NEAR(q.z, 0.0f, 1e-4f);
     EXPECT_LE(std::abs(q.yaw - 1.0f), float(2 * 3.14159265 / 256 / 2) + 1e-5f);  // within half a step (0.7 deg)
+}
+
+// Centimetres round half up and clamp to the hall's range; the fast rounding must agree with the
+// plain floor(x * 100 + 0.5) everywhere, at the edges and for values a client could send.
+TEST(Snapshot, CentimetresRoundLikeFloorAndClampAtTheEdges) {
+    auto reference = [](float m) -> int64_t {
+        if (std::isnan(m)) return 0;
+        double c = std::floor(double(m) * 100.0 + 0.5);
+        return int64_t(std::clamp(c, 0.0, double(kMaxCentimetres)));
+    };
+    const float maxM = float(kMaxCentimetres) / 100.0f;
+    const float edges[] = {0.0f, -0.0f, 0.004f, 0.005f, 0.0049999f, 0.015f, -0.004f, -0.005f, -0.006f, -1.0f, 1.0f,
+                           12.345f, maxM, maxM - 0.005f, maxM + 0.004f, maxM + 0.01f, maxM * 2, -maxM, 1e30f, -1e30f,
+                           std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::denorm_min()};
+    for (float m : edges) EXPECT_EQ(toCentimetres(m), reference(m)) << m;
+    EXPECT_EQ(toCentimetres(0.005f), reference(0.005f));
+    EXPECT_EQ(toCentimetres(-1.0f), 0);
+    EXPECT_EQ(toCentimetres(maxM * 2), kMaxCentimetres);
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> any(-10.0f, maxM + 10.0f);
+    for (int i = 0; i < 200000; ++i) {
+        const float m = any(rng);
+        ASSERT_EQ(toCentimetres(m), reference(m)) << m;
+        const float onGrid = float(int(rng() % uint32_t(kMaxCentimetres + 1))) / 100.0f;  // HallSim's states
+        ASSERT_EQ(toCentimetres(onGrid), reference(onGrid)) << onGrid;
+    }
 }
 
 // The bit writer flushes a 32-bit word at a time; the bytes must be those of the plain
