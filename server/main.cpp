@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
     app.add_option("--tick-read-packets", desc.tickReadPackets,
                    "packets a due tick reads before it runs; a burst beyond waits until its snapshots have left (0 = no limit)")
         ->capture_default_str();
+    app.add_option("--send-thread", desc.sendThread,
+                   "make the system calls that send the datagrams on a thread of their own (0 = on the tick's thread)")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     desc.interest = !noInterest;
     if (!registration.empty()) {

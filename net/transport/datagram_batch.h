@@ -15,7 +15,8 @@
 // that a datagram too large for ENet's buffer is skipped, where ENet's would fail the service);
 // inside one (a scope opened by the transport that owns the socket, on the thread servicing it):
 //   - send copies the datagram into the batch and reports it sent; the batch leaves with one
-//     sendmmsg when it is full, when the scope closes, or before ENet would wait on the socket;
+//     sendmmsg when it is full, when the scope closes, or before ENet would wait on the socket
+//     (made on the batch's own sending thread when it has one, the batches queued in order);
 //   - receive hands out datagrams from one recvmmsg until they run out, then reads the next batch;
 //   - wait answers "readable" at once while datagrams read ahead are still waiting.
 // Order per socket is kept both ways. A datagram the kernel refuses (a full send buffer) is lost
@@ -47,7 +48,11 @@ class DatagramBatch {
 public:
     struct Impl;  // the buffers; datagram_batch.cpp's replacements of ENet's functions use it
 
-    explicit DatagramBatch(int socket);
+    // `sendThread`: full batches (and what a scope leaves when it closes) are handed to a thread
+    // of the batch's own that makes the sendmmsg calls, in order, while the servicing thread goes
+    // on (the kernel's part of sending is most of a flush: on loopback, the receiver's side too).
+    // Without it each sendmmsg is made where the batch fills or the scope closes.
+    explicit DatagramBatch(int socket, bool sendThread = false);
     ~DatagramBatch();
     DatagramBatch(const DatagramBatch&) = delete;
     DatagramBatch& operator=(const DatagramBatch&) = delete;
@@ -66,8 +71,10 @@ public:
         Impl* m_previous;
     };
 
-    void sendQueued();  // sends what is queued now
-    const DatagramBatchCounters& counters() const;
+    void sendQueued();  // sends what is queued now (with a send thread: hands it over)
+    void drain();       // returns once every datagram queued so far has been sent (or refused)
+    bool sendsOnThread() const;
+    DatagramBatchCounters counters() const;
 
     // True once ENet has been seen calling the replaced functions in this process.
     static bool interposed();

@@ -162,7 +162,7 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetServerDesc& desc,
         return nullptr;
     }
     t->m_isServer = true;
-    t->m_batch = std::make_unique<DatagramBatch>(int(host->socket));
+    t->m_batch = std::make_unique<DatagramBatch>(int(host->socket), desc.sendThread);
     t->m_serverKey = desc.key ? *desc.key : generateLinkKeyPair();
     t->m_linkKey = t->m_serverKey.publicKey;
     t->m_handshakeTimeoutMs = desc.handshakeTimeoutMs ? desc.handshakeTimeoutMs : kDefaultHandshakeTimeoutMs;
@@ -241,7 +241,11 @@ EnetTransport::~EnetTransport() {
             told = true;
         }
     }
-    if (told) enet_host_flush(m_host);
+    if (told) {
+        DatagramBatch::Scope batched(m_batch.get());  // after what is queued, in order
+        enet_host_flush(m_host);
+    }
+    if (m_batch) m_batch->drain();  // all of it out before the socket closes
     enet_host_destroy(m_host);
     releaseEnet();
 }
@@ -686,9 +690,10 @@ void EnetTransport::collectCounters() const {
     m_host->totalReceivedPackets = 0;
     m_host->totalReceivedData = 0;
     if (m_batch) {
-        m_stats.sendCalls = m_batch->counters().sendCalls;
-        m_stats.receiveCalls = m_batch->counters().receiveCalls;
-        m_stats.datagramsRefused = m_batch->counters().sendDropped;
+        const DatagramBatchCounters c = m_batch->counters();
+        m_stats.sendCalls = c.sendCalls;
+        m_stats.receiveCalls = c.receiveCalls;
+        m_stats.datagramsRefused = c.sendDropped;
     }
     if (m_readAhead) m_stats.receiveCalls = m_readAhead->counters().receiveCalls;
 }

@@ -76,6 +76,8 @@ struct EnetServerDesc {
     std::optional<LinkKeyPair> key;      // the long-term key (loadOrCreateKeyFile); none = a new one
                                          // for this run only, so clients can but pin it per run
     uint32_t handshakeTimeoutMs = 0;     // drop a peer whose secure handshake is not done by then, 0 = 5000
+    bool sendThread = true;              // the batched sendmmsg calls on a thread of their own
+                                         // (DatagramBatch), not in flush() and service()
 };
 
 // Options for a client. A zero field means its default.

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #endif
 
+#include <enet/enet.h>
+
 #include "net/protocol/messages.h"
 #include "net/transport/datagram_batch.h"
 #include "net/transport/enet_transport.h"
@@ -752,10 +754,11 @@ TEST(EnetTransport, UnreliableStreamSurvivesALatencyHitch) {
 // A server moves its datagrams in batches (datagram_batch.h): many snapshots leave with one
 // system call and many inputs come in with one, in order, and a datagram too large for ENet (or
 // not ENet's at all) between them costs nothing but itself.
-TEST(EnetTransport, AServerSendsAndReadsItsDatagramsInBatches) {
+// With and without the sending thread (EnetServerDesc::sendThread): the same datagrams, in order.
+void serverSendsAndReadsInBatches(bool sendThread) {
     static constexpr int kClients = 24, kRounds = 12;
     std::string error;
-    auto server = EnetTransport::listen({.bindAddress = "127.0.0.1"}, &error);
+    auto server = EnetTransport::listen({.bindAddress = "127.0.0.1", .sendThread = sendThread}, &error);
     ASSERT_TRUE(server) << error;
     Node s{server.get(), {}};
     std::vector<std::unique_ptr<EnetTransport>> clients;
@@ -837,6 +840,86 @@ TEST(EnetTransport, AServerSendsAndReadsItsDatagramsInBatches) {
     EXPECT_LE(sendCalls * 4, out) << sendCalls << " calls for " << out << " datagrams out";
     EXPECT_LE(receiveCalls * 4, in) << receiveCalls << " calls for " << in << " datagrams in";
     EXPECT_EQ(after.datagramsRefused, 0u);
+}
+
+TEST(EnetTransport, AServerSendsAndReadsItsDatagramsInBatches) { serverSendsAndReadsInBatches(false); }
+
+TEST(EnetTransport, AServerSendsAndReadsItsDatagramsInBatchesOnItsSendThread) { serverSendsAndReadsInBatches(true); }
+
+// The batch's own sending thread: every datagram queued leaves, once, in the order queued, whether
+// a batch closes by count, by bytes or with its scope; drain() returns once they have, counting
+// them; and a batch destroyed with datagrams queued sends them first.
+TEST(DatagramBatch, ASendThreadSendsEveryDatagramInOrderAndDrainsOnDestruction) {
+    const int tx = ::socket(AF_INET, SOCK_DGRAM, 0), rx = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(tx, 0);
+    ASSERT_GE(rx, 0);
+    int big = 8 << 20;
+    ::setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(rx, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+    socklen_t len = sizeof at;
+    ASSERT_EQ(::getsockname(rx, reinterpret_cast<sockaddr*>(&at), &len), 0);
+    const ENetAddress to{.host = at.sin_addr.s_addr, .port = ntohs(at.sin_port)};
+    timeval tv{.tv_sec = 2, .tv_usec = 0};
+    ::setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+
+    // Datagram i: its number, then a length that cycles from a snapshot's to ENet's largest, so
+    // batches close by count (64 small ones) and by bytes (a run of large ones).
+    auto sizeOf = [](uint32_t i) { return size_t(i % 7 == 0 ? kBatchSlotBytes : 8 + (i * 37) % 300); };
+    auto send = [&](uint32_t i) {
+        std::vector<uint8_t> d = pattern(sizeOf(i), i);
+        std::memcpy(d.data(), &i, 4);
+        ENetBuffer b{.data = d.data(), .dataLength = d.size()};
+        return enet_socket_send(ENetSocket(tx), &to, &b, 1);
+    };
+    uint32_t next = 0;  // the next datagram the receiver expects
+    auto receiveUpTo = [&](uint32_t end) {
+        std::vector<uint8_t> buf(kBatchSlotBytes + 16);
+        while (next < end) {
+            const ssize_t n = ::recv(rx, buf.data(), buf.size(), 0);
+            ASSERT_GT(n, 0) << "datagram " << next << " never came";
+            uint32_t i = 0;
+            std::memcpy(&i, buf.data(), 4);
+            ASSERT_EQ(i, next) << "out of order";
+            ASSERT_EQ(size_t(n), sizeOf(i));
+            std::vector<uint8_t> want = pattern(sizeOf(i), i);
+            ASSERT_EQ(std::memcmp(buf.data() + 4, want.data() + 4, size_t(n) - 4), 0) << "datagram " << i << " garbled";
+            ++next;
+        }
+    };
+
+    constexpr uint32_t kRounds = 6, kPerRound = 700;  // ~11 batches a round: more than a few in flight
+    {
+        DatagramBatch batch(tx, true);
+        ASSERT_TRUE(batch.sendsOnThread());
+        uint32_t i = 0;
+        for (uint32_t round = 0; round < kRounds; ++round) {
+            {
+                DatagramBatch::Scope scope(&batch);
+                for (uint32_t k = 0; k < kPerRound; ++k, ++i) ASSERT_EQ(send(i), int(sizeOf(i)));
+            }
+            batch.drain();
+            const DatagramBatchCounters c = batch.counters();
+            EXPECT_EQ(c.datagramsSent, uint64_t(i));
+            EXPECT_EQ(c.sendDropped, 0u);
+            EXPECT_LE(c.sendCalls * 8, c.datagramsSent) << "batched: " << c.sendCalls << " calls";
+            receiveUpTo(i);
+        }
+        // Queued, never drained: the destructor sends them.
+        DatagramBatch::Scope scope(&batch);
+        for (uint32_t k = 0; k < 100; ++k, ++i) ASSERT_EQ(send(i), int(sizeOf(i)));
+        batch.sendQueued();
+    }
+    receiveUpTo(kRounds * kPerRound + 100);
+    // Nothing more.
+    timeval shortWait{.tv_sec = 0, .tv_usec = 100000};
+    ::setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &shortWait, sizeof shortWait);
+    uint8_t extra[16];
+    EXPECT_LT(::recv(rx, extra, sizeof extra, 0), 0);
+    ::close(tx);
+    ::close(rx);
 }
 
 TEST(EnetTransport, ConnectToSilentServerTimesOut) {
