@@ -127,25 +127,25 @@ public:
 
     ReadStream(const uint8_t* data, size_t size) : m_data(data), m_size(size) {}
 
-    bool serializeBits(uint32_t& value, int bits) {
+    [[gnu::always_inline]] bool serializeBits(uint32_t& value, int bits) {
         if (m_failed) return false;
         if (bits == 0) { value = 0; return true; }
         if (m_bitPos + size_t(bits) > m_size * 8) return fail();
-        uint64_t out = 0;
-        for (int got = 0; got < bits;) {
-            size_t byte = m_bitPos >> 3;
-            int off = int(m_bitPos & 7);
-            int take = 8 - off;
-            if (take > bits - got) take = bits - got;
-            uint64_t chunk = (uint64_t(m_data[byte]) >> off) & ((1u << take) - 1u);
-            out |= chunk << got;
-            got += take;
-            m_bitPos += size_t(take);
+        // The (up to) eight bytes from the one holding the first bit, little-endian: at most
+        // 7 + 32 bits are needed, so one load serves (every client decodes every snapshot).
+        const size_t byte = m_bitPos >> 3;
+        const size_t have = m_size - byte;
+        uint64_t word = 0;
+        if (std::endian::native == std::endian::little && have >= 8) {
+            std::memcpy(&word, m_data + byte, 8);
+        } else {
+            for (size_t i = 0; i < have && i < 8; ++i) word |= uint64_t(m_data[byte + i]) << (8 * i);
         }
-        value = uint32_t(out);
+        value = uint32_t((word >> (m_bitPos & 7)) & ((uint64_t(1) << bits) - 1));
+        m_bitPos += size_t(bits);
         return true;
     }
-    bool serializeInt(int64_t& value, int64_t lo, int64_t hi) {
+    [[gnu::always_inline]] bool serializeInt(int64_t& value, int64_t lo, int64_t hi) {
         uint64_t rel = 0;
         if (!serializeWide(rel, bitsRequired(uint64_t(hi - lo)))) return false;
         if (rel > uint64_t(hi - lo)) return fail();

@@ -222,6 +222,43 @@ TEST(Snapshot, WordAtATimeWriterPacksLikeBitByBit) {
     }
 }
 
+// The reader loads a word at a time: whatever the widths, it gives back what was written, up to
+// the buffer's last bit (the last bytes are fewer than a word), and refuses a read past it.
+TEST(Snapshot, WordAtATimeReaderGivesBackEveryWidthToTheLastBit) {
+    std::mt19937 rng(23);
+    for (int round = 0; round < 300; ++round) {
+        WriteStream w;
+        std::vector<std::pair<uint32_t, int>> written;
+        const int n = 1 + int(rng() % 40);
+        for (int i = 0; i < n; ++i) {
+            const int bits = 1 + int(rng() % 32);
+            uint32_t v = uint32_t(rng()) & (bits == 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u));
+            uint32_t copy = v;
+            w.serializeBits(copy, bits);
+            written.push_back({v, bits});
+        }
+        const std::vector<uint8_t> bytes = w.finish();
+        // Read from a copy that is exactly the written size, so any read past it shows.
+        std::vector<uint8_t> exact(bytes);
+        ReadStream r(exact.data(), exact.size());
+        for (const auto& [v, bits] : written) {
+            uint32_t got = 0xDEADBEEF;
+            ASSERT_TRUE(r.serializeBits(got, bits)) << "round " << round;
+            ASSERT_EQ(got, v) << "round " << round << ", " << bits << " bits";
+        }
+        const size_t left = exact.size() * 8 - r.bitsRead();  // the final padding
+        ASSERT_LT(left, 8u);
+        uint32_t pad = 1;
+        if (left) {
+            EXPECT_TRUE(r.serializeBits(pad, int(left)));
+            EXPECT_EQ(pad, 0u);
+        }
+        uint32_t past = 0;
+        EXPECT_FALSE(r.serializeBits(past, 1)) << "read past the end";
+        EXPECT_TRUE(r.failed());
+    }
+}
+
 // The server encodes into one reused buffer: the same bytes as a fresh encode, every time.
 TEST(Snapshot, EncodingIntoAReusedBufferGivesTheSameBytes) {
     Bytes reused;
