@@ -32,27 +32,29 @@ void WorkerPool::parallelFor(size_t n, size_t grain, const std::function<void(si
         m_n = n;
         m_grain = grain;
         m_next = 0;
-        m_busy = unsigned(m_threads.size());
+        m_running = 0;
         ++m_generation;
     }
     m_wake.notify_all();
     runChunks(0);
+    // Every chunk is taken; wait only for those still running on a worker. A worker that has not
+    // woken yet (its core busy elsewhere) is not waited for: it finds nothing left when it does.
     std::unique_lock lock(m_mutex);
-    m_done.wait(lock, [&] { return m_busy == 0; });
+    m_done.wait(lock, [&] { return m_running == 0; });
     m_fn = nullptr;
 }
 
 void WorkerPool::runChunks(unsigned worker) {
-    for (;;) {
-        size_t begin, end;
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_next >= m_n) return;
-            begin = m_next;
-            end = std::min(m_n, begin + m_grain);
-            m_next = end;
-        }
-        (*m_fn)(begin, end, worker);
+    std::unique_lock lock(m_mutex);
+    while (m_next < m_n) {
+        const size_t begin = m_next, end = std::min(m_n, begin + m_grain);
+        m_next = end;
+        const auto* fn = m_fn;  // valid while this chunk counts as running
+        ++m_running;
+        lock.unlock();
+        (*fn)(begin, end, worker);
+        lock.lock();
+        if (--m_running == 0 && m_next >= m_n) m_done.notify_one();
     }
 }
 
@@ -65,9 +67,7 @@ void WorkerPool::workerMain(unsigned index) {
             if (m_stop) return;
             seen = m_generation;
         }
-        runChunks(index);
-        std::lock_guard lock(m_mutex);
-        if (--m_busy == 0) m_done.notify_one();
+        runChunks(index);  // nothing, if the loop was done before this worker woke
     }
 }
 

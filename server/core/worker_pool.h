@@ -33,10 +33,10 @@ private:
     std::vector<std::thread> m_threads;
     std::mutex m_mutex;
     std::condition_variable m_wake;   // workers: a new loop (or stop)
-    std::condition_variable m_done;   // caller: the last worker finished
+    std::condition_variable m_done;   // caller: the last running chunk finished
     const std::function<void(size_t, size_t, unsigned)>* m_fn = nullptr;
     size_t m_n = 0, m_grain = 1, m_next = 0;  // under m_mutex
-    unsigned m_busy = 0;              // workers still in the current loop
+    unsigned m_running = 0;           // chunks taken and not yet finished
     uint64_t m_generation = 0;
     bool m_stop = false;
 };
