@@ -96,6 +96,7 @@ struct Host::Impl {
                             {"tick_reads_cut", s.readsCut},
                             {"total_inputs_received", s.totalInputsReceived},
                             {"total_inputs_applied", s.totalInputsApplied},
+                            {"total_datagrams_refused", s.totalDatagramsRefused},
                             {"interest", desc.interest},                {"uptime_ms", s.uptimeMs}};
         std::string tmp = desc.statsJsonPath + ".tmp";
         std::ofstream(tmp) << j.dump(2) << "\n";
@@ -303,6 +304,7 @@ TickStats Host::tickStats() const {
     if (!m->totals.empty()) {
         s.totalInputsReceived = m->totals.back().server.inputsReceived;
         s.totalInputsApplied = m->totals.back().server.inputsApplied;
+        s.totalDatagramsRefused = m->totals.back().traffic.datagramsRefused;
     }
     return s;
 }

@@ -65,6 +65,7 @@ struct TickStats {
     uint64_t ticksWithoutSnapshots = 0;                  // ticks run behind time, snapshots left to the next
     uint64_t readsCut = 0;              // tick reads that stopped at the tick's packet budget, rest read after
     uint64_t totalInputsReceived = 0, totalInputsApplied = 0;  // since start
+    uint64_t totalDatagramsRefused = 0;  // since start: datagrams the kernel would not send (lost)
     uint64_t uptimeMs = 0;
 };
 
