@@ -8,7 +8,7 @@ DOCKHALL_PACKAGES=(
   libglfw3-dev libepoxy-dev libegl-dev libegl1-mesa-dev libgl1-mesa-dri libimgui-dev
   libassimp-dev libenet-dev libgtest-dev libgmock-dev libbenchmark-dev libglm-dev libsqlite3-dev
   libsodium-dev libmeshoptimizer-dev libstb-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
-  fonts-wqy-microhei xvfb xauth libopencc-dev libopencc-data
+  fonts-wqy-microhei xvfb xauth libopencc-dev libopencc-data zlib1g-dev
 )
 
 dockhall_install_deps() {

@@ -1,6 +1,10 @@
 // messages.cpp: packet encode/decode around the per-message serialize() templates.
 #include "net/protocol/messages.h"
 
+#include <zlib.h>
+
+#include <cstring>
+
 namespace net {
 
 namespace {
@@ -40,6 +44,39 @@ bool decodeTyped(std::span<const uint8_t> packet, MsgType type, T& out) {
 }
 
 }  // namespace
+
+bool packLayout(const EventLayout& layout, std::vector<uint8_t>& deflated, uint32_t& rawBytes) {
+    WriteStream w;
+    if (!serialize(w, const_cast<EventLayout&>(layout)) || w.failed()) return false;  // the writer only reads it
+    const std::vector<uint8_t>& raw = w.finish();
+    if (raw.empty() || raw.size() > kMaxLayoutBytes) return false;
+    rawBytes = uint32_t(raw.size());
+    // The hall changes rarely (an exhibit uploaded) and is sent on every join: deflate each
+    // version once per thread.
+    thread_local std::vector<uint8_t> lastRaw, lastDeflated;
+    if (raw != lastRaw) {
+        uLongf n = compressBound(uLong(raw.size()));
+        std::vector<uint8_t> out(n);
+        if (compress2(out.data(), &n, raw.data(), uLong(raw.size()), Z_BEST_COMPRESSION) != Z_OK) return false;
+        out.resize(n);
+        lastRaw = raw;
+        lastDeflated = std::move(out);
+    }
+    deflated = lastDeflated;
+    return !deflated.empty() && deflated.size() <= kMaxMessageBytes;
+}
+
+bool unpackLayout(std::span<const uint8_t> deflated, uint32_t rawBytes, EventLayout& out) {
+    if (deflated.empty() || rawBytes == 0 || rawBytes > kMaxLayoutBytes) return false;
+    std::vector<uint8_t> raw(rawBytes);
+    uLongf n = rawBytes;  // uncompress writes no more than this: a bomb stops here
+    if (uncompress(raw.data(), &n, deflated.data(), uLong(deflated.size())) != Z_OK || n != rawBytes) return false;
+    ReadStream r(raw.data(), raw.size());
+    EventLayout tmp;
+    if (!serialize(r, tmp) || !consumedExactly(r)) return false;
+    out = std::move(tmp);
+    return true;
+}
 
 const char* msgTypeName(MsgType t) {
     switch (t) {

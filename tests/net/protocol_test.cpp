@@ -3,6 +3,8 @@
 
 #include <random>
 
+#include <zlib.h>
+
 #include "net/protocol/messages.h"
 
 using namespace net;
@@ -112,6 +114,72 @@ TEST(Protocol, WelcomeCarriesTheWholeEvent) {
     EXPECT_EQ(o.event.tables.size(), 1u);
     EXPECT_EQ(o.event.agenda[0].title.zh, "开幕");
     expectTruncationsRejected<Welcome>(encode(w));
+}
+
+// Protocol 9: the layout travels deflated. A hall of many bilingual booths costs less than its
+// plain coding, and a layout blob that is corrupt, states the wrong size, inflates past what it
+// states (a bomb) or inflates to garbage is refused, never half-read.
+TEST(Protocol, AWelcomesLayoutTravelsDeflatedAndABadOneIsRefused) {
+    Welcome w;
+    w.you = {7};
+    w.event = sampleLayout();
+    for (int i = 0; i < 40; ++i) {
+        Booth b = w.event.booths[0];
+        b.center.x = 5.0f + float(i);
+        b.exhibits[0].description.zh = "齿轮锻件，模锻成形，" + std::to_string(i) + "号展台。";
+        b.exhibits[0].description.en = "Forged gear blank, closed-die forging, booth " + std::to_string(i) + ".";
+        w.event.booths.push_back(b);
+    }
+    WriteStream plain;
+    ASSERT_TRUE(serialize(plain, w.event));
+    const size_t rawSize = plain.finish().size();
+    const Bytes packet = encode(w);
+    EXPECT_LT(packet.size() * 2, rawSize) << packet.size() << " bytes for a layout of " << rawSize;
+    Welcome o = roundTrip(w);
+    ASSERT_EQ(o.event.booths.size(), w.event.booths.size());
+    EXPECT_EQ(o.event.booths.back().exhibits[0].description.zh, w.event.booths.back().exhibits[0].description.zh);
+
+    // Any byte of the deflated stream changed: refused (zlib's checksum, or the layout's own checks).
+    for (size_t at = 12; at + 12 < packet.size(); at += 7) {
+        Bytes bad = packet;
+        bad[at] ^= 0x5A;
+        Welcome out;
+        EXPECT_FALSE(decode(bad, out)) << "byte " << at;
+    }
+
+    std::vector<uint8_t> deflated;
+    uint32_t raw = 0;
+    ASSERT_TRUE(packLayout(w.event, deflated, raw));
+    EXPECT_EQ(raw, rawSize);
+    EventLayout back;
+    EXPECT_TRUE(unpackLayout(deflated, raw, back));
+    EXPECT_FALSE(unpackLayout(deflated, raw - 1, back)) << "stated one byte short";
+    EXPECT_FALSE(unpackLayout(deflated, raw + 1, back)) << "stated one byte long";
+    EXPECT_FALSE(unpackLayout(deflated, kMaxLayoutBytes + 1, back));
+    EXPECT_FALSE(unpackLayout({}, raw, back));
+    // A bomb: 8 MiB of zeros deflates to a few KiB; stated as 1,000 bytes it stops there.
+    {
+        std::vector<uint8_t> zeros(8u << 20, 0);
+        uLongf n = compressBound(uLong(zeros.size()));
+        std::vector<uint8_t> bomb(n);
+        ASSERT_EQ(compress2(bomb.data(), &n, zeros.data(), uLong(zeros.size()), 9), Z_OK);
+        bomb.resize(n);
+        EXPECT_FALSE(unpackLayout(bomb, 1000, back));
+        EXPECT_FALSE(unpackLayout(bomb, kMaxLayoutBytes, back)) << "inflates past the largest layout";
+    }
+    // Deflated garbage of the right size: inflates, but is no layout.
+    {
+        std::mt19937 rng(3);
+        std::vector<uint8_t> junk(4000);
+        for (auto& b : junk) b = uint8_t(rng());
+        uLongf n = compressBound(uLong(junk.size()));
+        std::vector<uint8_t> packed(n);
+        ASSERT_EQ(compress2(packed.data(), &n, junk.data(), uLong(junk.size()), 6), Z_OK);
+        packed.resize(n);
+        EXPECT_FALSE(unpackLayout(packed, uint32_t(junk.size()), back));
+    }
+    // The layout left as it was by every refusal above.
+    EXPECT_EQ(back.booths.size(), w.event.booths.size());
 }
 
 TEST(Protocol, SmallMessagesRoundTrip) {
