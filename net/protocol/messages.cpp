@@ -3,8 +3,6 @@
 
 #include <zlib.h>
 
-#include <cstring>
-
 namespace net {
 
 namespace {
