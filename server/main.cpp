@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
     app.add_option("--send-thread", desc.sendThread,
                    "make the system calls that send the datagrams on a thread of their own (0 = on the tick's thread)")
         ->capture_default_str();
+    app.add_option("--hold-reliable-ms", desc.holdReliableMs,
+                   "hold reliable messages for a client being sent snapshots until its next one, at most this long, "
+                   "so both share a datagram (0 = send them at the next flush)")
+        ->check(CLI::Range(0, 200))->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     desc.interest = !noInterest;
     if (!registration.empty()) {

@@ -163,6 +163,7 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetServerDesc& desc,
     }
     t->m_isServer = true;
     t->m_batch = std::make_unique<DatagramBatch>(int(host->socket), desc.sendThread);
+    t->m_holdMs = desc.holdReliableMs;
     t->m_serverKey = desc.key ? *desc.key : generateLinkKeyPair();
     t->m_linkKey = t->m_serverKey.publicKey;
     t->m_handshakeTimeoutMs = desc.handshakeTimeoutMs ? desc.handshakeTimeoutMs : kDefaultHandshakeTimeoutMs;
@@ -284,8 +285,19 @@ bool EnetTransport::queueReliable(PeerHandle h, _ENetPeer* peer, uint8_t channel
     if (link == m_links.end() || link->second.state != LinkState::Up) return false;
     Bundles& b = m_bundles[h.v];
     b.peer = peer;
+    if (!b.listed) {
+        b.listed = true;
+        // Held only for a peer on the snapshot stream: its next state packet is a tick or two away.
+        const uint64_t lastState = link->second.lastStateMs;
+        const uint64_t now = m_holdMs && lastState ? steadyMs() : 0;
+        if (now && lastState + kEnetStreamGapMs >= now) {
+            b.dueMs = now + m_holdMs;
+            m_held.push_back(h.v);
+        } else {
+            m_bundled.push_back(h.v);
+        }
+    }
     std::vector<uint8_t>& q = b.bytes[channel == kChannelEvents ? 0 : 1];
-    if (q.empty() && b.bytes[0].size() + b.bytes[1].size() == 0) m_bundled.push_back(h.v);
     for (size_t n = data.size();; n >>= 7) {  // LEB128 length
         uint8_t byte = uint8_t(n & 0x7F);
         if (n >> 7) byte |= 0x80;
@@ -356,18 +368,44 @@ LinkCounters EnetTransport::linkCounters() const {
     return sum;
 }
 
-void EnetTransport::flushBundles() {
-    for (uint32_t h : m_bundled) {
-        auto it = m_bundles.find(h);
-        if (it == m_bundles.end()) continue;
-        // A peer that went away meanwhile has no handle any more: drop what was queued for it.
-        if (m_peers.count(h) && it->second.peer->state == ENET_PEER_STATE_CONNECTED) {
-            sendBundle(it->second.peer, kChannelEvents, it->second.bytes[0]);
-            sendBundle(it->second.peer, kChannelAssets, it->second.bytes[1]);
-        }
-        m_bundles.erase(it);
+void EnetTransport::sendQueued(uint32_t h) {
+    auto it = m_bundles.find(h);
+    if (it == m_bundles.end()) return;
+    // A peer that went away meanwhile has no handle any more: drop what was queued for it.
+    if (m_peers.count(h) && it->second.peer->state == ENET_PEER_STATE_CONNECTED) {
+        sendBundle(it->second.peer, kChannelEvents, it->second.bytes[0]);
+        sendBundle(it->second.peer, kChannelAssets, it->second.bytes[1]);
+    } else {
+        it->second.bytes[0].clear();
+        it->second.bytes[1].clear();
     }
+}
+
+void EnetTransport::flushBundles(bool holding) {
+    auto sendAndForget = [this](uint32_t h) {
+        sendQueued(h);
+        m_bundles.erase(h);
+    };
+    for (uint32_t h : m_bundled) sendAndForget(h);
     m_bundled.clear();
+    // Held ones are in order of due time; one already sent with a snapshot is just forgotten.
+    while (!m_held.empty()) {
+        if (holding) {
+            auto it = m_bundles.find(m_held.front());
+            if (it != m_bundles.end() && it->second.dueMs > m_nowMs &&
+                it->second.bytes[0].size() + it->second.bytes[1].size() != 0)
+                break;
+        }
+        sendAndForget(m_held.front());
+        m_held.pop_front();
+    }
+}
+
+void EnetTransport::noteState(PeerHandle h) {
+    if (!m_holdMs) return;
+    auto link = m_links.find(h.v);
+    if (link != m_links.end()) link->second.lastStateMs = m_nowMs;
+    if (!m_held.empty()) sendQueued(h.v);  // before the snapshot: one datagram for both
 }
 
 bool EnetTransport::send(PeerHandle peer, uint8_t channel, std::span<const uint8_t> data) {
@@ -380,6 +418,7 @@ bool EnetTransport::send(PeerHandle peer, uint8_t channel, std::span<const uint8
     // sending them reliably, which would stall the state channel behind retransmissions.
     const enet_uint32 flags = channel == kChannelState ? ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT
                                                        : ENET_PACKET_FLAG_RELIABLE;
+    if (channel == kChannelState) noteState(peer);
     ENetPacket* packet = sealPacket(peer, channel, data, flags);  // fails until the link is up
     if (!packet) return false;
     if (enet_peer_send(it->second, channel, packet) != 0) {  // fails unless CONNECTED
@@ -407,6 +446,7 @@ size_t EnetTransport::sendToMany(std::span<const PeerHandle> peers, uint8_t chan
     for (PeerHandle h : peers) {
         auto it = m_peers.find(h.v);
         if (it == m_peers.end()) continue;
+        if (channel == kChannelState) noteState(h);
         ENetPacket* packet = sealPacket(h, channel, data, flags);
         if (!packet) continue;
         if (enet_peer_send(it->second, channel, packet) != 0) {
@@ -423,7 +463,7 @@ size_t EnetTransport::sendToMany(std::span<const PeerHandle> peers, uint8_t chan
 void EnetTransport::disconnect(PeerHandle peer, uint32_t reason) {
     auto it = m_peers.find(peer.v);
     if (it == m_peers.end()) return;
-    flushBundles();  // what was queued goes before the goodbye
+    sendQueued(peer.v);  // what was queued goes before the goodbye
     ENetPeer* p = it->second;
     switch (p->state) {
     case ENET_PEER_STATE_CONNECTED:
@@ -497,7 +537,8 @@ bool EnetTransport::service(uint64_t /*nowMs*/, std::vector<TransportEvent>& out
     // and empties the socket within one service(), unless maxEvents stops it first: then what
     // ENet has read stays queued in it (and what the batch has read, in the batch) for the next
     // call, in order.
-    flushBundles();
+    m_nowMs = steadyMs();
+    flushBundles(true);
     const size_t limit = std::clamp<size_t>(maxEvents, 1, kMaxEventsPerService);
     size_t n = 0;
     ENetEvent ev;
@@ -670,7 +711,8 @@ void EnetTransport::deliver(PeerHandle h, uint8_t channel, std::span<const uint8
 }
 
 void EnetTransport::flush() {
-    flushBundles();
+    m_nowMs = steadyMs();
+    flushBundles(true);
     DatagramBatch::Scope batched(m_batch.get());
     enet_host_flush(m_host);
     collectCounters();

@@ -137,7 +137,8 @@ bool Host::start(const HostDesc& desc, std::string& error) {
         spdlog::info("forgot {} expired sign-in tokens", purged);
     m->transport = net::EnetTransport::listen(
         {.bindAddress = desc.bindAddress, .port = desc.port, .maxPeers = uint16_t(std::min<int>(4095, desc.maxParticipants + 64)),
-         .key = desc.linkKey, .sendThread = desc.sendThread},
+         .key = desc.linkKey, .sendThread = desc.sendThread,
+         .holdReliableMs = desc.holdReliableMs},
         &error);
     if (!m->transport) return false;
     Registration registration = m->store->accountCount() > 0 ? Registration::Accounts : Registration::Open;

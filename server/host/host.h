@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "net/transport/enet_transport.h"
 #include "net/transport/secure.h"
 #include "server/core/event_server.h"
 
@@ -31,6 +32,7 @@ struct HostDesc {
     unsigned snapshotThreads = 0;       // threads building snapshots, the tick's own included (0: one per core, at most 8)
     uint32_t tickReadPackets = 256;     // ServerDesc::tickReadPackets (0: no limit)
     bool sendThread = true;             // net::EnetServerDesc::sendThread
+    uint32_t holdReliableMs = net::kEnetHoldReliableMs;  // net::EnetServerDesc::holdReliableMs
     std::optional<net::LinkKeyPair> linkKey;  // the encrypted link's long-term key; none = one for this run
     // A rehearsal: the event's clock starts at this local time ("2024-06-04 10:50", in the event's
     // zone) when the server starts, and runs at real speed from there, so meeting reminders, calls

@@ -922,6 +922,70 @@ TEST(DatagramBatch, ASendThreadSendsEveryDatagramInOrderAndDrainsOnDestruction) 
     ::close(rx);
 }
 
+// A server holds reliable messages for a client it is sending state to until that client's next
+// state packet, so both leave in one datagram (a chat line to a crowd is then no extra datagram
+// per listener); at most holdReliableMs, and never for a client not yet sent state (a joiner's
+// Welcome goes at once). A goodbye still comes after what was queued.
+TEST(EnetTransport, AHeldReliableMessageRidesWithTheNextStatePacket) {
+    constexpr uint32_t kHoldMs = 300;
+    std::string error;
+    auto server = EnetTransport::listen({.bindAddress = "127.0.0.1", .sendThread = false, .holdReliableMs = kHoldMs}, &error);
+    ASSERT_TRUE(server) << error;
+    auto client = EnetTransport::connect({.host = "127.0.0.1", .port = server->port()}, &error);
+    ASSERT_TRUE(client) << error;
+    Node s{server.get(), {}}, c{client.get(), {}};
+    ASSERT_TRUE(pumpUntil({&s, &c}, [&] { return countKind(s, Kind::Connect) == 1 && countKind(c, Kind::Connect) == 1; }));
+    const PeerHandle h = ofKind(s.events, Kind::Connect)[0]->peer;
+    // What the client has received on a channel, in order.
+    auto got = [&](uint8_t channel) {
+        std::vector<uint32_t> v;
+        for (const auto* e : ofKind(c.events, Kind::Receive))
+            if (e->channel == channel) v.push_back(wordOf(e->data));
+        return v;
+    };
+    using Words = std::vector<uint32_t>;
+
+    // Not yet sent state: not held. Only the client is serviced from here on unless said, so what
+    // arrives went out with the server's flush.
+    ASSERT_TRUE(server->send(h, kChannelEvents, word(7)));
+    server->flush();
+    ASSERT_TRUE(pumpUntil({&c}, [&] { return got(kChannelEvents) == Words{7}; }));
+    ASSERT_TRUE(server->send(h, kChannelState, word(100)));
+    server->flush();
+    ASSERT_TRUE(pumpUntil({&c}, [&] { return got(kChannelState) == Words{100}; }));
+
+    // Now on the stream: held through a flush.
+    ASSERT_TRUE(server->send(h, kChannelEvents, word(8)));
+    server->flush();
+    EXPECT_FALSE(pumpUntil({&c}, [&] { return got(kChannelEvents).size() > 1; }, std::chrono::milliseconds(60)));
+    // The next state packet takes it along: one datagram for both.
+    const uint64_t datagrams = server->stats().datagramsOut;
+    ASSERT_TRUE(server->send(h, kChannelState, word(101)));
+    server->flush();
+    EXPECT_EQ(server->stats().datagramsOut - datagrams, 1u);
+    ASSERT_TRUE(pumpUntil({&c}, [&] { return got(kChannelState).size() == 2; }));
+    ASSERT_TRUE(pumpUntil({&c}, [&] { return got(kChannelEvents) == (Words{7, 8}); }, std::chrono::milliseconds(200)));
+
+    // No state packet comes: it goes when its time is up, not before, and not much later.
+    const auto queued = Clock::now();
+    ASSERT_TRUE(server->send(h, kChannelEvents, word(9)));
+    ASSERT_TRUE(server->send(h, kChannelEvents, word(10)));
+    ASSERT_TRUE(pumpUntil({&s, &c}, [&] { return got(kChannelEvents).size() == 4; }));
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - queued).count();
+    EXPECT_EQ(got(kChannelEvents), (Words{7, 8, 9, 10}));
+    EXPECT_GE(waited, int64_t(kHoldMs) - 2);
+    EXPECT_LT(waited, int64_t(kHoldMs) + 2000);
+
+    // A goodbye does not wait: what was held for the client goes first.
+    ASSERT_TRUE(server->send(h, kChannelState, word(102)));
+    server->flush();
+    ASSERT_TRUE(server->send(h, kChannelEvents, word(11)));
+    server->disconnect(h, 42);
+    ASSERT_TRUE(pumpUntil({&s, &c}, [&] { return countKind(c, Kind::Disconnect) == 1; }));
+    EXPECT_EQ(got(kChannelEvents), (Words{7, 8, 9, 10, 11}));
+    EXPECT_EQ(ofKind(c.events, Kind::Disconnect)[0]->reason, 42u);
+}
+
 TEST(EnetTransport, ConnectToSilentServerTimesOut) {
     std::string error;
     auto silent = EnetTransport::listen({.bindAddress = "127.0.0.1"}, &error);  // never serviced
