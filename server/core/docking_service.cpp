@@ -1024,15 +1024,15 @@ struct DockingService::Impl {
 
 DockingService::DockingService(const DockingDesc& desc, const net::EventLayout& layout, EventStore* store,
                                DockingLink& link, const std::string& eventJson)
-    : m(std::make_unique<Impl>(desc, layout, store, link)) {
-    m->load(eventJson);
+    : m_impl(std::make_unique<Impl>(desc, layout, store, link)) {
+    m_impl->load(eventJson);
 }
 
 DockingService::~DockingService() = default;
 
-const docking::Board& DockingService::board() const { return m->board; }
-size_t DockingService::postCount() const { return m->posts.size(); }
-size_t DockingService::meetingCount() const { return m->meetings.size(); }
+const docking::Board& DockingService::board() const { return m_impl->board; }
+size_t DockingService::postCount() const { return m_impl->posts.size(); }
+size_t DockingService::meetingCount() const { return m_impl->meetings.size(); }
 
 void DockingService::onJoin(const DockingPerson& who, int64_t unixMs) {
     Impl::Person p;
@@ -1040,12 +1040,12 @@ void DockingService::onJoin(const DockingPerson& who, int64_t unixMs) {
     if (p.who.account == 0) {
         // No store: number people by name + organization + role for this process's life.
         std::string key = who.name + "\n" + who.org + "\n" + net::roleName(who.role);
-        auto [it, inserted] = m->localAccounts.emplace(key, uint32_t(m->localAccounts.size() + 1));
+        auto [it, inserted] = m_impl->localAccounts.emplace(key, uint32_t(m_impl->localAccounts.size() + 1));
         p.who.account = it->second;
     }
-    p.orgKey = orgKeyFor(who.org, m->orgs);
+    p.orgKey = orgKeyFor(who.org, m_impl->orgs);
     if (p.orgKey.rfind("org:", 0) == 0) {
-        const net::Organization& o = m->orgs[size_t(std::stoi(p.orgKey.substr(4)) - 1)];
+        const net::Organization& o = m_impl->orgs[size_t(std::stoi(p.orgKey.substr(4)) - 1)];
         p.orgName = o.name;
         p.orgKind = o.kind;
     } else {
@@ -1053,65 +1053,65 @@ void DockingService::onJoin(const DockingPerson& who, int64_t unixMs) {
         p.orgKind = orgKindForRole(who.role);
     }
     if (who.role == net::Role::Organizer) p.orgKind = net::OrgKind::Association;
-    m->accounts[p.who.account] = {p.who.account, who.name, who.org};
-    m->accountOrgKeys[p.who.account] = p.orgKey;
-    auto& stored = m->online[who.id.v] = std::move(p);
+    m_impl->accounts[p.who.account] = {p.who.account, who.name, who.org};
+    m_impl->accountOrgKeys[p.who.account] = p.orgKey;
+    auto& stored = m_impl->online[who.id.v] = std::move(p);
 
-    m->sendSessions(stored);
-    m->sendForYou(stored, true);
-    for (const auto& [id, r] : m->meetings) {
-        if (m->isParty(r, stored) || who.role == net::Role::Organizer) m->send(stored, net::MeetingUpdate{r.view});
+    m_impl->sendSessions(stored);
+    m_impl->sendForYou(stored, true);
+    for (const auto& [id, r] : m_impl->meetings) {
+        if (m_impl->isParty(r, stored) || who.role == net::Role::Organizer) m_impl->send(stored, net::MeetingUpdate{r.view});
         // What was said at my own tables (never another pair's, not even to the organizer).
-        if (m->isParty(r, stored) && m->store)
-            for (const auto& line : m->store->tableChat(id, kTableChatReplay)) m->send(stored, line.line);
+        if (m_impl->isParty(r, stored) && m_impl->store)
+            for (const auto& line : m_impl->store->tableChat(id, kTableChatReplay)) m_impl->send(stored, line.line);
     }
-    for (const auto& e : m->exchanges)
+    for (const auto& e : m_impl->exchanges)
         if (e.from == stored.who.account || e.to == stored.who.account) {
             // Only this person's side: sendExchange would tell the other party again.
             uint32_t other = e.from == stored.who.account ? e.to : e.from;
             net::ContactUpdate u{e.id, e.state, other, {}};
             if (e.state == net::ContactState::Asked && e.to == stored.who.account) u.state = net::ContactState::AskedOfMe;
-            net::BusinessCard full = m->cardOf(other);
+            net::BusinessCard full = m_impl->cardOf(other);
             u.other = e.state == net::ContactState::Exchanged ? full : net::BusinessCard{full.name, full.org, "", "", ""};
-            m->send(stored, u);
+            m_impl->send(stored, u);
         }
-    m->sendLeads(stored);
+    m_impl->sendLeads(stored);
     (void)unixMs;
 }
 
 void DockingService::onLeave(net::ParticipantId id, int64_t unixMs) {
-    auto it = m->online.find(id.v);
-    if (it == m->online.end()) return;
-    m->closeVisit(it->second, unixMs);
-    m->online.erase(it);
+    auto it = m_impl->online.find(id.v);
+    if (it == m_impl->online.end()) return;
+    m_impl->closeVisit(it->second, unixMs);
+    m_impl->online.erase(it);
 }
 
 bool DockingService::onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet, int64_t now) {
-    auto it = m->online.find(from.v);
-    if (it == m->online.end()) return false;
+    auto it = m_impl->online.find(from.v);
+    if (it == m_impl->online.end()) return false;
     Impl::Person& p = it->second;
     switch (type) {
-        case net::MsgType::PostSave: { net::PostSave x; return net::decodeDock(packet, x) && m->onPostSave(p, x, now); }
-        case net::MsgType::PostWithdraw: { net::PostWithdraw x; return net::decodeDock(packet, x) && m->onPostWithdraw(p, x, now); }
-        case net::MsgType::PostHide: { net::PostHide x; return net::decodeDock(packet, x) && m->onPostHide(p, x, now); }
-        case net::MsgType::FieldAdd: { net::FieldAdd x; return net::decodeDock(packet, x) && m->onFieldAdd(p, x, now); }
-        case net::MsgType::BoardSearch: { net::BoardSearch x; return net::decodeDock(packet, x) && m->onSearch(p, x); }
-        case net::MsgType::MeetingAsk: { net::MeetingAsk x; return net::decodeDock(packet, x) && m->onMeetingAsk(p, x, now); }
-        case net::MsgType::MeetingAnswer: { net::MeetingAnswer x; return net::decodeDock(packet, x) && m->onMeetingAnswer(p, x, now); }
-        case net::MsgType::MeetingSchedule: { net::MeetingSchedule x; return net::decodeDock(packet, x) && m->onMeetingSchedule(p, x, now); }
-        case net::MsgType::MeetingNotes: { net::MeetingNotes x; return net::decodeDock(packet, x) && m->onMeetingNotes(p, x, now); }
-        case net::MsgType::GoToTable: { net::GoToTable x; return net::decodeDock(packet, x) && m->onGoToTable(p, x, now); }
-        case net::MsgType::TableChatSend: { net::TableChatSend x; return net::decodeDock(packet, x) && m->onTableChat(p, x, now); }
-        case net::MsgType::CardAsk: { net::CardAsk x; return net::decodeDock(packet, x) && m->onCardAsk(p, x, now); }
-        case net::MsgType::CardAnswer: { net::CardAnswer x; return net::decodeDock(packet, x) && m->onCardAnswer(p, x, now); }
-        case net::MsgType::CardSet: { net::CardSet x; return net::decodeDock(packet, x) && m->onCardSet(p, x); }
+        case net::MsgType::PostSave: { net::PostSave x; return net::decodeDock(packet, x) && m_impl->onPostSave(p, x, now); }
+        case net::MsgType::PostWithdraw: { net::PostWithdraw x; return net::decodeDock(packet, x) && m_impl->onPostWithdraw(p, x, now); }
+        case net::MsgType::PostHide: { net::PostHide x; return net::decodeDock(packet, x) && m_impl->onPostHide(p, x, now); }
+        case net::MsgType::FieldAdd: { net::FieldAdd x; return net::decodeDock(packet, x) && m_impl->onFieldAdd(p, x, now); }
+        case net::MsgType::BoardSearch: { net::BoardSearch x; return net::decodeDock(packet, x) && m_impl->onSearch(p, x); }
+        case net::MsgType::MeetingAsk: { net::MeetingAsk x; return net::decodeDock(packet, x) && m_impl->onMeetingAsk(p, x, now); }
+        case net::MsgType::MeetingAnswer: { net::MeetingAnswer x; return net::decodeDock(packet, x) && m_impl->onMeetingAnswer(p, x, now); }
+        case net::MsgType::MeetingSchedule: { net::MeetingSchedule x; return net::decodeDock(packet, x) && m_impl->onMeetingSchedule(p, x, now); }
+        case net::MsgType::MeetingNotes: { net::MeetingNotes x; return net::decodeDock(packet, x) && m_impl->onMeetingNotes(p, x, now); }
+        case net::MsgType::GoToTable: { net::GoToTable x; return net::decodeDock(packet, x) && m_impl->onGoToTable(p, x, now); }
+        case net::MsgType::TableChatSend: { net::TableChatSend x; return net::decodeDock(packet, x) && m_impl->onTableChat(p, x, now); }
+        case net::MsgType::CardAsk: { net::CardAsk x; return net::decodeDock(packet, x) && m_impl->onCardAsk(p, x, now); }
+        case net::MsgType::CardAnswer: { net::CardAnswer x; return net::decodeDock(packet, x) && m_impl->onCardAnswer(p, x, now); }
+        case net::MsgType::CardSet: { net::CardSet x; return net::decodeDock(packet, x) && m_impl->onCardSet(p, x); }
         default: return false;  // server-to-client types
     }
 }
 
 void DockingService::update(int64_t unixMs) {
-    m->callMeetings(unixMs);
-    m->trackVisits(unixMs);
+    m_impl->callMeetings(unixMs);
+    m_impl->trackVisits(unixMs);
 }
 
 }  // namespace server

@@ -110,35 +110,35 @@ struct PresentService::Impl {
     }
 };
 
-PresentService::PresentService(const net::EventLayout& layout, DockingLink& link) : m(std::make_unique<Impl>(layout, link)) {}
+PresentService::PresentService(const net::EventLayout& layout, DockingLink& link) : m_impl(std::make_unique<Impl>(layout, link)) {}
 PresentService::~PresentService() = default;
 
-void PresentService::onJoin(const PresentPerson& who) { m->people[who.id.v] = who; }
+void PresentService::onJoin(const PresentPerson& who) { m_impl->people[who.id.v] = who; }
 
 void PresentService::onLeave(net::ParticipantId id) {
-    m->people.erase(id.v);
+    m_impl->people.erase(id.v);
     std::vector<uint16_t> ended;
-    for (auto& [booth, s] : m->shows) {
+    for (auto& [booth, s] : m_impl->shows) {
         if (s.presenter == id) ended.push_back(booth);
         s.audience.erase(id.v);
     }
-    for (uint16_t b : ended) m->end(b);
+    for (uint16_t b : ended) m_impl->end(b);
 }
 
 bool PresentService::onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet) {
-    auto it = m->people.find(from.v);
-    if (it == m->people.end() || type != net::MsgType::PresentSet) return false;
+    auto it = m_impl->people.find(from.v);
+    if (it == m_impl->people.end() || type != net::MsgType::PresentSet) return false;
     net::PresentSet msg;
     if (!net::decodeDock(packet, msg)) return false;
-    m->onSet(it->second, msg);
+    m_impl->onSet(it->second, msg);
     return true;
 }
 
-void PresentService::update() { m->update(); }
+void PresentService::update() { m_impl->update(); }
 
 std::optional<net::ParticipantId> PresentService::presenter(uint16_t booth) const {
-    auto it = m->shows.find(booth);
-    if (it == m->shows.end()) return std::nullopt;
+    auto it = m_impl->shows.find(booth);
+    if (it == m_impl->shows.end()) return std::nullopt;
     return it->second.presenter;
 }
 

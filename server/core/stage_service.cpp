@@ -578,108 +578,108 @@ struct StageService::Impl {
 };
 
 StageService::StageService(const StageDesc& desc, const net::EventLayout& layout, EventStore* store, StageLink& link)
-    : m(std::make_unique<Impl>(desc, layout, store, link)) {
+    : m_impl(std::make_unique<Impl>(desc, layout, store, link)) {
     if (!store) return;
-    m->keys = store->signingKeys();
-    for (const ModerationRow& r : store->moderation()) m->moderation[r.account] = r;
-    for (uint16_t b : store->lockedBooths()) m->locked.insert(b);
-    for (auto& [id, image] : store->slides()) m->slides.push_back({id, std::move(image)});
+    m_impl->keys = store->signingKeys();
+    for (const ModerationRow& r : store->moderation()) m_impl->moderation[r.account] = r;
+    for (uint16_t b : store->lockedBooths()) m_impl->locked.insert(b);
+    for (auto& [id, image] : store->slides()) m_impl->slides.push_back({id, std::move(image)});
     auto announcements = store->announcements();
-    if (!announcements.empty()) m->lastAnnouncement = announcements.back();
+    if (!announcements.empty()) m_impl->lastAnnouncement = announcements.back();
     for (const ceremony::CeremonyRecord& r : store->ceremonies()) {
         std::string error;
-        if (auto c = Ceremony::fromRecord(r, error)) m->ceremonies.insert_or_assign(r.id, std::move(*c));
+        if (auto c = Ceremony::fromRecord(r, error)) m_impl->ceremonies.insert_or_assign(r.id, std::move(*c));
     }
 }
 
 StageService::~StageService() = default;
 
 std::optional<std::string> StageService::refusalFor(uint32_t account) const {
-    auto it = m->moderation.find(account);
-    if (account == 0 || it == m->moderation.end() || !it->second.banned) return std::nullopt;
+    auto it = m_impl->moderation.find(account);
+    if (account == 0 || it == m_impl->moderation.end() || !it->second.banned) return std::nullopt;
     return "The organizer has removed you from this event. 主办方已将你移出本次活动。";
 }
 
 net::Role StageService::roleFor(uint32_t account, net::Role asked) const {
-    auto it = m->moderation.find(account);
-    if (account == 0 || it == m->moderation.end() || !it->second.roleSet) return asked;
+    auto it = m_impl->moderation.find(account);
+    if (account == 0 || it == m_impl->moderation.end() || !it->second.roleSet) return asked;
     return it->second.role;
 }
 
 std::optional<std::string> StageService::mutedText(uint32_t account) const {
-    auto it = m->moderation.find(account);
-    if (account == 0 || it == m->moderation.end() || !it->second.muted) return std::nullopt;
+    auto it = m_impl->moderation.find(account);
+    if (account == 0 || it == m_impl->moderation.end() || !it->second.muted) return std::nullopt;
     return "The organizer has muted you in the hall chat. 主办方已将你禁言。";
 }
 
 void StageService::onJoin(const StagePerson& who, int64_t unixMs) {
     StagePerson p = who;
     if (p.account == 0) p.account = kNoStoreAccountBase + p.id.v;
-    m->online[p.id.v] = p;
-    m->status(p);
-    if (m->lastAnnouncement) m->send(p, net::encodeStage(*m->lastAnnouncement));
-    if (!m->slides.empty()) m->send(p, net::encodeStage(m->slideState()));
+    m_impl->online[p.id.v] = p;
+    m_impl->status(p);
+    if (m_impl->lastAnnouncement) m_impl->send(p, net::encodeStage(*m_impl->lastAnnouncement));
+    if (!m_impl->slides.empty()) m_impl->send(p, net::encodeStage(m_impl->slideState()));
     std::vector<uint32_t> toSeat;
-    for (const auto& [id, c] : m->ceremonies) {
-        if (m->sees(c, p)) m->send(p, net::encodeStage(m->viewOf(c)));
+    for (const auto& [id, c] : m_impl->ceremonies) {
+        if (m_impl->sees(c, p)) m_impl->send(p, net::encodeStage(m_impl->viewOf(c)));
         if (running(c) && c.partyOf(p.account) >= 0 && c.seats()[size_t(c.partyOf(p.account))].called) toSeat.push_back(id);
     }
-    for (uint32_t id : toSeat) m->bringToTable(id, p, unixMs);
-    m->updateRelevance(unixMs);
+    for (uint32_t id : toSeat) m_impl->bringToTable(id, p, unixMs);
+    m_impl->updateRelevance(unixMs);
 }
 
 void StageService::onLeave(net::ParticipantId id, int64_t unixMs) {
-    auto it = m->online.find(id.v);
-    if (it == m->online.end()) return;
+    auto it = m_impl->online.find(id.v);
+    if (it == m_impl->online.end()) return;
     const uint32_t account = it->second.account;
-    m->online.erase(it);
-    m->uploads.erase(id.v);
-    m->toldClosedMs.erase(id.v);
-    for (auto& [cid, c] : m->ceremonies) {
+    m_impl->online.erase(it);
+    m_impl->uploads.erase(id.v);
+    m_impl->toldClosedMs.erase(id.v);
+    for (auto& [cid, c] : m_impl->ceremonies) {
         if (c.partyOf(account) < 0) continue;
         Ceremony next = c;
         Outcome o = next.away(account, unixMs);
-        m->commit(std::move(next), o, unixMs);
+        m_impl->commit(std::move(next), o, unixMs);
     }
-    m->updateRelevance(unixMs);
+    m_impl->updateRelevance(unixMs);
 }
 
 bool StageService::onMessage(net::ParticipantId from, net::MsgType type, std::span<const uint8_t> packet, int64_t now) {
-    auto it = m->online.find(from.v);
-    if (it == m->online.end()) return false;
+    auto it = m_impl->online.find(from.v);
+    if (it == m_impl->online.end()) return false;
     StagePerson& p = it->second;
     switch (type) {
-        case net::MsgType::KeyRegister: { net::KeyRegister x; return net::decodeStage(packet, x) && m->onKey(p, x, now); }
-        case net::MsgType::AgreementSave: { net::AgreementSave x; return net::decodeStage(packet, x) && m->onAgreementSave(p, x, now); }
-        case net::MsgType::CeremonyAct: { net::CeremonyAct x; return net::decodeStage(packet, x) && m->onAct(p, x, now); }
-        case net::MsgType::CeremonySign: { net::CeremonySign x; return net::decodeStage(packet, x) && m->onSign(p, x, now); }
-        case net::MsgType::Announce: { net::Announce x; return net::decodeStage(packet, x) && m->onAnnounce(p, x, now); }
-        case net::MsgType::Moderate: { net::Moderate x; return net::decodeStage(packet, x) && m->onModerate(p, x, now); }
-        case net::MsgType::EyesOnStage: { net::EyesOnStage x; return net::decodeStage(packet, x) && m->onEyes(p, x); }
-        case net::MsgType::SlideUpload: { net::SlideUpload x; return net::decodeStage(packet, x) && m->onSlideUpload(p, x, now); }
-        case net::MsgType::SlideShow: { net::SlideShow x; return net::decodeStage(packet, x) && m->onSlideShow(p, x); }
-        case net::MsgType::SlideFetch: { net::SlideFetch x; return net::decodeStage(packet, x) && m->onSlideFetch(p, x); }
-        case net::MsgType::SlideClear: { net::SlideClear x; return net::decodeStage(packet, x) && m->onSlideClear(p, x); }
+        case net::MsgType::KeyRegister: { net::KeyRegister x; return net::decodeStage(packet, x) && m_impl->onKey(p, x, now); }
+        case net::MsgType::AgreementSave: { net::AgreementSave x; return net::decodeStage(packet, x) && m_impl->onAgreementSave(p, x, now); }
+        case net::MsgType::CeremonyAct: { net::CeremonyAct x; return net::decodeStage(packet, x) && m_impl->onAct(p, x, now); }
+        case net::MsgType::CeremonySign: { net::CeremonySign x; return net::decodeStage(packet, x) && m_impl->onSign(p, x, now); }
+        case net::MsgType::Announce: { net::Announce x; return net::decodeStage(packet, x) && m_impl->onAnnounce(p, x, now); }
+        case net::MsgType::Moderate: { net::Moderate x; return net::decodeStage(packet, x) && m_impl->onModerate(p, x, now); }
+        case net::MsgType::EyesOnStage: { net::EyesOnStage x; return net::decodeStage(packet, x) && m_impl->onEyes(p, x); }
+        case net::MsgType::SlideUpload: { net::SlideUpload x; return net::decodeStage(packet, x) && m_impl->onSlideUpload(p, x, now); }
+        case net::MsgType::SlideShow: { net::SlideShow x; return net::decodeStage(packet, x) && m_impl->onSlideShow(p, x); }
+        case net::MsgType::SlideFetch: { net::SlideFetch x; return net::decodeStage(packet, x) && m_impl->onSlideFetch(p, x); }
+        case net::MsgType::SlideClear: { net::SlideClear x; return net::decodeStage(packet, x) && m_impl->onSlideClear(p, x); }
         default: return false;  // server-to-client types
     }
 }
 
 void StageService::update(int64_t unixMs, std::span<const net::AvatarState> avatars) {
-    m->enforceLocks(avatars, unixMs);
-    m->figures(unixMs, avatars);
+    m_impl->enforceLocks(avatars, unixMs);
+    m_impl->figures(unixMs, avatars);
 }
 
-size_t StageService::ceremonyCount() const { return m->ceremonies.size(); }
+size_t StageService::ceremonyCount() const { return m_impl->ceremonies.size(); }
 
 std::optional<ceremony::SignedAgreement> StageService::signedAgreement(uint32_t id) const {
-    auto it = m->ceremonies.find(id);
-    if (it == m->ceremonies.end()) return std::nullopt;
+    auto it = m_impl->ceremonies.find(id);
+    if (it == m_impl->ceremonies.end()) return std::nullopt;
     return it->second.signedAgreement();
 }
 
 std::optional<ceremony::CeremonyState> StageService::ceremonyState(uint32_t id) const {
-    auto it = m->ceremonies.find(id);
-    if (it == m->ceremonies.end()) return std::nullopt;
+    auto it = m_impl->ceremonies.find(id);
+    if (it == m_impl->ceremonies.end()) return std::nullopt;
     return it->second.state();
 }
 

@@ -94,7 +94,7 @@ public:
 
 private:
     struct Impl;
-    std::unique_ptr<Impl> m;
+    std::unique_ptr<Impl> m_impl;
 };
 
 // Where representative `index` of `count` stands at the signing table, and the audience seat
