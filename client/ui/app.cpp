@@ -637,7 +637,7 @@ void App::drawPanels() {
         }
         if (m_conn->assets()) drawAssetDownloads(*m_conn->assets(), m_conn->world().event(), m_lang, panelsTop, m_font);
         if (const net::Participant* me = m_conn->world().participant(m_conn->world().self()))
-            m_uploadPanel.draw(*m_conn, me->org, me->role, m_lang, m_font);
+            m_uploadPanel.draw(*m_conn, me->org, me->role, m_lang, m_font, panelsTop);
         const auto& booths = m_conn->world().event().booths;
         if (m_hoverBooth >= 0 && size_t(m_hoverBooth) < booths.size() && m_phase == Phase::Hall)
             drawBoothTooltip(booths[size_t(m_hoverBooth)], m_lang);

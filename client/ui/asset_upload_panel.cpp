@@ -141,7 +141,7 @@ void UploadPanel::startBake() {
     });
 }
 
-void UploadPanel::draw(Connection& conn, const std::string& myOrg, net::Role myRole, Language lang, UiFont& font) {
+void UploadPanel::draw(Connection& conn, const std::string& myOrg, net::Role myRole, Language lang, UiFont& font, float top) {
     if (myRole != net::Role::Exhibitor && myRole != net::Role::University) return;
     const net::EventLayout& event = conn.world().event();
     const int booth = ownBooth(event, myOrg);
@@ -176,8 +176,12 @@ void UploadPanel::draw(Connection& conn, const std::string& myOrg, net::Role myR
     }
 
     ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos({io.DisplaySize.x - 420.0f, io.DisplaySize.y - 520.0f}, ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize({400.0f, 500.0f}, ImGuiCond_FirstUseEver);
+    // Top left, where nothing else starts (the people list holds the top right, the docking window
+    // the middle, chat the bottom left, the map the bottom right); narrow enough at 1280 px to stay
+    // clear of the docking window.
+    const float w = std::clamp(io.DisplaySize.x * 0.25f, 300.0f, 400.0f);
+    ImGui::SetNextWindowPos({8.0f, top + 8.0f}, ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize({w, std::min(500.0f, io.DisplaySize.y * 0.6f)}, ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(tr(UiText::UploadTitle, lang))) {
         ImGui::End();

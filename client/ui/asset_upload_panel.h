@@ -37,7 +37,8 @@ public:
     UploadPanel& operator=(const UploadPanel&) = delete;
 
     // Draws the window (for exhibitors and universities with a booth) and pumps an upload.
-    void draw(Connection& conn, const std::string& myOrg, net::Role myRole, Language lang, UiFont& font);
+    // `top`: where the panels below the top bar (and the agenda strip) may start.
+    void draw(Connection& conn, const std::string& myOrg, net::Role myRole, Language lang, UiFont& font, float top);
 
 private:
     void listFolder();
