@@ -166,6 +166,7 @@ void World::onPresenceLeave(net::ParticipantId id) {
 }
 
 void World::onChatLine(const net::ChatLine& line) {
+    ++m_chatLinesHeard;
     if (!m_chat.empty() && line.id <= m_chat.back().id) {
         // History and live lines can overlap on reconnect; keep each id once, in order.
         auto it = std::lower_bound(m_chat.begin(), m_chat.end(), line.id,
@@ -242,7 +243,18 @@ bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs, ui
     // only after it. Only the newest sets the clock and reconciles: the older one waited a tick
     // at the server, so its arrival says nothing about the link.
     if (taken) *taken = 0;
+    // The hall chat's unacknowledged lines may close the packet (protocol 10).
+    auto chatNext = [](std::span<const uint8_t> rest) {
+        auto type = net::peekType(rest);
+        return type && *type == net::MsgType::ChatLines;
+    };
     while (!packet.empty()) {
+        if (chatNext(packet)) {
+            net::ChatLines chat;
+            if (!net::decode(packet, chat)) return false;
+            for (const net::ChatLine& line : chat.lines) onChatLine(line);
+            return true;
+        }
         size_t used = 0;
         net::SnapshotMsg msg;
         msg.frame.avatars.swap(m_spareAvatars);  // decoded into a dropped frame's storage
@@ -252,7 +264,7 @@ bool World::onSnapshotPacket(std::span<const uint8_t> packet, uint64_t nowMs, ui
             return false;
         }
         packet = packet.subspan(used);
-        onSnapshot(msg, nowMs, packet.empty());
+        onSnapshot(msg, nowMs, packet.empty() || chatNext(packet));
         if (taken) ++*taken;
     }
     return true;

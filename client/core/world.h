@@ -130,7 +130,8 @@ public:
     void onPresenceLeave(net::ParticipantId id);
     void onChatLine(const net::ChatLine& line);      // duplicates (same id) are ignored
     void onNotice(const net::Notice& n);
-    // Decodes a snapshot packet (one snapshot or two, protocol 8) against kept baselines. False:
+    // Decodes a snapshot packet (one snapshot or two, protocol 8, then perhaps the hall chat's
+    // unacknowledged lines, protocol 10) against kept baselines. False:
     // malformed or baseline missing. A duplicate is ignored; a late one (older than the newest)
     // only fills avatar histories.
     // `taken` (if given) gets how many of its snapshots decoded.
@@ -168,6 +169,7 @@ public:
     uint32_t peopleInHall() const { return std::max<uint32_t>(m_people, uint32_t(m_participants.size())); }
     uint32_t snapshotsReceived() const { return m_snapshotsReceived; }
     uint32_t lateSnapshots() const { return m_lateSnapshots; }  // older than the newest (not dropped)
+    uint32_t chatLinesHeard() const { return m_chatLinesHeard; }  // chat lines received, repeats included
     double playbackTick() const { return m_clock.playbackTick(); }
     const PlaybackClock& clock() const { return m_clock; }
     // History of another avatar (tracks exist once interpolate() has been called); null if unknown.
@@ -202,6 +204,7 @@ private:
     uint32_t m_people = 0;
     uint8_t m_inputSlack = 0;
     uint32_t m_lateSnapshots = 0;
+    uint32_t m_chatLinesHeard = 0;
     PlaybackClock m_clock;
     bool m_tracking = false;                  // interpolate() has been called: keep tracks
     IdMap<AvatarTrack> m_tracks;             // others, by id

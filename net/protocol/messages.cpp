@@ -87,6 +87,7 @@ const char* msgTypeName(MsgType t) {
         case MsgType::PresenceLeave: return "PresenceLeave";
         case MsgType::ChatSend: return "ChatSend";
         case MsgType::ChatLine: return "ChatLine";
+        case MsgType::ChatLines: return "ChatLines";
         case MsgType::Notice: return "Notice";
         case MsgType::PostSave: return "PostSave";
         case MsgType::PostWithdraw: return "PostWithdraw";
@@ -156,6 +157,7 @@ Bytes encode(const Participant& m) { return encodeTyped(MsgType::PresenceJoin, m
 Bytes encode(const PresenceLeave& m) { return encodeTyped(MsgType::PresenceLeave, m); }
 Bytes encode(const ChatSend& m) { return encodeTyped(MsgType::ChatSend, m); }
 Bytes encode(const ChatLine& m) { return encodeTyped(MsgType::ChatLine, m); }
+Bytes encode(const ChatLines& m) { return encodeTyped(MsgType::ChatLines, m); }
 Bytes encode(const Notice& m) { return encodeTyped(MsgType::Notice, m); }
 
 bool decode(std::span<const uint8_t> p, Hello& out) {
@@ -169,6 +171,7 @@ bool decode(std::span<const uint8_t> p, Participant& out) { return decodeTyped(p
 bool decode(std::span<const uint8_t> p, PresenceLeave& out) { return decodeTyped(p, MsgType::PresenceLeave, out); }
 bool decode(std::span<const uint8_t> p, ChatSend& out) { return decodeTyped(p, MsgType::ChatSend, out); }
 bool decode(std::span<const uint8_t> p, ChatLine& out) { return decodeTyped(p, MsgType::ChatLine, out); }
+bool decode(std::span<const uint8_t> p, ChatLines& out) { return decodeTyped(p, MsgType::ChatLines, out); }
 bool decode(std::span<const uint8_t> p, Notice& out) { return decodeTyped(p, MsgType::Notice, out); }
 
 std::optional<MsgType> peekType(std::span<const uint8_t> packet) {

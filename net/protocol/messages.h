@@ -6,7 +6,7 @@
 //   2 kChannelAssets    reliable              asset transfer and uploads, chunked (asset_msgs.h)
 //
 // Every ENet packet carries exactly one message, except that a snapshot packet may carry two
-// snapshots (protocol 8, below). Layout, bit-packed little-endian (serialize.h):
+// snapshots (protocol 8, below) and then the hall chat's unacknowledged lines (protocol 10). Layout, bit-packed little-endian (serialize.h):
 //
 //   +--------+---------------------------------------------------------------+
 //   | type:8 | body: the message's serialize(), strings byte-aligned          |
@@ -48,6 +48,14 @@
 // left out). The reader inflates into at most kMaxLayoutBytes and refuses anything that does not
 // inflate to exactly the size the message states.
 //
+// The hall chat rides on the snapshots (protocol 10): a snapshot packet may end with a ChatLines
+// message holding the lines its client has not acknowledged yet, oldest first, up to
+// kChatBytesPerPacket. A client acknowledges them by acknowledging that packet's tick (Input's
+// ackSnapshot), so they cost a listener no reliable packet and no acknowledgement datagram of its
+// own: as reliable messages, a line said to 2,000 people was 2,000 sealed packets out and 2,000
+// acknowledgements in. A lost packet's lines come again with the next one; the client keeps each
+// id once. Lines from before a client joined come as ChatLine on the events channel (history).
+//
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
 // laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
 //
@@ -70,7 +78,7 @@
 namespace net {
 
 constexpr uint32_t kProtocolMagic = 0x4C484B44;  // "DKHL" little-endian
-constexpr uint16_t kProtocolVersion = 9;
+constexpr uint16_t kProtocolVersion = 10;
 constexpr int kMsgTypeBits = 8;            // the type tag in front of every message
 constexpr uint8_t kChannelState = 0;
 constexpr uint8_t kChannelEvents = 1;
@@ -156,6 +164,8 @@ enum class MsgType : uint8_t {
     ExhibitAdded,   // S->C  an exhibit appeared at a booth (to everyone)
     // Stage, protocol 5 (stage_msgs.h)
     SlideClear,     // C->S  organizer or speaker: take every slide off the big screen (the next talk starts empty)
+    // Protocol 10
+    ChatLines,      // S->C  hall chat lines the client has not acknowledged, at the end of a snapshot packet
     Count
 };
 static_assert(int(MsgType::Count) <= 256, "type field is 8 bits");
@@ -263,6 +273,13 @@ struct ChatLine {
     std::string fromOrg;
     int64_t unixMs = 0;
     std::string text;
+};
+
+// Protocol 10: at the end of a snapshot packet (see the top of this file).
+constexpr size_t kChatBytesPerPacket = 900;       // the lines a packet carries, after the first
+constexpr uint32_t kMaxChatLinesPerPacket = 32;
+struct ChatLines {
+    std::vector<ChatLine> lines;         // consecutive ids, oldest first
 };
 
 struct Notice {
@@ -411,6 +428,14 @@ template <typename S> bool serialize(S& s, ChatLine& v) {
     DH_SERIALIZE_TEXT(s, v.text, kMaxChatBytes);
     return true;
 }
+template <typename S> bool serialize(S& s, ChatLines& v) {
+    uint32_t n = uint32_t(v.lines.size());
+    DH_SERIALIZE_INT(s, n, 1, kMaxChatLinesPerPacket);
+    if constexpr (S::kReading) v.lines.resize(n);
+    for (ChatLine& line : v.lines)
+        if (!serialize(s, line)) return false;
+    return true;
+}
 template <typename S> bool serialize(S& s, Notice& v) {
     DH_SERIALIZE_INT(s, v.code, 0, int(NoticeCode::Count) - 1);
     DH_SERIALIZE_TEXT(s, v.text, 2000);
@@ -431,6 +456,7 @@ Bytes encode(const Participant& m);  // as PresenceJoin
 Bytes encode(const PresenceLeave& m);
 Bytes encode(const ChatSend& m);
 Bytes encode(const ChatLine& m);
+Bytes encode(const ChatLines& m);
 Bytes encode(const Notice& m);
 // Snapshot: delta against `baseline` (nullptr = full). m.baselineTick must match baseline->tick.
 Bytes encodeSnapshot(const SnapshotMsg& m, const SnapshotFrame* baseline);
@@ -481,6 +507,7 @@ bool decode(std::span<const uint8_t> packet, Participant& out);
 bool decode(std::span<const uint8_t> packet, PresenceLeave& out);
 bool decode(std::span<const uint8_t> packet, ChatSend& out);
 bool decode(std::span<const uint8_t> packet, ChatLine& out);
+bool decode(std::span<const uint8_t> packet, ChatLines& out);
 bool decode(std::span<const uint8_t> packet, Notice& out);
 // Snapshot: `baselineFor(tick)` returns the frame for a baseline tick the receiver kept, or
 // nullptr; a delta against a baseline the receiver no longer has fails to decode. The avatars are

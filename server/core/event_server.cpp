@@ -12,6 +12,7 @@ namespace server {
 
 namespace {
 
+constexpr size_t kChatKeptLines = 256;  // the newest hall chat lines kept for the snapshots
 constexpr uint32_t kInputSlackTicks = net::kTickRate / 2;  // the window SnapshotMsg::inputSlack is the least over
 static_assert(FrameHistory::kFrames <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
 
@@ -49,6 +50,10 @@ struct EventServer::Session {
     size_t inputLow = SIZE_MAX;
     uint8_t inputSlack = 0;
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
+    // Hall chat on the snapshots (protocol 10): the lines after chatAcked go with every snapshot
+    // packet until one that carried them is acknowledged.
+    uint32_t chatAcked = 0;        // the client has every line up to this id
+    std::array<std::pair<uint32_t, uint32_t>, 16> chatSent{};  // (packet's tick, its last line) by tick % 16
     FrameHistory sent;             // what it was sent, the baselines (frame_history.h)
     InterestClient interest;       // what this client knows of the others (interest.h)
     net::Bytes snapshot;           // this tick's snapshot packet, built (empty: none to send)
@@ -654,6 +659,7 @@ void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::Ses
     s.presence = net::encode(s.who);
     m_transport.send(s.peer, net::kChannelEvents, s.presence);
     s.told.set(s.who.id.v);
+    s.chatAcked = m_lastChatId;  // what came before is history (below); what comes after rides on snapshots
     if (m_store)
         for (const auto& line : m_store->recentChat(m_desc.chatHistory))
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
@@ -667,7 +673,10 @@ void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
     net::Input in;
     if (!net::decode(data, in)) { ++m_stats.malformedPackets; return; }
     // Acks only move forward, and only to ticks we actually sent.
-    if (in.ackSnapshot > s.ackedTick && in.ackSnapshot <= m_tick) s.ackedTick = in.ackSnapshot;
+    if (in.ackSnapshot > s.ackedTick && in.ackSnapshot <= m_tick) {
+        s.ackedTick = in.ackSnapshot;
+        onChatAck(s);
+    }
     for (const auto& mi : in.inputs) {
         if (mi.seq <= s.lastInputSeq) continue;  // redundant copy of an input we have
         // A gap larger than the redundancy means inputs were lost; accept and move on.
@@ -709,7 +718,47 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
         return;
     }
     ++m_stats.chatLines;
-    broadcast(net::encode(line), net::kChannelEvents);
+    // Everyone gets it with their next snapshots (protocol 10), the sender too: its echo.
+    m_chatRecent.push_back(std::move(line));
+    if (m_chatRecent.size() > kChatKeptLines) m_chatRecent.pop_front();
+}
+
+// A packet's tick acknowledged means its lines arrived; a packet carries every line after the
+// acknowledged ones (up to a size), so any acknowledged packet at or before it carried no more.
+void EventServer::onChatAck(Session& s) const {
+    for (const auto& [tick, lastId] : s.chatSent)
+        if (tick != 0 && tick <= s.ackedTick && lastId > s.chatAcked) s.chatAcked = lastId;
+}
+
+void EventServer::prepareChat() {
+    m_chatPackets.clear();
+    if (m_chatRecent.empty()) return;
+    const uint32_t front = m_chatRecent.front().id, back = m_chatRecent.back().id;
+    for (const Session* sp : m_tickSessions) {
+        const uint32_t first = std::max(sp->chatAcked + 1, front);  // older ones dropped out: a gap
+        if (first > back || m_chatPackets.count(first)) continue;
+        net::ChatLines msg;
+        size_t bytes = 0;
+        for (size_t i = first - front; i < m_chatRecent.size() && msg.lines.size() < net::kMaxChatLinesPerPacket; ++i) {
+            const net::ChatLine& l = m_chatRecent[i];
+            const size_t b = l.text.size() + l.fromName.size() + l.fromOrg.size() + 24;
+            if (!msg.lines.empty() && bytes + b > net::kChatBytesPerPacket) break;
+            msg.lines.push_back(l);
+            bytes += b;
+        }
+        ChatPacket& p = m_chatPackets[first];
+        p.bytes = net::encode(msg);
+        p.lastId = msg.lines.back().id;
+    }
+}
+
+// On a worker, after the session's snapshots: reads only what prepareChat() made for the tick.
+void EventServer::appendChat(Session& s, uint32_t tick) const {
+    if (m_chatPackets.empty() || m_chatRecent.empty()) return;
+    auto it = m_chatPackets.find(std::max(s.chatAcked + 1, m_chatRecent.front().id));
+    if (it == m_chatPackets.end() || it->second.bytes.empty()) return;
+    s.snapshot.insert(s.snapshot.end(), it->second.bytes.begin(), it->second.bytes.end());
+    s.chatSent[tick % s.chatSent.size()] = {tick, it->second.lastId};
 }
 
 void EventServer::runTick(const Now& now, bool snapshots) {
@@ -770,6 +819,7 @@ void EventServer::runTick(const Now& now, bool snapshots) {
         if (sp && !sp->closing &&
             (!m_desc.interest.enabled || (tick & 1u) == (sp->who.id.v & 1u) || sp->builtTick + 2 < tick))
             m_tickSessions.push_back(sp);
+    prepareChat();
     m_workers->parallelFor(m_tickSessions.size(), 32, [this](size_t begin, size_t end, unsigned worker) {
         for (size_t i = begin; i < end; ++i) {
             if (i + 1 < end) prefetchSnapshot(*m_tickSessions[i + 1]);  // memory, not work: see Interest::prefetch
@@ -795,8 +845,12 @@ void EventServer::prefetchSnapshot(const Session& s) const {
 }
 
 // Runs on a worker: touches only this session and what the tick made read-only (the hall's
-// avatars, the tick before's, the interest grid, the sessions by id).
+// avatars, the tick before's, the interest grid, the sessions by id, the tick's chat packets).
 void EventServer::buildSnapshot(Session& s, unsigned worker) {
+    if (buildFrames(s, worker)) appendChat(s, m_tick + 1);
+}
+
+bool EventServer::buildFrames(Session& s, unsigned worker) {
     const uint32_t tick = m_tick + 1;  // tick 0 is reserved for "no baseline"
     net::SnapshotMsg msg;
     msg.inputSlack = s.inputSlack;
@@ -839,27 +893,28 @@ void EventServer::buildSnapshot(Session& s, unsigned worker) {
         msg.lastInput = s.appliedBefore;
         if (!encode(*before, tick - 1, acked, s.snapshot)) {
             s.snapshot.clear();
-            return;
+            return false;
         }
         s.sent.commit(*before, tick - 1);
         msg.lastInput = s.lastAppliedSeq;
         // The one before first: the client decodes this tick's against it.
         if (!encode(slot, tick, before, s.second)) {
             s.snapshot.clear();
-            return;
+            return false;
         }
         s.snapshot.insert(s.snapshot.end(), s.second.begin(), s.second.end());
         s.sent.commit(slot, tick);
         s.snapshotFrames = 2;
-        return;
+        return true;
     }
     msg.lastInput = s.lastAppliedSeq;
     if (!encode(slot, tick, acked, s.snapshot)) {
         s.snapshot.clear();
-        return;
+        return false;
     }
     s.sent.commit(slot, tick);
     s.snapshotFrames = 1;
+    return true;
 }
 
 void EventServer::sendSnapshot(Session& s) {

@@ -161,6 +161,10 @@ private:
     // The snapshot stage of a tick, split in two: building (interest and encoding, one client's
     // state only, so clients are built on several threads at once) and sending (in id order).
     void buildSnapshot(Session& s, unsigned worker);
+    bool buildFrames(Session& s, unsigned worker);        // the snapshot(s) into s.snapshot; false: none
+    void prepareChat();                                   // the tick's ChatLines packets, one per first line
+    void appendChat(Session& s, uint32_t tick) const;     // the lines s has not acknowledged, after its snapshots
+    void onChatAck(Session& s) const;
     void prefetchSnapshot(const Session& s) const;
     bool pairsAt(const Session& s, uint32_t tick) const;  // its packet at `tick` carries the tick before's too
     void sendSnapshot(Session& s);
@@ -187,6 +191,14 @@ private:
     uint64_t m_tickBaseMs = 0;  // tick n is due at m_tickBaseMs + n * 1000 / kTickRate
     bool m_started = false;
     uint32_t m_lastChatId = 0;
+    // The hall chat rides on the snapshots (protocol 10, messages.h): the newest lines, and for
+    // this tick the ChatLines message that starts at each first line some receiver still needs.
+    std::deque<net::ChatLine> m_chatRecent;
+    struct ChatPacket {
+        net::Bytes bytes;     // a ChatLines message
+        uint32_t lastId = 0;  // the last line it carries
+    };
+    std::unordered_map<uint32_t, ChatPacket> m_chatPackets;  // by first line id
     ServerStats m_stats;
     std::vector<net::TransportEvent> m_events;
     std::vector<net::PeerHandle> m_peersScratch;

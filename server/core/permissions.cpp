@@ -107,7 +107,7 @@ constexpr bool inTypeOrder() {
     return true;
 }
 static_assert(inTypeOrder(), "kRules rows follow MsgType order, one row per type");
-static_assert(int(MsgType::Count) == 65,
+static_assert(int(MsgType::Count) == 66,
               "a message type was added: give it a row in kRules if clients send it (and in docs/roles.md), "
               "then update this count");
 

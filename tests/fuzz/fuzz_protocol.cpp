@@ -127,6 +127,7 @@ void decodeAll(std::span<const uint8_t> p) {
     tryMessage<net::PresenceLeave>(p, MsgType::PresenceLeave);
     tryMessage<net::ChatSend>(p, MsgType::ChatSend);
     tryMessage<net::ChatLine>(p, MsgType::ChatLine);
+    tryMessage<net::ChatLines>(p, MsgType::ChatLines);
     tryMessage<net::Notice>(p, MsgType::Notice);
     trySnapshot(p);
     tryDockAll<net::PostSave, net::PostWithdraw, net::PostHide, net::BoardSearch, net::BoardResults, net::PostSaved,

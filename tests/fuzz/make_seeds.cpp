@@ -86,7 +86,7 @@ Bytes snapshot(const net::SnapshotFrame& cur, const net::SnapshotFrame* base) {
 void protocolSeeds(const fs::path& dir) {
     write(dir, "hello", net::encode(net::Hello{.name = "王磊", .org = "寧夏力成電氣集團", .role = net::Role::Exhibitor,
                                                .password = "秘密"}));
-    write(dir, "hello_future_version", net::encode(net::Hello{.version = 9, .name = "x"}));
+    write(dir, "hello_future_version", net::encode(net::Hello{.version = net::kProtocolVersion + 1, .name = "x"}));
     write(dir, "hello_account", net::encode(net::Hello{.email = "wanglei@example.com", .password = "correct horse"}));
     net::SessionToken token;
     for (size_t i = 0; i < token.bytes.size(); ++i) token.bytes[i] = uint8_t(i * 37 + 1);
@@ -108,6 +108,12 @@ void protocolSeeds(const fs::path& dir) {
     write(dir, "chat_send", net::encode(net::ChatSend{"有人做42CrMo曲轴锻件的探伤吗？\nAnyone doing crankshaft NDT?"}));
     write(dir, "chat_line", net::encode(net::ChatLine{.id = 5, .from = {3}, .fromName = "李娜", .fromOrg = "嵊州市锻造行业协会",
                                                       .unixMs = 1717462800000, .text = "下午两点洽谈桌见"}));
+    net::ChatLines lines;
+    lines.lines.push_back({.id = 6, .from = {3}, .fromName = "李娜", .fromOrg = "嵊州市锻造行业协会", .unixMs = 1717462800000,
+                           .text = "下午两点洽谈桌见"});
+    lines.lines.push_back({.id = 7, .from = {12}, .fromName = "Ada Lovelace", .fromOrg = "Zhejiang University",
+                           .unixMs = 1717462801000, .text = "See you at table 3"});
+    write(dir, "chat_lines", net::encode(lines));
     write(dir, "notice", net::encode(net::Notice{net::NoticeCode::ChatRateLimited, "说得太快了 / slow down"}));
     write(dir, "snapshot_full", snapshot(frame(100, 12, 0), nullptr));
     write(dir, "empty_type_only", Bytes{0x0f});

@@ -205,6 +205,32 @@ TEST(Protocol, SmallMessagesRoundTrip) {
     EXPECT_EQ(roundTrip(n).code, NoticeCode::ChatRateLimited);
 }
 
+// Protocol 10: the hall chat's lines at the end of a snapshot packet.
+TEST(Protocol, ChatLinesRoundTripAndBadCountsAreRefused) {
+    ChatLines cl;
+    cl.lines.push_back({41, {3}, "王磊", "寧夏力成電氣集團有限公司", 1717462800123, "这台锻压设备的吨位是多少？"});
+    cl.lines.push_back({42, {9}, "Li Na", "Ningxia University", 1717462801000, "Interested in ring rolling capacity"});
+    ChatLines out;
+    Bytes b = encode(cl);
+    ASSERT_TRUE(decode(b, out));
+    ASSERT_EQ(out.lines.size(), 2u);
+    EXPECT_EQ(out.lines[0].fromOrg, "寧夏力成電氣集團有限公司");
+    EXPECT_EQ(out.lines[1].id, 42u);
+    EXPECT_EQ(out.lines[1].text, cl.lines[1].text);
+    // None, or more than a packet may carry, is a programming error on the sender: nothing is coded.
+    EXPECT_TRUE(encode(ChatLines{}).empty());
+    ChatLines many;
+    many.lines.resize(kMaxChatLinesPerPacket + 1);
+    EXPECT_TRUE(encode(many).empty());
+    // Cut short or followed by junk: refused whole.
+    for (size_t n = 1; n < b.size(); ++n) EXPECT_FALSE(decode(std::span<const uint8_t>(b.data(), n), out)) << n;
+    Bytes longer = b;
+    longer.push_back(0xAB);
+    EXPECT_FALSE(decode(longer, out));
+    ChatLine one;
+    EXPECT_FALSE(decode(b, one));  // another type
+}
+
 TEST(Protocol, InputQuantizesMovementAndYaw) {
     Input in;
     in.ackSnapshot = 99;
@@ -300,8 +326,9 @@ TEST(Protocol, RandomBuffersNeverCrashAnyDecoder) {
         Bytes b(size_t(rng() % 64));
         for (auto& x : b) x = uint8_t(rng());
         Hello h; Welcome w; Refuse r; Input in; Participant p; PresenceLeave l; ChatSend cs; ChatLine cl; Notice n;
+        ChatLines cls;
         accepted += decode(b, h) + decode(b, w) + decode(b, r) + decode(b, in) + decode(b, p) + decode(b, l) +
-                    decode(b, cs) + decode(b, cl) + decode(b, n);
+                    decode(b, cs) + decode(b, cl) + decode(b, n) + decode(b, cls);
         SnapshotMsg sm;
         accepted += decodeSnapshot(b, sm, [](uint32_t) -> const SnapshotFrame* { return nullptr; });
     }

@@ -214,6 +214,54 @@ TEST(EventServer, ChatReachesEveryoneOnceInOrder) {
     }
 }
 
+// Protocol 10: hall chat rides on the snapshot packets until the packet that carried it is
+// acknowledged. Through 40% loss every line still arrives, once and in order, for the sender (its
+// echo) and a listener; once acknowledged, no packet carries it again.
+TEST(EventServer, HallChatRidesOnSnapshotsThroughLossUntilAcknowledged) {
+    Hall h({}, {.lossPercent = 40, .latencyMs = 30, .jitterMs = 10, .seed = 11});
+    auto& a = h.join("王磊");
+    auto& b = h.join("Li Na");
+    const net::MoveInput still{};
+    h.run(800, &still);
+    ASSERT_EQ(a.state(), client::ConnState::Joined);
+    ASSERT_EQ(b.state(), client::ConnState::Joined);
+    const std::vector<std::string> said = {"这台锻压设备的吨位是多少？", "Interested in ring rolling capacity",
+                                           "三", "four", "第五句 / the fifth"};
+    for (const auto& text : said) {
+        ASSERT_TRUE(a.sendChat(text));
+        h.run(40, &still);
+    }
+    h.run(1500, &still);
+    for (auto* c : {&a, &b}) {
+        const auto& chat = c->world().chat();
+        ASSERT_EQ(chat.size(), said.size());
+        for (size_t i = 0; i < said.size(); ++i) {
+            EXPECT_EQ(chat[i].text, said[i]);
+            EXPECT_EQ(chat[i].fromName, "王磊");
+            if (i) {
+                EXPECT_EQ(chat[i].id, chat[i - 1].id + 1);
+            }
+        }
+        EXPECT_GE(c->world().chatLinesHeard(), said.size());
+    }
+    // Acknowledged: later packets carry no chat.
+    const uint32_t heardA = a.world().chatLinesHeard(), heardB = b.world().chatLinesHeard();
+    h.run(1000, &still);
+    EXPECT_EQ(a.world().chatLinesHeard(), heardA);
+    EXPECT_EQ(b.world().chatLinesHeard(), heardB);
+    // A newcomer is not sent on its snapshots what was said before it came (that is history, from
+    // the store; this hall has none), but what is said after.
+    auto& c = h.join("newcomer");
+    h.run(1500, &still);
+    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    EXPECT_EQ(c.world().chatLinesHeard(), 0u);
+    ASSERT_TRUE(b.sendChat("welcome"));
+    h.run(1500, &still);
+    ASSERT_EQ(c.world().chat().size(), 1u);
+    EXPECT_EQ(c.world().chat()[0].text, "welcome");
+    EXPECT_EQ(a.world().chat().back().text, "welcome");
+}
+
 TEST(EventServer, ChatIsRateLimitedAndLengthChecked) {
     Hall h({.chatBurst = 5, .chatRefillMs = 2000});
     auto& a = h.join("chatty");

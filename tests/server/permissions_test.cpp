@@ -115,7 +115,7 @@ TEST(Permissions, EveryClientMessageHasExactlyOneRowAndServerMessagesNone) {
         EXPECT_LE(rows[size_t(t)], 1) << name;
         EXPECT_EQ(ruleFor(net::MsgType(t)) != nullptr, rows[size_t(t)] == 1) << name;
     }
-    for (net::MsgType serverOnly : {net::MsgType::Welcome, net::MsgType::Snapshot, net::MsgType::ChatLine,
+    for (net::MsgType serverOnly : {net::MsgType::Welcome, net::MsgType::Snapshot, net::MsgType::ChatLine, net::MsgType::ChatLines,
                                     net::MsgType::Notice, net::MsgType::DockReply, net::MsgType::VisitLeads})
         EXPECT_EQ(ruleFor(serverOnly), nullptr) << net::msgTypeName(serverOnly);
     EXPECT_FALSE(roleMaySend(net::Role::Attendee, net::MsgType::PostSave));
