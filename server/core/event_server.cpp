@@ -13,6 +13,7 @@ namespace server {
 namespace {
 
 constexpr size_t kChatKeptLines = 256;  // the newest hall chat lines kept for the snapshots
+constexpr uint32_t kChatResendTicks = 4;  // lines in flight go again after this, unless new ones go sooner
 constexpr uint32_t kInputSlackTicks = net::kTickRate / 2;  // the window SnapshotMsg::inputSlack is the least over
 static_assert(FrameHistory::kFrames <= size_t(net::kMaxBaselineAge), "a baseline older than the wire can name");
 
@@ -53,6 +54,8 @@ struct EventServer::Session {
     // Hall chat on the snapshots (protocol 10): the lines after chatAcked go with every snapshot
     // packet until one that carried them is acknowledged.
     uint32_t chatAcked = 0;        // the client has every line up to this id
+    uint32_t chatSentMax = 0;      // the newest line a packet has carried to it
+    uint32_t chatSentTick = 0;     // when a packet last carried chat to it
     std::array<std::pair<uint32_t, uint32_t>, 16> chatSent{};  // (packet's tick, its last line) by tick % 16
     FrameHistory sent;             // what it was sent, the baselines (frame_history.h)
     InterestClient interest;       // what this client knows of the others (interest.h)
@@ -659,7 +662,7 @@ void EventServer::admit(Session& s, const ParticipantRecord& rec, const net::Ses
     s.presence = net::encode(s.who);
     m_transport.send(s.peer, net::kChannelEvents, s.presence);
     s.told.set(s.who.id.v);
-    s.chatAcked = m_lastChatId;  // what came before is history (below); what comes after rides on snapshots
+    s.chatAcked = s.chatSentMax = m_lastChatId;  // what came before is history (below); what comes after rides on snapshots
     if (m_store)
         for (const auto& line : m_store->recentChat(m_desc.chatHistory))
             m_transport.send(s.peer, net::kChannelEvents, net::encode(line));
@@ -753,12 +756,20 @@ void EventServer::prepareChat() {
 }
 
 // On a worker, after the session's snapshots: reads only what prepareChat() made for the tick.
+// A packet carries every unacknowledged line from the oldest (so acknowledging it acknowledges
+// them all), but lines already in flight wait kChatResendTicks for their acknowledgement before
+// they go again on their own: a line said once is then usually sent once, not with the next
+// packet too (acknowledgements take an input packet and a trip back).
 void EventServer::appendChat(Session& s, uint32_t tick) const {
-    if (m_chatPackets.empty() || m_chatRecent.empty()) return;
+    if (m_chatPackets.empty() || m_chatRecent.empty() || m_chatRecent.back().id <= s.chatAcked) return;
+    const bool fresh = m_chatRecent.back().id > s.chatSentMax;
+    if (!fresh && tick < s.chatSentTick + kChatResendTicks) return;
     auto it = m_chatPackets.find(std::max(s.chatAcked + 1, m_chatRecent.front().id));
     if (it == m_chatPackets.end() || it->second.bytes.empty()) return;
     s.snapshot.insert(s.snapshot.end(), it->second.bytes.begin(), it->second.bytes.end());
     s.chatSent[tick % s.chatSent.size()] = {tick, it->second.lastId};
+    s.chatSentMax = std::max(s.chatSentMax, it->second.lastId);
+    s.chatSentTick = tick;
 }
 
 void EventServer::runTick(const Now& now, bool snapshots) {
