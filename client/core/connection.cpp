@@ -242,6 +242,7 @@ void Connection::sendHeldInputs() {
     m_inputsHeld = 0;
     net::Input msg;
     msg.ackSnapshot = m_world.latestTick();
+    msg.ackChat = m_world.newestChatId();
     const auto& pending = m_world.pendingInputs();  // unacknowledged, oldest first
     if (pending.empty()) return;
     size_t n = std::min<size_t>(pending.size(), net::kMaxInputsPerPacket);

@@ -170,6 +170,7 @@ public:
     uint32_t snapshotsReceived() const { return m_snapshotsReceived; }
     uint32_t lateSnapshots() const { return m_lateSnapshots; }  // older than the newest (not dropped)
     uint32_t chatLinesHeard() const { return m_chatLinesHeard; }  // chat lines received, repeats included
+    uint32_t newestChatId() const { return m_chat.empty() ? 0 : m_chat.back().id; }  // Input::ackChat
     double playbackTick() const { return m_clock.playbackTick(); }
     const PlaybackClock& clock() const { return m_clock; }
     // History of another avatar (tracks exist once interpolate() has been called); null if unknown.

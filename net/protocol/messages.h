@@ -29,7 +29,7 @@
 // what the Hello says. With neither, the Hello joins an open hall by name, organization and role as
 // typed (local demo); an empty e-mail with a password is the event's shared organizer password.
 // All of it travels inside the encrypted link (secure.h), never in clear.
-//   Input   = type:8 | ackSnapshot:32 | count:3 (1..6) | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
+//   Input   = type:8 | ackSnapshot:32 | ackChat:32 | count:3 (1..6) | newestSeq:32 | (count-1) x (consecutive:1 [seq:32])
 //             | newest (moveX:8, moveZ:8, yaw:8, run:1) | (count-1) x (same:1 [moveX, moveZ, yaw, run])
 //             (older ones newest first; protocol 7: two ticks to a packet, each input in three)
 //   Snapshot= type:8 | tick:32 | hasBaseline:1 [age:8 = tick - baselineTick, 1..255] | lastInput:32 |
@@ -50,9 +50,10 @@
 //
 // The hall chat rides on the snapshots (protocol 10): a snapshot packet may end with a ChatLines
 // message holding the lines its client has not acknowledged yet, oldest first, up to
-// kChatBytesPerPacket. A client acknowledges them by acknowledging that packet's tick (Input's
-// ackSnapshot), so they cost a listener no reliable packet and no acknowledgement datagram of its
-// own: as reliable messages, a line said to 2,000 people was 2,000 sealed packets out and 2,000
+// kChatBytesPerPacket. A client acknowledges them with the newest line it has (Input's ackChat:
+// a packet carries every line from the oldest unacknowledged one, so the newest line a client has
+// says it has all before it), so they cost a listener no reliable packet and no acknowledgement
+// datagram of its own: as reliable messages, a line said to 2,000 people was 2,000 sealed packets out and 2,000
 // acknowledgements in. A lost packet's lines come again with the next one; the client keeps each
 // id once. Lines from before a client joined come as ChatLine on the events channel (history).
 //
@@ -240,6 +241,7 @@ struct Refuse {
 
 struct Input {
     uint32_t ackSnapshot = 0;            // newest snapshot tick the client decoded (0 = none)
+    uint32_t ackChat = 0;                // newest hall chat line the client has (protocol 10; 0 = none)
     std::vector<MoveInput> inputs;       // newest last, 1..kMaxInputsPerPacket
 };
 
@@ -369,6 +371,7 @@ inline bool sameMoveFields(const MoveInput& a, const MoveInput& b) {
 // Inputs come one per tick, so a packet of six costs 37 bits of seq instead of 192.
 template <typename S> bool serialize(S& s, Input& v) {
     DH_SERIALIZE_U32(s, v.ackSnapshot);
+    DH_SERIALIZE_U32(s, v.ackChat);
     int64_t n = int64_t(v.inputs.size());
     if (!s.serializeInt(n, 1, kMaxInputsPerPacket)) return false;
     if constexpr (S::kReading) v.inputs.resize(size_t(n));

@@ -51,12 +51,11 @@ struct EventServer::Session {
     size_t inputLow = SIZE_MAX;
     uint8_t inputSlack = 0;
     uint32_t ackedTick = 0;        // newest snapshot tick the client decoded
-    // Hall chat on the snapshots (protocol 10): the lines after chatAcked go with every snapshot
-    // packet until one that carried them is acknowledged.
+    // Hall chat on the snapshots (protocol 10): the lines after chatAcked go with its snapshot
+    // packets until its Input says it has them (ackChat).
     uint32_t chatAcked = 0;        // the client has every line up to this id
     uint32_t chatSentMax = 0;      // the newest line a packet has carried to it
     uint32_t chatSentTick = 0;     // when a packet last carried chat to it
-    std::array<std::pair<uint32_t, uint32_t>, 16> chatSent{};  // (packet's tick, its last line) by tick % 16
     FrameHistory sent;             // what it was sent, the baselines (frame_history.h)
     InterestClient interest;       // what this client knows of the others (interest.h)
     net::Bytes snapshot;           // this tick's snapshot packet, built (empty: none to send)
@@ -676,10 +675,10 @@ void EventServer::onInput(Session& s, const std::vector<uint8_t>& data) {
     net::Input in;
     if (!net::decode(data, in)) { ++m_stats.malformedPackets; return; }
     // Acks only move forward, and only to ticks we actually sent.
-    if (in.ackSnapshot > s.ackedTick && in.ackSnapshot <= m_tick) {
-        s.ackedTick = in.ackSnapshot;
-        onChatAck(s);
-    }
+    if (in.ackSnapshot > s.ackedTick && in.ackSnapshot <= m_tick) s.ackedTick = in.ackSnapshot;
+    // The newest line it has: every one before came with it (a packet carries them from the
+    // oldest unacknowledged). Never past what was sent.
+    if (in.ackChat > s.chatAcked) s.chatAcked = std::min(in.ackChat, s.chatSentMax);
     for (const auto& mi : in.inputs) {
         if (mi.seq <= s.lastInputSeq) continue;  // redundant copy of an input we have
         // A gap larger than the redundancy means inputs were lost; accept and move on.
@@ -726,13 +725,6 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
     if (m_chatRecent.size() > kChatKeptLines) m_chatRecent.pop_front();
 }
 
-// A packet's tick acknowledged means its lines arrived; a packet carries every line after the
-// acknowledged ones (up to a size), so any acknowledged packet at or before it carried no more.
-void EventServer::onChatAck(Session& s) const {
-    for (const auto& [tick, lastId] : s.chatSent)
-        if (tick != 0 && tick <= s.ackedTick && lastId > s.chatAcked) s.chatAcked = lastId;
-}
-
 void EventServer::prepareChat() {
     m_chatPackets.clear();
     if (m_chatRecent.empty()) return;
@@ -767,7 +759,6 @@ void EventServer::appendChat(Session& s, uint32_t tick) const {
     auto it = m_chatPackets.find(std::max(s.chatAcked + 1, m_chatRecent.front().id));
     if (it == m_chatPackets.end() || it->second.bytes.empty()) return;
     s.snapshot.insert(s.snapshot.end(), it->second.bytes.begin(), it->second.bytes.end());
-    s.chatSent[tick % s.chatSent.size()] = {tick, it->second.lastId};
     s.chatSentMax = std::max(s.chatSentMax, it->second.lastId);
     s.chatSentTick = tick;
 }

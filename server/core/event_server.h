@@ -164,7 +164,6 @@ private:
     bool buildFrames(Session& s, unsigned worker);        // the snapshot(s) into s.snapshot; false: none
     void prepareChat();                                   // the tick's ChatLines packets, one per first line
     void appendChat(Session& s, uint32_t tick) const;     // the lines s has not acknowledged, after its snapshots
-    void onChatAck(Session& s) const;
     void prefetchSnapshot(const Session& s) const;
     bool pairsAt(const Session& s, uint32_t tick) const;  // its packet at `tick` carries the tick before's too
     void sendSnapshot(Session& s);

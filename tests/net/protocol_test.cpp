@@ -234,10 +234,12 @@ TEST(Protocol, ChatLinesRoundTripAndBadCountsAreRefused) {
 TEST(Protocol, InputQuantizesMovementAndYaw) {
     Input in;
     in.ackSnapshot = 99;
+    in.ackChat = 4000000123u;
     in.inputs = {{10, 1.0f, -1.0f, 3.14159f, true}, {11, 0.5f, 0.25f, 0.0f, false}};
     Input o = roundTrip(in);
     ASSERT_EQ(o.inputs.size(), 2u);
     EXPECT_EQ(o.ackSnapshot, 99u);
+    EXPECT_EQ(o.ackChat, 4000000123u);
     EXPECT_EQ(o.inputs[0].seq, 10u);
     EXPECT_NEAR(o.inputs[0].moveX, 1.0f, 1e-5f);
     EXPECT_NEAR(o.inputs[0].moveZ, -1.0f, 1e-5f);

@@ -2,6 +2,8 @@
 // authority (speed limit, walls, booths), chat limits, malformed input, prediction.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <cmath>
 
 #include "client/core/connection.h"
@@ -217,21 +219,27 @@ TEST(EventServer, ChatReachesEveryoneOnceInOrder) {
 // Protocol 10: hall chat rides on the snapshot packets until the packet that carried it is
 // acknowledged. Through 40% loss every line still arrives, once and in order, for the sender (its
 // echo) and a listener; once acknowledged, no packet carries it again.
-TEST(EventServer, HallChatRidesOnSnapshotsThroughLossUntilAcknowledged) {
-    Hall h({}, {.lossPercent = 40, .latencyMs = 30, .jitterMs = 10, .seed = 11});
+class HallChatThroughLoss : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(HallChatThroughLoss, EveryLineOnceInOrderAndNothingMoreOnceAcknowledged) {
+    Hall h({}, {.lossPercent = 40, .latencyMs = 30, .jitterMs = 10, .seed = GetParam()});
+    const net::MoveInput still{};
+    // Runs until `done` (checked every 50 ms), at most `limitMs`.
+    auto runUntil = [&](const std::function<bool()>& done, uint64_t limitMs) {
+        for (uint64_t t = 0; t < limitMs && !done(); t += 50) h.run(50, &still);
+        return done();
+    };
     auto& a = h.join("王磊");
     auto& b = h.join("Li Na");
-    const net::MoveInput still{};
-    h.run(800, &still);
-    ASSERT_EQ(a.state(), client::ConnState::Joined);
-    ASSERT_EQ(b.state(), client::ConnState::Joined);
+    ASSERT_TRUE(runUntil([&] { return a.state() == client::ConnState::Joined && b.state() == client::ConnState::Joined; }, 10000));
     const std::vector<std::string> said = {"这台锻压设备的吨位是多少？", "Interested in ring rolling capacity",
                                            "三", "four", "第五句 / the fifth"};
     for (const auto& text : said) {
         ASSERT_TRUE(a.sendChat(text));
         h.run(40, &still);
     }
-    h.run(1500, &still);
+    // Each chat send is reliable (retransmitted through the loss); the lines then ride on snapshots.
+    ASSERT_TRUE(runUntil([&] { return a.world().chat().size() >= said.size() && b.world().chat().size() >= said.size(); }, 10000));
     for (auto* c : {&a, &b}) {
         const auto& chat = c->world().chat();
         ASSERT_EQ(chat.size(), said.size());
@@ -244,23 +252,28 @@ TEST(EventServer, HallChatRidesOnSnapshotsThroughLossUntilAcknowledged) {
         }
         EXPECT_GE(c->world().chatLinesHeard(), said.size());
     }
-    // Acknowledged: later packets carry no chat.
-    const uint32_t heardA = a.world().chatLinesHeard(), heardB = b.world().chatLinesHeard();
+    // Acknowledged (an input gets through within a second at this loss): later packets carry no chat.
     h.run(1000, &still);
+    const uint32_t heardA = a.world().chatLinesHeard(), heardB = b.world().chatLinesHeard();
+    h.run(2000, &still);
     EXPECT_EQ(a.world().chatLinesHeard(), heardA);
     EXPECT_EQ(b.world().chatLinesHeard(), heardB);
     // A newcomer is not sent on its snapshots what was said before it came (that is history, from
-    // the store; this hall has none), but what is said after.
+    // the store; this hall has none), but what is said after. (Joining through 40% loss can time
+    // out; that is not what this checks.)
+    h.network.setConditions({.latencyMs = 30, .seed = GetParam()});
     auto& c = h.join("newcomer");
-    h.run(1500, &still);
-    ASSERT_EQ(c.state(), client::ConnState::Joined);
+    ASSERT_TRUE(runUntil([&] { return c.state() == client::ConnState::Joined; }, 10000));
+    h.run(500, &still);
     EXPECT_EQ(c.world().chatLinesHeard(), 0u);
     ASSERT_TRUE(b.sendChat("welcome"));
-    h.run(1500, &still);
+    ASSERT_TRUE(runUntil([&] { return !c.world().chat().empty() && a.world().chat().size() > said.size(); }, 10000));
     ASSERT_EQ(c.world().chat().size(), 1u);
     EXPECT_EQ(c.world().chat()[0].text, "welcome");
     EXPECT_EQ(a.world().chat().back().text, "welcome");
 }
+
+INSTANTIATE_TEST_SUITE_P(Seeds, HallChatThroughLoss, ::testing::Range(11u, 27u));
 
 TEST(EventServer, ChatIsRateLimitedAndLengthChecked) {
     Hall h({.chatBurst = 5, .chatRefillMs = 2000});
