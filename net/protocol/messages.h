@@ -6,7 +6,8 @@
 //   2 kChannelAssets    reliable              asset transfer and uploads, chunked (asset_msgs.h)
 //
 // Every ENet packet carries exactly one message, except that a snapshot packet may carry two
-// snapshots (protocol 8, below) and then the hall chat's unacknowledged lines (protocol 10). Layout, bit-packed little-endian (serialize.h):
+// snapshots (protocol 8, below) and then the hall chat's unacknowledged lines (protocol 10).
+// Layout, bit-packed little-endian (serialize.h):
 //
 //   +--------+---------------------------------------------------------------+
 //   | type:8 | body: the message's serialize(), strings byte-aligned          |
@@ -51,11 +52,12 @@
 // The hall chat rides on the snapshots (protocol 10): a snapshot packet may end with a ChatLines
 // message holding the lines its client has not acknowledged yet, oldest first, up to
 // kChatBytesPerPacket. A client acknowledges them with the newest line it has (Input's ackChat:
-// a packet carries every line from the oldest unacknowledged one, so the newest line a client has
-// says it has all before it), so they cost a listener no reliable packet and no acknowledgement
-// datagram of its own: as reliable messages, a line said to 2,000 people was 2,000 sealed packets out and 2,000
-// acknowledgements in. A lost packet's lines come again with the next one; the client keeps each
-// id once. Lines from before a client joined come as ChatLine on the events channel (history).
+// a packet carries every line from the oldest unacknowledged one, so the newest line a client
+// has says it has all before it). They cost a listener no reliable packet and no acknowledgement
+// datagram of its own; as reliable messages, a line said to 2,000 people was 2,000 sealed packets
+// out and 2,000 acknowledgements in. A lost packet's lines come again with a later one; the
+// client keeps each id once. Lines from before a client joined come as ChatLine on the events
+// channel (history).
 //
 // The docking board, meetings, business cards and booth visits (types from PostSave on) are
 // laid out in docking_msgs.h; the stage's (from KeyRegister on) in stage_msgs.h.
