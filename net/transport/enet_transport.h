@@ -24,10 +24,11 @@
 // server for seconds. The receiving EnetTransport unbundles, so callers see single messages.
 // A server holds a bundle for a peer that is being sent state (a snapshot within the last
 // kEnetStreamGapMs) until that peer's next state packet, and at most holdReliableMs: it then
-// leaves in the same datagram as the snapshot instead of one of its own. A chat line to 2,000
-// people, which each get a snapshot every other tick, was 2,000 extra datagrams (and sealed
-// packets' worth of sends) on the tick it was said; held, it rides on the snapshots of this tick
-// and the next. A peer not yet sent state (a joiner waiting for its Welcome) is never held.
+// leaves in the same datagram as the snapshot instead of one of its own. A message to 2,000
+// people (an announcement, a ceremony's progress; the hall chat was one until it moved into the
+// snapshots, protocol 10), who each get a snapshot every other tick, was 2,000 extra datagrams on
+// the tick it went; held, it rides on the snapshots of this tick and the next. A peer not yet sent
+// state (a joiner waiting for its Welcome) is never held.
 //
 // Every connection is encrypted (secure.h): after ENet connects, the client sends a ClientHello
 // and the server answers with a ServerHello; only then does either side report Connect, and every
