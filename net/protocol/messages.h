@@ -280,7 +280,8 @@ struct ChatLine {
 };
 
 // Protocol 10: at the end of a snapshot packet (see the top of this file).
-constexpr size_t kChatBytesPerPacket = 900;       // the lines a packet carries, after the first
+constexpr size_t kChatBytesPerPacket = 900;       // a packet's lines stop short of this (the first always goes):
+                                                  // with its snapshots it stays within one datagram
 constexpr uint32_t kMaxChatLinesPerPacket = 32;
 struct ChatLines {
     std::vector<ChatLine> lines;         // consecutive ids, oldest first
