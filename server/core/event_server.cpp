@@ -725,13 +725,25 @@ void EventServer::onChat(Session& s, const std::vector<uint8_t>& data, const Now
     if (m_chatRecent.size() > kChatKeptLines) m_chatRecent.pop_front();
 }
 
+// The first line a packet to `s` at `tick` carries, 0 for none. A packet carries every
+// unacknowledged line from the oldest (so acknowledging it acknowledges them all), but lines
+// already in flight wait kChatResendTicks for their acknowledgement before they go again on their
+// own: a line said once is then usually sent once, not with the next packet too (acknowledgements
+// take an input packet and a trip back).
+uint32_t EventServer::chatFirstDue(const Session& s, uint32_t tick) const {
+    if (m_chatRecent.empty() || m_chatRecent.back().id <= s.chatAcked) return 0;
+    const bool fresh = m_chatRecent.back().id > s.chatSentMax;
+    if (!fresh && tick < s.chatSentTick + kChatResendTicks) return 0;
+    return std::max(s.chatAcked + 1, m_chatRecent.front().id);  // older ones dropped out: a gap
+}
+
 void EventServer::prepareChat() {
     m_chatPackets.clear();
-    if (m_chatRecent.empty()) return;
-    const uint32_t front = m_chatRecent.front().id, back = m_chatRecent.back().id;
+    const uint32_t tick = m_tick + 1;
     for (const Session* sp : m_tickSessions) {
-        const uint32_t first = std::max(sp->chatAcked + 1, front);  // older ones dropped out: a gap
-        if (first > back || m_chatPackets.count(first)) continue;
+        const uint32_t first = chatFirstDue(*sp, tick);
+        if (first == 0 || m_chatPackets.count(first)) continue;
+        const uint32_t front = m_chatRecent.front().id;
         net::ChatLines msg;
         size_t bytes = 0;
         for (size_t i = first - front; i < m_chatRecent.size() && msg.lines.size() < net::kMaxChatLinesPerPacket; ++i) {
@@ -748,15 +760,11 @@ void EventServer::prepareChat() {
 }
 
 // On a worker, after the session's snapshots: reads only what prepareChat() made for the tick.
-// A packet carries every unacknowledged line from the oldest (so acknowledging it acknowledges
-// them all), but lines already in flight wait kChatResendTicks for their acknowledgement before
-// they go again on their own: a line said once is then usually sent once, not with the next
-// packet too (acknowledgements take an input packet and a trip back).
 void EventServer::appendChat(Session& s, uint32_t tick) const {
-    if (m_chatPackets.empty() || m_chatRecent.empty() || m_chatRecent.back().id <= s.chatAcked) return;
-    const bool fresh = m_chatRecent.back().id > s.chatSentMax;
-    if (!fresh && tick < s.chatSentTick + kChatResendTicks) return;
-    auto it = m_chatPackets.find(std::max(s.chatAcked + 1, m_chatRecent.front().id));
+    if (m_chatPackets.empty()) return;
+    const uint32_t first = chatFirstDue(s, tick);
+    if (first == 0) return;
+    auto it = m_chatPackets.find(first);
     if (it == m_chatPackets.end() || it->second.bytes.empty()) return;
     s.snapshot.insert(s.snapshot.end(), it->second.bytes.begin(), it->second.bytes.end());
     s.chatSentMax = std::max(s.chatSentMax, it->second.lastId);

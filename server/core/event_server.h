@@ -162,7 +162,8 @@ private:
     // state only, so clients are built on several threads at once) and sending (in id order).
     void buildSnapshot(Session& s, unsigned worker);
     bool buildFrames(Session& s, unsigned worker);        // the snapshot(s) into s.snapshot; false: none
-    void prepareChat();                                   // the tick's ChatLines packets, one per first line
+    uint32_t chatFirstDue(const Session& s, uint32_t tick) const;  // 0: no chat goes to s at tick
+    void prepareChat();                                   // the tick's ChatLines packets, one per first line due
     void appendChat(Session& s, uint32_t tick) const;     // the lines s has not acknowledged, after its snapshots
     void prefetchSnapshot(const Session& s) const;
     bool pairsAt(const Session& s, uint32_t tick) const;  // its packet at `tick` carries the tick before's too
