@@ -37,7 +37,10 @@ std::string text(const json& j, const std::string& where, size_t maxBytes) {
     if (!j.is_string()) fail(where, "must be a string");
     std::string s = j.get<std::string>();
     if (s.size() > maxBytes) fail(where, "is longer than " + std::to_string(maxBytes) + " bytes");
-    if (!net::isCleanUtf8(s.data(), s.size(), true)) fail(where, "is not clean UTF-8 text");
+    // As the Welcome carries it (every event text is one line on the wire): a hall that loaded
+    // with a line break in a name would be refused by every client it welcomed.
+    if (!net::isCleanUtf8(s.data(), s.size(), false))
+        fail(where, "is not one line of clean UTF-8 text (no line breaks or control characters)");
     return s;
 }
 

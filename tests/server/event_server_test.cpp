@@ -8,6 +8,7 @@
 
 #include "client/core/connection.h"
 #include "net/transport/loopback_transport.h"
+#include "server/core/event_loader.h"
 #include "server/core/event_server.h"
 
 using namespace server;
@@ -274,6 +275,28 @@ TEST_P(HallChatThroughLoss, EveryLineOnceInOrderAndNothingMoreOnceAcknowledged) 
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, HallChatThroughLoss, ::testing::Range(11u, 27u));
+
+// Every text of an event travels in the Welcome as one line, so the loader refuses a line break
+// (found by fuzz_event_json: a hall that loaded but could be described to no one).
+TEST(EventLoader, ALineBreakInAnEventTextIsRefusedByName) {
+    const std::string before = R"({"name":"Hall","hall":{"size":[40,30],"spawn":[20,27]},"booths":[{"org":{"zh":"宁波大学","en":")";
+    const std::string after = R"(","kind":"university"},"center":[8,8],"size":[6,4],"facing":1,"brochure":"Lab"}]})";
+    net::EventLayout layout;
+    std::string error;
+    ASSERT_TRUE(loadEventJson(before + "Ningbo University" + after, layout, error)) << error;
+    net::Welcome w;
+    w.you.v = 1;
+    w.event = layout;
+    net::Welcome back;
+    ASSERT_TRUE(net::decode(net::encode(w), back));
+    EXPECT_EQ(back.event.booths.at(0).owner.name.en, "Ningbo University");
+    for (const char* broken : {"Ningbo\\nUniversity", "Ningbo\\tUniversity", "Ningbo\\u0007University"}) {
+        error.clear();
+        EXPECT_FALSE(loadEventJson(before + broken + after, layout, error)) << broken;
+        EXPECT_NE(error.find("booths[0].org.en"), std::string::npos) << error;
+        EXPECT_NE(error.find("one line"), std::string::npos) << error;
+    }
+}
 
 TEST(EventServer, ChatIsRateLimitedAndLengthChecked) {
     Hall h({.chatBurst = 5, .chatRefillMs = 2000});
